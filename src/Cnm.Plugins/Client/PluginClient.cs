@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Cnm.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cnm.Plugins.Client;
+
+/// <summary>
+/// Calls one plugin over the Docker plugin protocol: <c>POST /Iface.Method</c> with a JSON body,
+/// answered by JSON. One instance per plugin; it owns a keep-alive connection pool.
+/// </summary>
+/// <remarks>
+/// Failures are <see cref="PluginException"/>s whose message names the plugin, the method and the reason.
+/// Only a connection that could not be made is retried (backoff 1, 2, 4, 8 s … within
+/// <see cref="PluginClientOptions.ConnectRetryBudget"/>); once a request byte was written it is never
+/// sent again (DECISIONS.md, "socket exists, nobody listening").
+/// </remarks>
+public sealed partial class PluginClient : IDisposable
+{
+    private static readonly MediaTypeWithQualityHeaderValue AcceptHeader = new(PluginMediaTypes.Accept);
+
+    private readonly HttpClient _http;
+    private readonly PluginClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Uri _baseUri;
+    private readonly string? _hostHeader;
+
+    /// <summary>Creates a client for the plugin described by <paramref name="spec"/>.</summary>
+    public PluginClient(PluginSpec spec, PluginClientOptions? options = null, TimeProvider? timeProvider = null,
+        ILogger<PluginClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        _options = options ?? new PluginClientOptions();
+        _options.Validate();
+        Spec = spec;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        (_baseUri, _hostHeader) = PluginTransport.Target(spec);
+        _http = new HttpClient(PluginTransport.CreateHandler(spec, _options), disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+    }
+
+    /// <summary>The plugin this client talks to.</summary>
+    public PluginSpec Spec { get; }
+
+    /// <summary>Calls a method that takes no arguments; the request body is empty, as in the reference.</summary>
+    public Task<TResponse> CallAsync<TResponse>(string method, JsonTypeInfo<TResponse> responseType,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(responseType);
+        return SendAsync(method, [], responseType, cancellationToken);
+    }
+
+    /// <summary>Calls a method with a JSON request body (Go's encoder form: the JSON, then a newline).</summary>
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request,
+        JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestType);
+        ArgumentNullException.ThrowIfNull(responseType);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        var framed = new byte[body.Length + 1];
+        body.CopyTo(framed, 0);
+        framed[^1] = (byte)'\n';
+        return SendAsync(method, framed, responseType, cancellationToken);
+    }
+
+    private async Task<TResponse> SendAsync<TResponse>(string method, byte[] body, JsonTypeInfo<TResponse> responseType,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        var started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_options.CallTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await SendWithConnectRetryAsync(method, body, started, linked.Token).ConfigureAwait(false);
+            var payload = await ReadBodyAsync(response, method, linked.Token).ConfigureAwait(false);
+            var result = Decode(method, (int)response.StatusCode, payload, responseType);
+            Log.CallSucceeded(_logger, Spec.Name, method, _time.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var error = Fail(ErrorCategory.Timeout, method,
+                $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s (the call timeout)");
+            Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
+            throw error;
+        }
+        catch (PluginException error)
+        {
+            Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithConnectRetryAsync(string method, byte[] body, long started,
+        CancellationToken cancellationToken)
+    {
+        var budget = _options.ConnectRetryBudget;
+        var backoff = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
+            request.Headers.Accept.Add(AcceptHeader);
+            request.Headers.Host = _hostHeader;
+            // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
+            // another pooled connection once it began writing it.
+            request.Content = new ByteArrayContent(body);
+            try
+            {
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (PluginTransport.FindConnectFailure(ex) is { } connectError)
+            {
+                var elapsed = _time.GetElapsedTime(started);
+                var remaining = budget - elapsed;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw Fail(ErrorCategory.Unavailable, method,
+                        $"cannot connect to {Spec.Address}: {connectError.Message} ({attempt} attempt{(attempt == 1 ? "" : "s")} in {elapsed.TotalSeconds:0.0} s)",
+                        inner: ex);
+                }
+
+                var wait = backoff < remaining ? backoff : remaining;
+                Log.ConnectRetry(_logger, Spec.Name, method, connectError.Message, wait.TotalSeconds);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                backoff = backoff * 2 > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : backoff * 2;
+            }
+            catch (HttpRequestException ex)
+            {
+                // The connection was made and the request (or part of it) may have reached the plugin:
+                // never sent again, because the plugin may already have acted on it.
+                throw Fail(ErrorCategory.Unavailable, method,
+                    $"the connection failed after the request was sent, so it was not retried: {Innermost(ex).Message}",
+                    inner: ex);
+            }
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength is long declared && declared > limit)
+        {
+            throw Fail(ErrorCategory.Internal, method,
+                $"response of {declared} bytes is larger than the limit of {limit} bytes", (int)response.StatusCode);
+        }
+
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await BoundedRead.ReadAllAsync(stream, limit, cancellationToken).ConfigureAwait(false)
+                    ?? throw Fail(ErrorCategory.Internal, method,
+                        $"response is larger than the limit of {limit} bytes", (int)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw Fail(ErrorCategory.Unavailable, method,
+                $"the connection failed while reading the response: {Innermost(ex).Message}", (int)response.StatusCode, ex);
+        }
+    }
+
+    private TResponse Decode<TResponse>(string method, int status, byte[] payload, JsonTypeInfo<TResponse> responseType)
+    {
+        if (status != 200)
+        {
+            var reason = PluginErrorBody.Describe(payload, status);
+            if (status == 404)
+            {
+                reason = $"the plugin does not implement this method (HTTP 404: {reason})";
+            }
+
+            throw Fail(ErrorCategories.FromPluginStatus(status), method, reason, status);
+        }
+
+        if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw Fail(ErrorCategory.Internal, method, "the plugin answered 200 with an empty body", status);
+        }
+
+        TResponse? result;
+        try
+        {
+            result = JsonSerializer.Deserialize(payload, responseType);
+        }
+        catch (JsonException ex)
+        {
+            throw Fail(ErrorCategory.Internal, method,
+                $"the response is not valid JSON for {typeof(TResponse).Name}: {ex.Message} (body: {PluginErrorBody.Excerpt(payload)})",
+                status, ex);
+        }
+
+        // A JSON null leaves the response at its zero value, as Go's decoder does.
+        result ??= JsonSerializer.Deserialize("{}"u8, responseType)!;
+        if (result is IErrorResponse { ErrorText: { Length: > 0 } text })
+        {
+            throw Fail(ErrorCategory.Internal, method, text, status);
+        }
+
+        return result;
+    }
+
+    private PluginException Fail(ErrorCategory category, string method, string reason, int? status = null,
+        Exception? inner = null) => new(category, Spec.Name, method, reason, status, inner);
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}
