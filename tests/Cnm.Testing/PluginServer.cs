@@ -171,7 +171,7 @@ public sealed class PluginServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (SocketPath is not null && File.Exists(SocketPath))
+        if (SocketPath is not null && Path.Exists(SocketPath))
         {
             File.Delete(SocketPath);
         }

@@ -22,6 +22,8 @@ public sealed partial class PluginClient : IDisposable
 {
     private static readonly MediaTypeWithQualityHeaderValue AcceptHeader = new(PluginMediaTypes.Accept);
 
+    private static readonly TimeSpan MinimumRetryWait = TimeSpan.FromMilliseconds(50);
+
     private readonly HttpClient _http;
     private readonly PluginClientOptions _options;
     private readonly TimeProvider _time;
@@ -123,7 +125,8 @@ public sealed partial class PluginClient : IDisposable
             {
                 var elapsed = _time.GetElapsedTime(started);
                 var remaining = budget - elapsed;
-                if (remaining <= TimeSpan.Zero)
+                // Timers may fire a little early; a sliver of budget left is no reason for another attempt.
+                if (remaining <= MinimumRetryWait)
                 {
                     throw Fail(ErrorCategory.Unavailable, method,
                         $"cannot connect to {Spec.Address}: {connectError.Message} ({attempt} attempt{(attempt == 1 ? "" : "s")} in {elapsed.TotalSeconds:0.0} s)",

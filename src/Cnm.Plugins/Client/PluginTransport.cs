@@ -54,7 +54,7 @@ internal static class PluginTransport
             var endpoint = new UnixDomainSocketEndPoint(path);
             handler.ConnectCallback = (context, ct) =>
                 ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), endpoint,
-                    options.ConnectTimeout, ct);
+                    options.ConnectTimeout, ct, path);
         }
         else
         {
@@ -79,7 +79,7 @@ internal static class PluginTransport
         {
             if (e is ConnectFailedException connect)
             {
-                return connect.InnerException ?? connect;
+                return connect;
             }
         }
 
@@ -87,7 +87,7 @@ internal static class PluginTransport
     }
 
     private static async ValueTask<Stream> ConnectAsync(Socket socket, EndPoint endpoint, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? unixPath = null)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(timeout);
@@ -99,7 +99,7 @@ internal static class PluginTransport
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new ConnectFailedException(ex.Message, ex);
+            throw new ConnectFailedException(Describe(ex, unixPath), ex);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -111,6 +111,24 @@ internal static class PluginTransport
             socket.Dispose();
             throw;
         }
+    }
+
+    private static string Describe(SocketException error, string? unixPath)
+    {
+        if (unixPath is null)
+        {
+            return error.Message;
+        }
+
+        // .NET reports ECONNREFUSED on unix sockets as AddressNotAvailable ("Cannot assign requested address").
+        if (!Path.Exists(unixPath))
+        {
+            return "the socket file does not exist";
+        }
+
+        return error.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.ConnectionRefused
+            ? "connection refused (the socket file exists but nothing is listening on it)"
+            : error.Message;
     }
 
     private static SslClientAuthenticationOptions CreateSslOptions(PluginSpec spec)
