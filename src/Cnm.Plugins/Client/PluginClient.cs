@@ -29,6 +29,7 @@ public sealed partial class PluginClient : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Uri _baseUri;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
     private readonly string? _hostHeader;
 
     /// <summary>Creates a client for the plugin described by <paramref name="spec"/>.</summary>
@@ -110,7 +111,7 @@ public sealed partial class PluginClient : IDisposable
         var backoff = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
+            using var request = new HttpRequestMessage(HttpMethod.Post, MethodUri(method));
             request.Headers.Accept.Add(AcceptHeader);
             request.Headers.Host = _hostHeader;
             // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
@@ -163,7 +164,8 @@ public sealed partial class PluginClient : IDisposable
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await BoundedRead.ReadAllAsync(stream, limit, cancellationToken).ConfigureAwait(false)
+                return await BoundedRead.ReadAllAsync(stream, response.Content.Headers.ContentLength, limit, cancellationToken)
+                    .ConfigureAwait(false)
                     ?? throw Fail(ErrorCategory.Internal, method,
                         $"response is larger than the limit of {limit} bytes", (int)response.StatusCode);
             }
@@ -214,6 +216,9 @@ public sealed partial class PluginClient : IDisposable
 
         return result;
     }
+
+    private Uri MethodUri(string method) =>
+        _methodUris.GetOrAdd(method, static (m, baseUri) => new Uri(baseUri, m), _baseUri);
 
     private PluginException Fail(ErrorCategory category, string method, string reason, int? status = null,
         Exception? inner = null) => new(category, Spec.Name, method, reason, status, inner);
