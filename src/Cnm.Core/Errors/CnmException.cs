@@ -1,0 +1,41 @@
+using Cnm.Protocol;
+
+namespace Cnm.Core.Errors;
+
+/// <summary>
+/// Every failure Cnm reports carries one <see cref="ErrorCategory"/>; the category decides the HTTP
+/// status in the API (<see cref="ErrorCategories"/>). The message names the object and the reason.
+/// </summary>
+public class CnmException : Exception
+{
+    /// <summary>Creates an error of a category.</summary>
+    public CnmException(ErrorCategory category, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Category = category;
+    }
+
+    /// <summary>What kind of failure this is.</summary>
+    public ErrorCategory Category { get; }
+
+    /// <summary>The request is malformed or names something invalid.</summary>
+    public static CnmException InvalidParameter(string message) => new(ErrorCategory.InvalidParameter, message);
+
+    /// <summary>The named object does not exist.</summary>
+    public static CnmException NotFound(string message) => new(ErrorCategory.NotFound, message);
+
+    /// <summary>The request conflicts with the current state.</summary>
+    public static CnmException Conflict(string message) => new(ErrorCategory.Conflict, message);
+
+    /// <summary>The request is well formed but not allowed.</summary>
+    public static CnmException Forbidden(string message) => new(ErrorCategory.Forbidden, message);
+
+    /// <summary>A dependency cannot be reached or has nothing left to give.</summary>
+    public static CnmException Unavailable(string message) => new(ErrorCategory.Unavailable, message);
+
+    /// <summary>The operation is not implemented.</summary>
+    public static CnmException NotImplemented(string message) => new(ErrorCategory.NotImplemented, message);
+
+    /// <summary>Something failed that the caller cannot fix.</summary>
+    public static CnmException Internal(string message, Exception? inner = null) => new(ErrorCategory.Internal, message, inner);
+}
