@@ -1,0 +1,11 @@
+namespace Cnm.Core.Drivers;
+
+/// <summary>A global-scope driver that allocates network-wide resources once, before CreateNetwork on each host.</summary>
+public interface INetworkAllocator
+{
+    /// <summary>Allocates; the returned options are passed to CreateNetwork.</summary>
+    Task<IReadOnlyDictionary<string, string>> AllocateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Frees what <see cref="AllocateNetworkAsync"/> allocated.</summary>
+    Task FreeNetworkAsync(string networkId, CancellationToken cancellationToken);
+}
