@@ -11,7 +11,7 @@ namespace Cnm.Protocol;
 /// Plugin traffic never goes through ASP.NET's camelCase defaults.
 /// </summary>
 /// <remarks>
-/// Emit rules (spec/plugin-protocol.md, "Encoding"): requests write every member, null maps and lists as
+/// Emit rules (spec/plugin-protocol.md, section 2 "JSON encoding"): requests write every member, null maps and lists as
 /// <c>null</c>, as Go's encoder does, except <see cref="IpamData"/> which leaves out unset
 /// <c>Pool</c>/<c>Gateway</c>/<c>AuxAddresses</c> like Go's custom marshaller. Responses leave out null
 /// members (the host reads a missing member as its zero value), so an empty success is <c>{}</c>.
