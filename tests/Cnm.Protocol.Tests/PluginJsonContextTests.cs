@@ -1,3 +1,4 @@
+using Cnm.Testing;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cnm.Protocol.Ipam;
@@ -141,7 +142,7 @@ public class PluginJsonContextTests
         var json = JsonSerializer.Serialize(new DiscoveryNotification(DiscoveryTypes.NodeDiscovery, data),
             Json.DiscoveryNotification);
 
-        Assert.Null(JsonStructure.FindDifference(GoldenFiles.Read(PluginMethods.Network.DiscoverNew, "request"), json));
+        Assert.Null(JsonStructure.FindDifference(GoldenExamples.Read(PluginMethods.Network.DiscoverNew, "request"), json));
     }
 
     public static TheoryData<string> Responses() => [.. ProtocolMessages.All.Where(m => m.Method != PluginMethods.Activate).Select(m => m.Method)];

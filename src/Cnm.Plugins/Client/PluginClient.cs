@@ -22,6 +22,7 @@ public sealed partial class PluginClient : IDisposable
 {
     private static readonly MediaTypeWithQualityHeaderValue AcceptHeader = new(PluginMediaTypes.Accept);
 
+    private const string GoUserAgent = "Go-http-client/1.1";
     private static readonly TimeSpan MinimumRetryWait = TimeSpan.FromMilliseconds(50);
 
     private readonly HttpClient _http;
@@ -114,6 +115,8 @@ public sealed partial class PluginClient : IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Post, MethodUri(method));
             request.Headers.Accept.Add(AcceptHeader);
             request.Headers.Host = _hostHeader;
+            // What Go's client sends; on the wire a plugin must not tell Cnm from the reference (DECISIONS.md, rule one).
+            request.Headers.TryAddWithoutValidation("User-Agent", GoUserAgent);
             // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
             // another pooled connection once it began writing it.
             request.Content = new ByteArrayContent(body);

@@ -23,6 +23,7 @@ public sealed class PluginClientTransportTests
         Assert.Equal(PluginMediaTypes.Accept, request.Header("Accept"));
         Assert.Equal("plugin.moby.localhost", request.Header("Host"));
         Assert.Null(request.Header("Content-Type"));
+        Assert.Equal("Go-http-client/1.1", request.Header("User-Agent"));
         Assert.Equal("{\"NetworkID\":\"n1\",\"Blob\":null}\n", request.BodyText);
         Assert.Equal(request.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), request.Header("Content-Length"));
     }

@@ -29,9 +29,9 @@ public class GoldenWireTests
     public async Task CallAsync_GoldenExchange_SendsReferenceWireShape(string method)
     {
         var exchange = WireExchange.For(method);
-        var goldenRequest = WireExamples.TryRead(method, "request");
-        var goldenResponse = WireExamples.TryRead(method, "response")
-            ?? throw new FileNotFoundException(WireExamples.PathOf(method, "response"));
+        var goldenRequest = GoldenExamples.TryRead(method, "request");
+        var goldenResponse = GoldenExamples.TryRead(method, "response")
+            ?? throw new FileNotFoundException(GoldenExamples.PathOf(method, "response"));
         Assert.Equal(exchange.HasRequest, goldenRequest is not null);
 
         using var temp = new TempDirectory("cnm-wire");
@@ -60,12 +60,12 @@ public class GoldenWireTests
             var body = request.BodyText;
             Assert.EndsWith("\n", body, StringComparison.Ordinal);
             var json = body[..^1];
-            Assert.True(WireJson.IsCompact(json), $"not compact: {body}");
-            var requestDifference = WireJson.FindDifference(goldenRequest, json);
+            Assert.True(JsonStructure.IsCompact(json), $"not compact: {body}");
+            var requestDifference = JsonStructure.FindDifference(goldenRequest, json);
             Assert.True(requestDifference is null, $"request body: {requestDifference}\nsent: {body}");
         }
 
-        var responseDifference = WireJson.FindDifference(goldenResponse, returned);
+        var responseDifference = JsonStructure.FindDifference(goldenResponse, returned);
         Assert.True(responseDifference is null, $"decoded response: {responseDifference}\ngot: {returned}");
     }
 }

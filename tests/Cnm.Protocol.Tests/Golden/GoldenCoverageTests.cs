@@ -1,3 +1,5 @@
+using Cnm.Testing;
+
 namespace Cnm.Protocol.Tests.Golden;
 
 public class GoldenCoverageTests
@@ -36,12 +38,12 @@ public class GoldenCoverageTests
         var missing = new List<string>();
         foreach (var method in EveryMethod())
         {
-            if (!File.Exists(GoldenFiles.PathOf(method, "response")))
+            if (!File.Exists(GoldenExamples.PathOf(method, "response")))
             {
                 missing.Add($"{method}.response.json");
             }
 
-            var hasRequest = File.Exists(GoldenFiles.PathOf(method, "request"));
+            var hasRequest = File.Exists(GoldenExamples.PathOf(method, "request"));
             if (EmptyBodyMethods.Contains(method) == hasRequest)
             {
                 missing.Add(hasRequest ? $"{method}.request.json should not exist (empty body)" : $"{method}.request.json");
@@ -60,7 +62,7 @@ public class GoldenCoverageTests
                 : [$"{m}.request.json", $"{m}.response.json"])
             .Order(StringComparer.Ordinal);
 
-        var actual = Directory.GetFiles(GoldenFiles.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var actual = Directory.GetFiles(GoldenExamples.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, actual);
     }

@@ -1,3 +1,4 @@
+using Cnm.Testing;
 using System.Text.Json;
 
 namespace Cnm.Protocol.Tests.Golden;
@@ -26,7 +27,7 @@ public class GoldenRoundTripTests
     {
         var message = ProtocolMessages.For(method);
         var typeInfo = kind == "request" ? message.Request! : message.Response;
-        var golden = GoldenFiles.Read(method, kind);
+        var golden = GoldenExamples.Read(method, kind);
 
         var record = JsonSerializer.Deserialize(golden, typeInfo);
         Assert.NotNull(record);
@@ -43,7 +44,7 @@ public class GoldenRoundTripTests
     {
         var message = ProtocolMessages.For(method);
         var typeInfo = kind == "request" ? message.Request! : message.Response;
-        var record = JsonSerializer.Deserialize(GoldenFiles.Read(method, kind), typeInfo);
+        var record = JsonSerializer.Deserialize(GoldenExamples.Read(method, kind), typeInfo);
 
         var written = JsonSerializer.Serialize(record, typeInfo);
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace Cnm.Protocol.Tests.Golden;
+namespace Cnm.Testing;
 
 /// <summary>
 /// Structural JSON equality: same kinds, same property names (exact, case-sensitive), same key sets,
 /// same values; property order and formatting do not matter.
 /// </summary>
-internal static class JsonStructure
+public static class JsonStructure
 {
     /// <summary>A description of the first difference, or null when both are structurally equal.</summary>
     public static string? FindDifference(string expected, string actual)
