@@ -48,6 +48,7 @@ public class GoldenWireTests
         Assert.Equal("application/vnd.docker.plugins.v1.2+json", request.Header("Accept"));
         Assert.Equal("plugin.moby.localhost", request.Header("Host"));
         Assert.Null(request.Header("Content-Type"));
+        Assert.Equal("Go-http-client/1.1", request.Header("User-Agent"));
         Assert.Null(request.Header("Transfer-Encoding"));
         Assert.Equal(request.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
             request.Header("Content-Length"));
