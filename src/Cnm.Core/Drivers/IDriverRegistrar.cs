@@ -11,6 +11,9 @@ public interface IDriverRegistrar
     /// <summary>Registers (or, for a non-built-in name, re-registers) a network driver under <paramref name="name"/>.</summary>
     void RegisterNetworkDriver(string name, INetworkDriver driver, DriverCapability capability);
 
-    /// <summary>Registers (or re-registers) an IPAM driver under <paramref name="name"/>.</summary>
-    void RegisterIpamDriver(string name, IIpamDriver driver, IpamCapabilities capabilities);
+    /// <summary>
+    /// Registers (or re-registers) an IPAM driver under <paramref name="name"/>, with its default address
+    /// spaces (asked once at registration, as the reference does).
+    /// </summary>
+    void RegisterIpamDriver(string name, IIpamDriver driver, IpamCapabilities capabilities, AddressSpaces addressSpaces);
 }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cnm.Core.Control;
+
+public sealed partial class Controller
+{
+    private static partial class Log
+    {
+        [LoggerMessage(2000, LogLevel.Warning, "Driver module {Module} failed to initialise")]
+        public static partial void ModuleFailed(ILogger logger, string module, Exception exception);
+
+        [LoggerMessage(2001, LogLevel.Warning, "Clean-up step failed and was skipped: {What}")]
+        public static partial void CleanupFailed(ILogger logger, string what, Exception exception);
+
+        [LoggerMessage(2002, LogLevel.Error, "Undo step failed while rolling back: {What}")]
+        public static partial void UndoFailed(ILogger logger, string what, Exception exception);
+
+        [LoggerMessage(2003, LogLevel.Information, "Created network {NetworkId} ({Name}, driver {Driver})")]
+        public static partial void NetworkCreated(ILogger logger, string networkId, string name, string driver);
+
+        [LoggerMessage(2004, LogLevel.Information, "Deleted network {NetworkId} ({Name})")]
+        public static partial void NetworkDeleted(ILogger logger, string networkId, string name);
+
+        [LoggerMessage(2005, LogLevel.Warning, "Forced delete of network {NetworkId}: the driver refused ({Reason}); deleted locally")]
+        public static partial void ForcedNetworkDelete(ILogger logger, string networkId, string reason);
+
+        [LoggerMessage(2006, LogLevel.Warning, "Forced delete of endpoint {EndpointId}: the driver refused ({Reason}); deleted locally")]
+        public static partial void ForcedEndpointDelete(ILogger logger, string endpointId, string reason);
+    }
+}

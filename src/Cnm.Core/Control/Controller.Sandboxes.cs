@@ -1,0 +1,96 @@
+using Cnm.Core.Errors;
+using Cnm.Core.Model;
+
+namespace Cnm.Core.Control;
+
+public sealed partial class Controller
+{
+    /// <summary>All sandboxes, by name.</summary>
+    public IReadOnlyList<Sandbox> Sandboxes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sandboxes.Values.Where(s => s.State != ObjectState.Creating).OrderBy(s => s.Name, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Finds a sandbox by id, name or unique id prefix.</summary>
+    public Sandbox GetSandbox(string idOrName)
+    {
+        lock (_gate)
+        {
+            return Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
+        }
+    }
+
+    /// <summary>Creates a sandbox for a container.</summary>
+    public async Task<Sandbox> CreateSandboxAsync(SandboxCreateOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ContainerId))
+        {
+            throw CnmException.InvalidParameter("sandbox container id must not be empty");
+        }
+
+        var name = string.IsNullOrWhiteSpace(options.Name) ? options.ContainerId : options.Name;
+        var id = Ids.New();
+        lock (_gate)
+        {
+            if (_sandboxes.Values.Any(s => s.Name == name || s.Options.ContainerId == options.ContainerId))
+            {
+                throw CnmException.Conflict($"a sandbox named {name} or for container {options.ContainerId} already exists");
+            }
+
+            _sandboxes.Add(id, new Sandbox { Id = id, Name = name, Key = "", Options = options, State = ObjectState.Creating });
+        }
+
+        try
+        {
+            var key = await DriverCallAsync($"sandbox {name}: could not create it",
+                () => _sandboxProvider.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
+            var sandbox = new Sandbox { Id = id, Name = name, Key = key, Options = options, State = ObjectState.Ready };
+            lock (_gate)
+            {
+                _sandboxes[id] = sandbox;
+            }
+
+            return sandbox;
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _sandboxes.Remove(id);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay.</summary>
+    public async Task DeleteSandboxAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        Sandbox sandbox;
+        lock (_gate)
+        {
+            sandbox = Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
+            ThrowIfBusy(sandbox.State, "sandbox", sandbox.Name);
+            _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Deleting };
+        }
+
+        foreach (var endpointId in sandbox.EndpointIds.Reverse())
+        {
+            await LeaveAsync(endpointId, cancellationToken).ConfigureAwait(false);
+        }
+
+        await BestEffortAsync($"delete sandbox {sandbox.Name}",
+            () => _sandboxProvider.DeleteAsync(sandbox.Key, cancellationToken)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _sandboxes.Remove(sandbox.Id);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Cnm.Core.Drivers;
+using Cnm.Core.Errors;
+using Cnm.Core.Model;
+using Cnm.Core.Sandboxes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cnm.Core.Control;
+
+/// <summary>
+/// The network controller: networks, endpoints and sandboxes over registered drivers. Every multi-step
+/// operation either completes or undoes its steps. Locking is per object and brief: the controller's
+/// tables are only touched under a short lock, and no lock is held while a driver call is in flight,
+/// so a slow plugin delays only the objects it owns. An object busy with one operation refuses another
+/// with a Conflict error instead of queueing behind a plugin call.
+/// </summary>
+public sealed partial class Controller
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Network> _networks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Sandbox> _sandboxes = new(StringComparer.Ordinal);
+    private readonly DriverRegistry _drivers = new();
+    private readonly ISandboxProvider _sandboxProvider;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    private Controller(ControllerOptions options, ILogger logger)
+    {
+        _sandboxProvider = options.Sandboxes ?? new InMemorySandboxProvider();
+        _time = options.TimeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Creates a controller and initialises each driver module with a registrar. A built-in module that
+    /// fails makes creation fail; a non-built-in module's failure is logged.
+    /// </summary>
+    public static async Task<Controller> CreateAsync(ControllerOptions options, IEnumerable<IDriverModule> modules,
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(modules);
+        var controller = new Controller(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Controller>());
+        foreach (var module in modules)
+        {
+            try
+            {
+                await module.InitializeAsync(controller._drivers.RegistrarFor(module), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (module.IsBuiltIn && ex is not OperationCanceledException)
+            {
+                throw CnmException.Internal($"built-in driver module \"{module.Name}\" failed to initialise: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.ModuleFailed(controller._logger, module.Name, ex);
+            }
+
+            if (module is IDriverResolver resolver)
+            {
+                controller._drivers.AddResolver(resolver);
+            }
+        }
+
+        return controller;
+    }
+
+    /// <summary>Names of the registered network drivers.</summary>
+    public IReadOnlyList<string> NetworkDrivers => [.. _drivers.NetworkDrivers.Select(d => d.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>Names of the registered IPAM drivers.</summary>
+    public IReadOnlyList<string> IpamDrivers => [.. _drivers.IpamDrivers.Select(d => d.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>Runs a driver call and gives a failure a message that names the object and the step.</summary>
+    private static async Task<T> DriverCallAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (CnmException ex)
+        {
+            throw new CnmException(ex.Category, $"{what}: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw CnmException.Internal($"{what}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task DriverCallAsync(string what, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (CnmException ex)
+        {
+            throw new CnmException(ex.Category, $"{what}: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw CnmException.Internal($"{what}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Runs a call whose failure must not stop the operation (clean-up); the failure is logged.</summary>
+    private async Task BestEffortAsync(string what, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.CleanupFailed(_logger, what, ex);
+        }
+    }
+
+    private Rollback NewRollback() => new((what, ex) => Log.UndoFailed(_logger, what, ex));
+
+    private static T Resolve<T>(Dictionary<string, T> map, string reference, string kind, Func<T, string> name)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            throw CnmException.InvalidParameter($"{kind} name or id must not be empty");
+        }
+
+        if (map.TryGetValue(reference, out var byId))
+        {
+            return byId;
+        }
+
+        var byName = map.Values.FirstOrDefault(v => name(v) == reference);
+        if (byName is not null)
+        {
+            return byName;
+        }
+
+        var byPrefix = map.Where(p => p.Key.StartsWith(reference, StringComparison.Ordinal)).Take(2).ToList();
+        return byPrefix.Count switch
+        {
+            1 => byPrefix[0].Value,
+            0 => throw CnmException.NotFound($"{kind} {reference} not found"),
+            _ => throw CnmException.InvalidParameter($"{kind} id prefix {reference} is ambiguous: it matches more than one {kind}"),
+        };
+    }
+}

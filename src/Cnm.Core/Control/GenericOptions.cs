@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Net.NetworkInformation;
+using System.Text.Json;
+using Cnm.Core.Model;
+
+namespace Cnm.Core.Control;
+
+/// <summary>Builds the generic option maps that drivers receive (protocol-facts 3.2, 3.5, 3.8).</summary>
+internal static class GenericOptions
+{
+    public const string Generic = "com.docker.network.generic";
+    public const string EnableIPv6 = "com.docker.network.enable_ipv6";
+    public const string Internal = "com.docker.network.internal";
+    public const string MacAddress = "com.docker.network.endpoint.macaddress";
+
+    public static readonly IReadOnlyDictionary<string, JsonElement> Empty = new Dictionary<string, JsonElement>();
+
+    /// <summary>
+    /// Network options as Docker 20.10 sends them: the driver options under <c>com.docker.network.generic</c>,
+    /// <c>enable_ipv6</c> always, <c>internal</c> only when set.
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonElement> ForNetwork(NetworkCreateOptions options)
+    {
+        var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            [EnableIPv6] = Bool(options.EnableIPv6),
+            [Generic] = StringMap(options.DriverOptions),
+        };
+        if (options.Internal)
+        {
+            map[Internal] = Bool(true);
+        }
+
+        return map;
+    }
+
+    /// <summary>Endpoint options: each driver option as a top-level string, and the MAC as base64 bytes (Go's []byte).</summary>
+    public static IReadOnlyDictionary<string, JsonElement> ForEndpoint(EndpointCreateOptions options, PhysicalAddress? mac)
+    {
+        var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, value) in options.DriverOptions)
+        {
+            map[key] = String(value);
+        }
+
+        if (mac is not null)
+        {
+            map[MacAddress] = String(Convert.ToBase64String(mac.GetAddressBytes()));
+        }
+
+        return map;
+    }
+
+    /// <summary>Sandbox labels as Join and ProgramExternalConnectivity options.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> ForSandbox(SandboxCreateOptions options)
+    {
+        var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, value) in options.Labels)
+        {
+            map[key] = String(value);
+        }
+
+        return map;
+    }
+
+    private static JsonElement Bool(bool value) => Write(w => w.WriteBooleanValue(value));
+
+    private static JsonElement String(string value) => Write(w => w.WriteStringValue(value));
+
+    private static JsonElement StringMap(IReadOnlyDictionary<string, string> values) => Write(w =>
+    {
+        w.WriteStartObject();
+        foreach (var (key, value) in values)
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    });
+
+    private static JsonElement Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Cnm.Core.Model;
+
+/// <summary>What a sandbox is created with.</summary>
+public sealed record SandboxCreateOptions
+{
+    /// <summary>The container the sandbox belongs to.</summary>
+    public required string ContainerId { get; init; }
+
+    /// <summary>A name for people; the container id when unset.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Host name inside the sandbox.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>DNS servers.</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    /// <summary>Extra <c>/etc/hosts</c> lines, <c>name:ip</c>.</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    /// <summary>Generic labels, sent to drivers in Join and ProgramExternalConnectivity.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+}

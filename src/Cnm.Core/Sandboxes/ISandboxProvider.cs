@@ -1,0 +1,22 @@
+using Cnm.Core.Model;
+
+namespace Cnm.Core.Sandboxes;
+
+/// <summary>
+/// The operating-system side of sandboxes. In memory for now; the Linux implementation creates network
+/// namespaces and moves interfaces.
+/// </summary>
+public interface ISandboxProvider
+{
+    /// <summary>Creates the sandbox and returns its key (namespace path).</summary>
+    Task<string> CreateAsync(string sandboxId, SandboxCreateOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Moves the joined endpoint's interface in and configures it.</summary>
+    Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, CancellationToken cancellationToken);
+
+    /// <summary>Moves the endpoint's interface out again.</summary>
+    Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>Removes the sandbox.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Cnm.Core.Model;
+
+namespace Cnm.Core.Sandboxes;
+
+/// <summary>Sandboxes as a model only: keys under a base path, interfaces tracked in memory.</summary>
+public sealed class InMemorySandboxProvider : ISandboxProvider
+{
+    private readonly string _basePath;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _sandboxes = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the provider; keys are <c>{basePath}/{first 12 chars of the id}</c>.</summary>
+    public InMemorySandboxProvider(string basePath = "/run/cnm/netns") => _basePath = basePath;
+
+    /// <summary>Interfaces (endpoint ids) currently in a sandbox, by key.</summary>
+    public IReadOnlyCollection<string> InterfacesOf(string key) =>
+        _sandboxes.TryGetValue(key, out var set) ? [.. set.Keys] : [];
+
+    /// <summary>Keys of all sandboxes that exist.</summary>
+    public IReadOnlyCollection<string> Keys => [.. _sandboxes.Keys];
+
+    /// <inheritdoc />
+    public Task<string> CreateAsync(string sandboxId, SandboxCreateOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+        var key = $"{_basePath}/{sandboxId[..12]}";
+        _sandboxes[key] = new(StringComparer.Ordinal);
+        return Task.FromResult(key);
+    }
+
+    /// <inheritdoc />
+    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _sandboxes[key].TryAdd(endpoint.Id, 0);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (_sandboxes.TryGetValue(key, out var set))
+        {
+            set.TryRemove(endpoint.Id, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        _sandboxes.TryRemove(key, out _);
+        return Task.CompletedTask;
+    }
+}
