@@ -10,7 +10,9 @@ namespace Cnm.Testing;
 /// </summary>
 public static class TestCertificates
 {
-    private static readonly TimeSpan Validity = TimeSpan.FromDays(2);
+    // Leaves must expire before their CA, or CertificateRequest.Create refuses them.
+    private static readonly TimeSpan CaValidity = TimeSpan.FromDays(7);
+    private static readonly TimeSpan LeafValidity = TimeSpan.FromDays(2);
 
     /// <summary>A self-signed CA certificate with its private key.</summary>
     public static X509Certificate2 CreateCa(string commonName = "Cnm Test CA")
@@ -22,7 +24,7 @@ public static class TestCertificates
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now + Validity);
+        using var ca = request.CreateSelfSigned(now.AddHours(-1), now + CaValidity);
         return Reload(ca);
     }
 
@@ -70,7 +72,7 @@ public static class TestCertificates
         var now = DateTimeOffset.UtcNow;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var signed = request.Create(ca, now.AddMinutes(-5), now + Validity, serial);
+        using var signed = request.Create(ca, now.AddMinutes(-5), now + LeafValidity, serial);
         using var withKey = signed.CopyWithPrivateKey(key);
         return Reload(withKey);
     }

@@ -93,10 +93,11 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
 
     /// <summary>The active plugin <paramref name="name"/>, activating it first if needed, whatever it implements.</summary>
     /// <exception cref="PluginException">As <see cref="GetAsync(string, string, CancellationToken)"/>, without NotImplemented.</exception>
-    public Task<ActivePlugin> GetAsync(string name, CancellationToken cancellationToken)
+    public async Task<ActivePlugin> GetAsync(string name, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         PluginNames.Validate(name);
+        Task<ActivePlugin>? pending = null;
         lock (_lock)
         {
             if (_entries.TryGetValue(name, out var entry))
@@ -104,21 +105,24 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
                 // While a replaced plugin is being activated again, the current activation still serves.
                 if (entry.State == PluginState.Active && entry.Current is { } current)
                 {
-                    return Task.FromResult(current);
+                    return current;
                 }
 
-                if (entry.InFlight is { } inFlight)
-                {
-                    return inFlight.WaitAsync(cancellationToken);
-                }
+                pending = entry.InFlight;
             }
         }
 
-        // Unknown, failed or gone: look again. Only stat calls, so an unknown name fails at once.
-        var found = Discovery.Locate(name)
-            ?? throw new PluginException(ErrorCategory.NotFound, name, null,
-                $"plugin not found: no socket or spec file of that name exists (looked for {string.Join(", ", Discovery.CandidatePaths(name))})");
-        return StartActivation(found, replace: false).WaitAsync(cancellationToken);
+        if (pending is null)
+        {
+            // Unknown, failed or gone: look again. Only stat calls, so an unknown name fails at once.
+            var found = Discovery.Locate(name)
+                ?? throw new PluginException(ErrorCategory.NotFound, name, null,
+                    $"plugin not found: no socket or spec file of that name exists (looked for {string.Join(", ", Discovery.CandidatePaths(name))})");
+            pending = StartActivation(found, replace: false);
+        }
+
+        // The activation is shared: a caller that gives up does not cancel it for the others.
+        return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
