@@ -245,14 +245,22 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
         return completion.Task;
     }
 
-    /// <summary>True when <paramref name="name"/> is active (or being activated) from exactly the file <paramref name="fingerprint"/> names.</summary>
-    internal bool IsCurrent(string name, string fingerprint)
+    /// <summary>True when <paramref name="name"/> is active from exactly the file <paramref name="fingerprint"/> names, with no activation in flight.</summary>
+    internal bool IsActiveFrom(string name, string fingerprint)
     {
         lock (_lock)
         {
-            return _entries.TryGetValue(name, out var entry)
-                && (entry.InFlightSource?.Fingerprint == fingerprint
-                    || (entry.InFlight is null && entry.State == PluginState.Active && entry.Fingerprint == fingerprint));
+            return _entries.TryGetValue(name, out var entry) && entry.InFlight is null
+                && entry.State == PluginState.Active && entry.Fingerprint == fingerprint;
+        }
+    }
+
+    /// <summary>True when an activation of <paramref name="name"/> from the file <paramref name="fingerprint"/> names is in flight.</summary>
+    internal bool IsActivating(string name, string fingerprint)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(name, out var entry) && entry.InFlightSource?.Fingerprint == fingerprint;
         }
     }
 

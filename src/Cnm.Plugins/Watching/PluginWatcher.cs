@@ -71,7 +71,17 @@ public sealed partial class PluginWatcher : BackgroundService
                 {
                 }
 
-                await ScanAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await ScanAsync(stoppingToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // An unexpected failure must not stop the watcher (nor, through BackgroundService, the host).
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    Log.ScanFailed(_logger, ex.Message, ex);
+                }
+
                 Interlocked.Increment(ref _scanCount);
                 var now = _time.GetUtcNow();
                 if (now >= nextRescan)
@@ -150,13 +160,15 @@ public sealed partial class PluginWatcher : BackgroundService
             var name = plugin.Spec.Name;
             present.Add(name);
             _reportedErrors.Remove(name);
-            if (_registry.IsCurrent(name, plugin.Fingerprint))
+            if (_registry.IsActiveFrom(name, plugin.Fingerprint))
             {
-                _retries.Remove(name);
+                _retries.Remove(name); // e.g. activated through GetAsync meanwhile
                 continue;
             }
 
-            if (_activating.TryGetValue(name, out var pending) && pending == plugin.Fingerprint)
+            // An activation of this very file is in flight (ours or a GetAsync's): its outcome decides.
+            if ((_activating.TryGetValue(name, out var pending) && pending == plugin.Fingerprint)
+                || _registry.IsActivating(name, plugin.Fingerprint))
             {
                 continue;
             }
