@@ -15,15 +15,13 @@ internal sealed class Subscription(long id, string pluginInterface, Func<PluginE
 
     public string Interface { get; } = pluginInterface;
 
-    public bool IsDisposed => _disposed;
-
     /// <summary>Takes the gate without waiting; only for a fresh subscription, to replay before anything else.</summary>
     public bool TryEnter() => _gate.Wait(0);
 
     /// <summary>Releases the gate taken by <see cref="TryEnter"/>.</summary>
     public void Exit() => _gate.Release();
 
-    /// <summary>Runs the callback for <paramref name="pluginEvent"/>; false when it threw (the error is passed to <paramref name="onError"/>).</summary>
+    /// <summary>Runs the callback for <paramref name="pluginEvent"/> unless the subscription ended; an exception from it goes to <paramref name="onError"/>.</summary>
     public async Task DeliverAsync(PluginEvent pluginEvent, Action<PluginEvent, Exception> onError, bool gateHeld,
         CancellationToken cancellationToken)
     {
