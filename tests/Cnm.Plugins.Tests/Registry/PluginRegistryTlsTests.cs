@@ -1,0 +1,70 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Cnm.Plugins.Registry;
+using Cnm.Plugins.Tests.Discovery;
+using Cnm.Protocol;
+using Cnm.Testing;
+using Xunit.Abstractions;
+
+namespace Cnm.Plugins.Tests.Registry;
+
+/// <summary>A <c>.json</c> spec with <c>TLSConfig</c> reaching a real HTTPS plugin that requires a client certificate.</summary>
+public sealed class PluginRegistryTlsTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly PluginDirectories _dirs = new();
+    private readonly X509Certificate2 _ca = TestCertificates.CreateCa();
+
+    public void Dispose()
+    {
+        _ca.Dispose();
+        _dirs.Dispose();
+    }
+
+    [Fact]
+    public async Task GetAsync_JsonSpecWithTlsConfig_ActivatesOverMutualTls()
+    {
+        using var serverCertificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
+        await using var server = await PluginServer.StartTcpAsync(s => s.Implements(PluginInterfaces.NetworkDriver),
+            serverCertificate, requiredClientCa: _ca);
+        WriteSpec("secure", server.Address, _ca);
+        await using var registry = new PluginRegistry(_dirs.Discovery());
+
+        var plugin = await registry.GetAsync("secure", PluginInterfaces.NetworkDriver, CancellationToken.None);
+
+        Assert.Equal("https", plugin.Spec.Address.Scheme);
+        Assert.False(plugin.Spec.Tls!.InsecureSkipVerify);
+        Assert.Single(server.RequestsFor(PluginMethods.Activate));
+    }
+
+    [Fact]
+    public async Task GetAsync_CaFileThatDidNotSignServer_FailsWithClearError()
+    {
+        using var serverCertificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
+        await using var server = await PluginServer.StartTcpAsync(s => s.Implements(PluginInterfaces.NetworkDriver),
+            serverCertificate, requiredClientCa: _ca);
+        using var otherCa = TestCertificates.CreateCa("Some Other CA");
+        WriteSpec("secure", server.Address, otherCa);
+        await using var registry = new PluginRegistry(_dirs.Discovery());
+
+        var error = await Assert.ThrowsAsync<PluginException>(() =>
+            registry.GetAsync("secure", PluginInterfaces.NetworkDriver, CancellationToken.None));
+
+        output.WriteLine(error.Message);
+        Assert.Equal("secure", error.Plugin);
+        Assert.Equal(PluginMethods.Activate, error.Method);
+        Assert.Equal(ErrorCategory.Unavailable, error.Category);
+        Assert.Contains("remote certificate was rejected", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(server.Requests);
+        Assert.Equal(PluginState.Failed, Assert.Single(registry.Plugins).State);
+    }
+
+    private void WriteSpec(string name, Uri address, X509Certificate2 trustedCa)
+    {
+        using var client = TestCertificates.CreateClient(_ca);
+        var caFile = TestCertificates.WriteCertificatePem(trustedCa, Path.Join(_dirs.Root, "ca.pem"));
+        var certFile = TestCertificates.WriteCertificatePem(client, Path.Join(_dirs.Root, "client.pem"));
+        var keyFile = TestCertificates.WriteKeyPem(client, Path.Join(_dirs.Root, "client-key.pem"));
+        PluginDirectories.Write(Path.Join(_dirs.Etc, name + ".json"),
+            $$$"""{"Name":"{{{name}}}","Addr":"{{{address}}}","TLSConfig":{"CAFile":"{{{caFile}}}","CertFile":"{{{certFile}}}","KeyFile":"{{{keyFile}}}"}}""");
+    }
+}
