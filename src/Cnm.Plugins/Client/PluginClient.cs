@@ -142,6 +142,12 @@ public sealed partial class PluginClient : IDisposable
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 backoff = backoff * 2 > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : backoff * 2;
             }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
+            {
+                // The TLS handshake failed: nothing of the request was sent, and retrying cannot help.
+                throw Fail(ErrorCategory.Unavailable, method,
+                    $"TLS handshake with {Spec.Address} failed, so the request was not sent: {Innermost(ex).Message}", inner: ex);
+            }
             catch (HttpRequestException ex)
             {
                 // The connection was made and the request (or part of it) may have reached the plugin:

@@ -54,6 +54,8 @@ public sealed class PluginRegistryTlsTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(PluginMethods.Activate, error.Method);
         Assert.Equal(ErrorCategory.Unavailable, error.Category);
         Assert.Contains("remote certificate was rejected", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not sent", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
         Assert.Equal(PluginState.Failed, Assert.Single(registry.Plugins).State);
     }
