@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Cnm.Core.Drivers;
+using Cnm.Core.Errors;
+using Cnm.Plugins;
+using Cnm.Plugins.Registry;
+using Cnm.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cnm.Drivers.Remote;
+
+/// <summary>
+/// Connects the plugin registry to the controller's registrar: every plugin that implements
+/// <c>NetworkDriver</c> or <c>IpamDriver</c> is registered under its own name whenever it is activated,
+/// so the controller cannot tell it from a built-in driver. A plugin that goes away stays registered and
+/// its calls fail as Unavailable until it is back (DECISIONS.md, "plugin restart").
+/// </summary>
+public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver, IDisposable
+{
+    private readonly PluginRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, PluginConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _registrationErrors = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _subscriptions = [];
+    private IDriverRegistrar? _registrar;
+
+    /// <summary>Creates the module over a plugin registry.</summary>
+    public RemoteDriverModule(PluginRegistry registry, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RemoteDriverModule>();
+    }
+
+    /// <inheritdoc />
+    public string Name => "remote";
+
+    /// <inheritdoc />
+    public bool IsBuiltIn => false;
+
+    /// <inheritdoc />
+    public Task InitializeAsync(IDriverRegistrar registrar, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        _registrar = registrar;
+        _subscriptions.Add(_registry.Handle(PluginInterfaces.NetworkDriver, OnNetworkPluginAsync));
+        _subscriptions.Add(_registry.Handle(PluginInterfaces.IpamDriver, OnIpamPluginAsync));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryResolveNetworkDriverAsync(string name, CancellationToken cancellationToken) =>
+        ResolveAsync(name, PluginInterfaces.NetworkDriver, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryResolveIpamDriverAsync(string name, CancellationToken cancellationToken) =>
+        ResolveAsync(name, PluginInterfaces.IpamDriver, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+
+        _subscriptions.Clear();
+    }
+
+    private async Task<bool> ResolveAsync(string name, string pluginInterface, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Activation runs the handlers below before it returns, so the driver is registered by now.
+            await _registry.GetAsync(name, pluginInterface, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginException ex)
+        {
+            var kind = pluginInterface == PluginInterfaces.NetworkDriver ? "network" : "IPAM";
+            throw new CnmException(ex.Category, $"{kind} driver \"{name}\" is not available: {ex.Message}", ex);
+        }
+
+        if (_registrationErrors.TryGetValue(Key(name, pluginInterface), out var error))
+        {
+            throw CnmException.Unavailable($"plugin \"{name}\" was activated but could not be registered as a {pluginInterface}: {error}");
+        }
+
+        return true;
+    }
+
+    private async Task OnNetworkPluginAsync(PluginEvent e, CancellationToken cancellationToken)
+    {
+        var connection = Connection(e);
+        if (e.Kind == PluginEventKind.Gone)
+        {
+            return;
+        }
+
+        var driver = new RemoteNetworkDriver(connection);
+        try
+        {
+            var capability = await driver.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+            _registrar!.RegisterNetworkDriver(e.Name, driver, capability);
+            _registrationErrors.TryRemove(Key(e.Name, e.Interface), out _);
+            Log.Registered(_logger, e.Name, e.Interface, e.Kind.ToString());
+        }
+        catch (CnmException ex)
+        {
+            _registrationErrors[Key(e.Name, e.Interface)] = ex.Message;
+            Log.RegistrationFailed(_logger, e.Name, e.Interface, ex.Message, ex);
+        }
+    }
+
+    private async Task OnIpamPluginAsync(PluginEvent e, CancellationToken cancellationToken)
+    {
+        var connection = Connection(e);
+        if (e.Kind == PluginEventKind.Gone)
+        {
+            return;
+        }
+
+        var driver = new RemoteIpamDriver(connection);
+        try
+        {
+            var capabilities = await driver.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+            var spaces = await driver.GetDefaultAddressSpacesAsync(cancellationToken).ConfigureAwait(false);
+            _registrar!.RegisterIpamDriver(e.Name, driver, capabilities, spaces);
+            _registrationErrors.TryRemove(Key(e.Name, e.Interface), out _);
+            Log.Registered(_logger, e.Name, e.Interface, e.Kind.ToString());
+        }
+        catch (CnmException ex)
+        {
+            _registrationErrors[Key(e.Name, e.Interface)] = ex.Message;
+            Log.RegistrationFailed(_logger, e.Name, e.Interface, ex.Message, ex);
+        }
+    }
+
+    /// <summary>One connection per plugin, shared by its network and IPAM drivers; the event decides its client.</summary>
+    private PluginConnection Connection(PluginEvent e)
+    {
+        var connection = _connections.GetOrAdd(e.Name, static name => new PluginConnection(name));
+        if (e.Kind == PluginEventKind.Gone)
+        {
+            connection.Detach();
+            Log.Gone(_logger, e.Name, e.Interface);
+        }
+        else
+        {
+            connection.Attach(e.Plugin.Client);
+        }
+
+        return connection;
+    }
+
+    private static string Key(string name, string pluginInterface) => $"{pluginInterface}/{name}";
+}
