@@ -1,4 +1,5 @@
 using Cnm.Core.Ipam.Default;
+using Cnm.Core.Ipam.Null;
 
 namespace Cnm.Core.Ipam;
 
@@ -32,4 +33,7 @@ public static class BuiltInIpams
     /// <param name="options">Predefined pools; null for the reference's defaults.</param>
     /// <exception cref="ArgumentException">The options name an invalid pool.</exception>
     public static IIpamDriver CreateDefault(DefaultIpamOptions? options = null) => new DefaultIpam(options);
+
+    /// <summary>Creates a null IPAM.</summary>
+    public static IIpamDriver CreateNull() => new NullIpam();
 }
