@@ -70,8 +70,9 @@ public readonly record struct IpPrefix
         prefix = default;
         var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         if (text is null || slash <= 0
+            || (!text.AsSpan(0, slash).Contains(':') && !IsDottedQuad(text.AsSpan(0, slash)))
             || !IPAddress.TryParse(text.AsSpan(0, slash), out var address)
-            || address.ScopeId != 0 && address.AddressFamily == AddressFamily.InterNetworkV6
+            || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
             || !int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out var length))
         {
@@ -86,6 +87,43 @@ public readonly record struct IpPrefix
 
         prefix = new IpPrefix(address, length);
         return true;
+    }
+
+    /// <summary>
+    /// True for exactly four decimal parts of 0-255 without leading zeros, as Go's parser demands.
+    /// <see cref="IPAddress.TryParse(ReadOnlySpan{char}, out IPAddress?)"/> also takes <c>10</c> (as 0.0.0.10),
+    /// <c>10.1</c>, hex and octal (<c>010.0.0.1</c> is 8.0.0.1), which would turn a pool such as
+    /// <c>10/8</c> into a different network.
+    /// </summary>
+    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    {
+        var parts = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (++parts > 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0'))
+            {
+                return false;
+            }
+
+            var value = 0;
+            foreach (var c in part)
+            {
+                if (c is < '0' or > '9')
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            if (value > 255)
+            {
+                return false;
+            }
+        }
+
+        return parts == 4;
     }
 
     /// <summary>The address as an unsigned integer (IPv4 in the low 32 bits).</summary>
