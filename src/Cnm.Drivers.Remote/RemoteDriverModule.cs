@@ -88,43 +88,38 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
         return true;
     }
 
-    private async Task OnNetworkPluginAsync(PluginEvent e, CancellationToken cancellationToken)
-    {
-        var connection = Connection(e);
-        if (e.Kind == PluginEventKind.Gone)
+    private Task OnNetworkPluginAsync(PluginEvent e, CancellationToken cancellationToken) =>
+        RegisterAsync(e, async connection =>
         {
-            return;
-        }
-
-        var driver = new RemoteNetworkDriver(connection);
-        try
-        {
+            var driver = new RemoteNetworkDriver(connection);
             var capability = await driver.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
             _registrar!.RegisterNetworkDriver(e.Name, driver, capability);
-            _registrationErrors.TryRemove(Key(e.Name, e.Interface), out _);
-            Log.Registered(_logger, e.Name, e.Interface, e.Kind.ToString());
-        }
-        catch (CnmException ex)
-        {
-            _registrationErrors[Key(e.Name, e.Interface)] = ex.Message;
-            Log.RegistrationFailed(_logger, e.Name, e.Interface, ex.Message, ex);
-        }
-    }
+        });
 
-    private async Task OnIpamPluginAsync(PluginEvent e, CancellationToken cancellationToken)
-    {
-        var connection = Connection(e);
-        if (e.Kind == PluginEventKind.Gone)
+    private Task OnIpamPluginAsync(PluginEvent e, CancellationToken cancellationToken) =>
+        RegisterAsync(e, async connection =>
         {
-            return;
-        }
-
-        var driver = new RemoteIpamDriver(connection);
-        try
-        {
+            var driver = new RemoteIpamDriver(connection);
             var capabilities = await driver.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
             var spaces = await driver.GetDefaultAddressSpacesAsync(cancellationToken).ConfigureAwait(false);
             _registrar!.RegisterIpamDriver(e.Name, driver, capabilities, spaces);
+        });
+
+    /// <summary>
+    /// Points the plugin's connection at the event's client and, unless the plugin is gone, registers its
+    /// driver; a failure is kept so that resolving the name can say why.
+    /// </summary>
+    private async Task RegisterAsync(PluginEvent e, Func<PluginConnection, Task> register)
+    {
+        var connection = Connection(e);
+        if (e.Kind == PluginEventKind.Gone)
+        {
+            return;
+        }
+
+        try
+        {
+            await register(connection).ConfigureAwait(false);
             _registrationErrors.TryRemove(Key(e.Name, e.Interface), out _);
             Log.Registered(_logger, e.Name, e.Interface, e.Kind.ToString());
         }
