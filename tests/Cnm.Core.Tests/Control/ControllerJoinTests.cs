@@ -140,4 +140,18 @@ public sealed class ControllerJoinTests
 
         Assert.Equal(ErrorCategory.Conflict, error.Category);
     }
+
+    [Fact]
+    public async Task GetEndpointInfoAsync_AsksTheDriver()
+    {
+        var h = await ControllerHarness.CreateAsync();
+        var network = await h.NetworkAsync("n1");
+        var endpoint = await h.EndpointAsync(network, "e1");
+        h.Log.Clear();
+
+        var info = await h.Controller.GetEndpointInfoAsync("e1", CancellationToken.None);
+
+        Assert.Empty(info);
+        Assert.Equal(["EndpointOperInfo " + endpoint.Id[..8]], h.Log.Calls);
+    }
 }
