@@ -1,3 +1,5 @@
+using Cnm.Protocol;
+
 namespace Cnm.Testing;
 
 public sealed partial class RecordingPlugin
@@ -163,6 +165,8 @@ public sealed partial class RecordingPlugin
     private PluginReply Injected(PluginCall call)
     {
         _injected++;
-        return Failure(call.Method, $"injected failure of {call.Method} (call #{call.Sequence})", FailureStatus);
+        // Plugin.Activate has no error member: only a non-200 status makes it fail.
+        var status = call.Method == PluginMethods.Activate && FailureStatus == 200 ? 500 : FailureStatus;
+        return Failure(call.Method, $"injected failure of {call.Method} (call #{call.Sequence})", status);
     }
 }
