@@ -137,7 +137,7 @@ internal sealed class RemoteHarness : IAsyncDisposable
         var pools = ipamNetworks.SelectMany(n => n.IPv4Pools.Concat(n.IPv6Pools)).ToList();
         Assert.Equal(pools.Select(p => p.PoolId).Order(StringComparer.Ordinal), Plugin.Pools.Keys.Order(StringComparer.Ordinal));
         var ipamNetworkIds = ipamNetworks.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        var addresses = pools.SelectMany(p => p.AuxAddresses.Values.Select(a => a.ToString()).Concat(p.Gateway is { } g ? [g.Address.ToString()] : []))
+        var addresses = pools.SelectMany(p => p.AuxAddresses.Values.Select(a => a.ToString()).Concat(p.Gateway is { } g && !p.GatewayFromIpam ? [g.Address.ToString()] : []))
             .Concat(Controller.Endpoints.Where(e => ipamNetworkIds.Contains(e.NetworkId))
                 .SelectMany(e => new[] { e.Address?.Address.ToString(), e.AddressIPv6?.Address.ToString() }).OfType<string>());
         Assert.Equal(addresses.Order(StringComparer.Ordinal), Plugin.Addresses);

@@ -197,4 +197,29 @@ public sealed class IpamPluginSequenceTests
              "Options":{"com.docker.network.endpoint.macaddress":"{{{Convert.ToBase64String(mac)}}}"}}
             """, calls[1]);
     }
+
+    [Fact]
+    public async Task CreateNetwork_IpamGivesGatewayInPoolData_RequestsNoGatewayAndNeverReleasesIt()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        h.Plugin.Rewrite(PluginMethods.Ipam.RequestPool, body =>
+        {
+            var reply = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+            reply["Data"] = new System.Text.Json.Nodes.JsonObject { ["com.docker.network.gateway"] = "10.200.0.254/24" };
+            return reply.ToJsonString();
+        });
+
+        var network = await h.PluginIpamNetworkAsync("n1");
+
+        Assert.Equal([PluginMethods.Ipam.RequestPool, PluginMethods.Network.CreateNetwork], h.Plugin.Methods.Skip(4));
+        Assert.Equal("10.200.0.254/24", h.Plugin.CallsTo(PluginMethods.Network.CreateNetwork)[0].Json()
+            .GetProperty("IPv4Data")[0].GetProperty("Gateway").GetString());
+        h.AssertPluginAgrees();
+
+        h.Plugin.ClearCalls();
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+
+        Assert.Equal([PluginMethods.Network.DeleteNetwork, PluginMethods.Ipam.ReleasePool], h.Plugin.Methods);
+        Assert.Equal("", h.Plugin.Snapshot());
+    }
 }
