@@ -204,6 +204,40 @@ public sealed class BadReplyTests
     }
 
     [Fact]
+    public async Task RequestAddress_ReplyWithoutMask_FailsAndReleasesTheAddress()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        var network = await h.PluginIpamNetworkAsync("n1");
+        h.Plugin.Rewrite(PluginMethods.Ipam.RequestAddress, _ => """{"Address":"10.200.0.2"}""");
+        var before = h.FullSnapshot();
+        h.Plugin.ClearCalls();
+
+        var error = await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "e1"));
+
+        Assert.Contains("plugin \"rec\" IpamDriver.RequestAddress", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"10.200.0.2\"", error.Message, StringComparison.Ordinal);
+        Assert.Equal([PluginMethods.Ipam.RequestAddress, PluginMethods.Ipam.ReleaseAddress], h.Plugin.Methods);
+        JsonAssert.Equal("""{"PoolID":"RecordingLocal/10.200.0.0/24","Address":"10.200.0.2"}""", h.Plugin.Calls[1].Body);
+        Assert.Equal(before, h.FullSnapshot());
+    }
+
+    [Fact]
+    public async Task RequestAddress_GatewayReplyWithoutMask_FailsAndReleasesGatewayAndPool()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        await h.Registry.GetAsync(RemoteHarness.PluginName, CancellationToken.None);
+        h.Plugin.Rewrite(PluginMethods.Ipam.RequestAddress, _ => """{"Address":"10.200.0.1"}""");
+        var before = h.FullSnapshot();
+        h.Plugin.ClearCalls();
+
+        await Assert.ThrowsAsync<CnmException>(() => h.PluginIpamNetworkAsync("n1"));
+
+        Assert.Equal([PluginMethods.Ipam.RequestPool, PluginMethods.Ipam.RequestAddress, PluginMethods.Ipam.ReleaseAddress, PluginMethods.Ipam.ReleasePool],
+            h.Plugin.Methods);
+        Assert.Equal(before, h.FullSnapshot());
+    }
+
+    [Fact]
     public async Task JoinAndLeave_ExternalConnectivityAnswers404_StillJoinAndLeave()
     {
         await using var h = await RemoteHarness.CreateAsync();
