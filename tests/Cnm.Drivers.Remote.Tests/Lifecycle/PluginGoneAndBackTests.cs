@@ -58,6 +58,7 @@ public sealed class PluginGoneAndBackTests
 
         var error = await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "e2"));
         AssertGone(error);
+        Assert.StartsWith("endpoint e2: IPAM rec could not allocate an address on network n1: ", error.Message, StringComparison.Ordinal);
         AssertGone(await Assert.ThrowsAsync<CnmException>(() => h.PluginIpamNetworkAsync("n2")));
         AssertGone(await Assert.ThrowsAsync<CnmException>(() => h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None)));
         AssertGone(await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None)));
