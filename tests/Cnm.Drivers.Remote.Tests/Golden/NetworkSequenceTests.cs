@@ -137,4 +137,33 @@ public sealed class NetworkSequenceTests
         Assert.Equal(second.Id, h.Plugin.Calls[3].Text("NetworkID"));
         Assert.Equal("172.18.0.0/16", Assert.Single(second.IPv4Pools).Pool.ToString());
     }
+
+    [Fact]
+    public async Task CreateNetworkAndEndpoint_NullIpam_SendsNullPoolWithoutGatewayAndTakesTheDriversAddress()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+        h.Plugin.Rewrite(PluginMethods.Network.CreateEndpoint,
+            _ => """{"Interface":{"Address":"10.50.0.2/24","AddressIPv6":"","MacAddress":"02:42:0a:32:00:02"}}""");
+
+        var network = await h.NetworkAsync("n1", o => o with { IpamDriver = "null" });
+        var endpoint = await h.EndpointAsync(network, "e1");
+
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
+             "IPv4Data":[{"AddressSpace":"null","Pool":"0.0.0.0/0"}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+            {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
+             "Interface":{"Address":"","AddressIPv6":"","MacAddress":""},"Options":{}}
+            """, h.Plugin.Calls[3]);
+        Assert.Equal("10.50.0.2/24", endpoint.Address.ToString());
+        Assert.Equal("02420A320002", endpoint.MacAddress?.ToString());
+
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+        Assert.Equal("", h.Snapshot());
+        Assert.Equal("", h.Plugin.Snapshot());
+    }
 }
