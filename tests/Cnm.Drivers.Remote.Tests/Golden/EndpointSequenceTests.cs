@@ -153,4 +153,30 @@ public sealed class EndpointSequenceTests
         Assert.Empty(h.Controller.Sandboxes);
         h.AssertPluginAgrees();
     }
+
+    [Fact]
+    public async Task Leave_GatewayEndpointWithAnotherJoined_RevokesLeavesThenProgramsTheNextOne()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        var network = await h.NetworkAsync("n1");
+        var first = await h.EndpointAsync(network, "e1");
+        var second = await h.EndpointAsync(network, "e2");
+        var sandbox = await h.SandboxAsync("c1", Labels);
+        await h.Controller.JoinAsync(first.Id, sandbox.Id, CancellationToken.None);
+        await h.Controller.JoinAsync(second.Id, sandbox.Id, CancellationToken.None);
+        h.Plugin.ClearCalls();
+
+        await h.Controller.LeaveAsync(first.Id, CancellationToken.None);
+
+        var calls = h.Plugin.Calls;
+        Assert.Equal(
+            [PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave, PluginMethods.Network.ProgramExternalConnectivity],
+            calls.Select(c => c.Method));
+        Assert.Equal([first.Id, first.Id, second.Id], calls.Select(c => c.Text("EndpointID")));
+        JsonAssert.Call(PluginMethods.Network.ProgramExternalConnectivity, $$$"""
+            {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{second.Id}}}","Options":{"com.example.label":"x"}}
+            """, calls[2]);
+        Assert.Equal(second.Id, h.Controller.GetSandbox(sandbox.Id).GatewayEndpointId);
+        Assert.Equal([second.Id], h.Plugin.ProgrammedEndpoints);
+    }
 }

@@ -132,6 +132,24 @@ public sealed class PluginGoneAndBackTests
         }
     }
 
+    [Fact]
+    public async Task ForcedDeletes_PluginGone_SucceedLocally()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        var network = await h.NetworkAsync("n1");
+        var endpoint = await h.EndpointAsync(network, "e1");
+        var sandbox = await h.SandboxAsync("c1");
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
+        await h.Plugin.StopAsync();
+        await h.Registry.MarkGoneAsync(RemoteHarness.PluginName, "socket removed", CancellationToken.None);
+
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None);
+        await h.Controller.DeleteNetworkAsync(network.Id, force: true, CancellationToken.None);
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
+
+        Assert.Equal("", h.Snapshot());
+    }
+
     private static PluginState? State(RemoteHarness h) =>
         h.Registry.Plugins.SingleOrDefault(p => p.Name == RemoteHarness.PluginName)?.State;
 }
