@@ -82,6 +82,19 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
 
         if (!IpPrefix.TryParse(reply.Address, out var address))
         {
+            // The plugin holds the address it answered with: give it back rather than leak it (the reference
+            // leaks it; DECISIONS.md, "endpoint and join rollback": nothing is leaked whatever step fails).
+            if (IPAddress.TryParse(reply.Address.Split('/')[0], out var held))
+            {
+                try
+                {
+                    await ReleaseAddressAsync(request.PoolId, held, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (CnmException)
+                {
+                }
+            }
+
             throw CnmException.Internal(
                 $"plugin \"{Name}\" {PluginMethods.Ipam.RequestAddress}: bad reply: Address \"{reply.Address}\" is not an address with a prefix length");
         }

@@ -235,7 +235,10 @@ public sealed partial class Controller
                 allocation = await ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, preferred, options), cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable && preferred is null)
+            // Only the built-in IPAM's "no available addresses" moves on to the next pool, as in the reference
+            // (protocol-facts 4.4). From a plugin, Unavailable means it cannot be reached: that must be reported
+            // as such, not as full pools.
+            catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable && preferred is null && ipam.IsBuiltIn)
             {
                 exhausted = ex; // this pool is full: try the next one
                 continue;

@@ -1,0 +1,169 @@
+using Cnm.Core.Model;
+using Cnm.Protocol;
+
+namespace Cnm.Drivers.Remote.Tests.Golden;
+
+/// <summary>
+/// <c>-d rec</c> with the built-in default IPAM: the plugin sees exactly Activate, GetCapabilities, then
+/// CreateNetwork, with the body the reference sends (protocol-facts 3.2, 3.14).
+/// </summary>
+public sealed class NetworkSequenceTests
+{
+    private static readonly string[] FirstUse =
+        [PluginMethods.Activate, PluginMethods.Network.GetCapabilities, PluginMethods.Network.CreateNetwork];
+
+    private static Task<RemoteHarness> NetworkOnlyPluginAsync() =>
+        RemoteHarness.CreateAsync(p => p.Implements = [PluginInterfaces.NetworkDriver]);
+
+    [Fact]
+    public async Task CreateNetwork_Plain_SendsActivateCapabilitiesThenCreateNetworkWithDefaultPool()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1");
+
+        var calls = h.Plugin.Calls;
+        Assert.Equal(FirstUse, calls.Select(c => c.Method));
+        JsonAssert.EmptyCall(PluginMethods.Activate, calls[0]);
+        JsonAssert.EmptyCall(PluginMethods.Network.GetCapabilities, calls[1]);
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv6Data":[]}
+            """, calls[2]);
+        Assert.Equal([network.Id], h.Plugin.Networks);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_SubnetRangeGatewayAux_SendsGatewayAndAuxWithPoolMask()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1", o => o with
+        {
+            IPv4 = [new IpamConfig("10.10.0.0/16", "10.10.1.0/24", "10.10.0.254",
+                new Dictionary<string, string> { ["router"] = "10.10.0.5", ["printer"] = "10.10.0.6" })],
+        });
+
+        Assert.Equal(FirstUse, h.Plugin.Methods);
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"10.10.0.0/16","Gateway":"10.10.0.254/16",
+                          "AuxAddresses":{"router":"10.10.0.5/16","printer":"10.10.0.6/16"}}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_DriverOptions_SendsThemUnderGenericAndLeavesLabelsOut()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1", o => o with
+        {
+            DriverOptions = new Dictionary<string, string> { ["mtu"] = "1400", ["com.example.vlan"] = "101" },
+            Labels = new Dictionary<string, string> { ["team"] = "blue" },
+        });
+
+        Assert.Equal(FirstUse, h.Plugin.Methods);
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,
+                        "com.docker.network.generic":{"mtu":"1400","com.example.vlan":"101"}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_DualStack_SendsIPv6DataAndEnableIPv6True()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1", o => o with { EnableIPv6 = true, IPv6 = [new IpamConfig("fd00:1::/64")] });
+
+        Assert.Equal(FirstUse, h.Plugin.Methods);
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":true,"com.docker.network.generic":{}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv6Data":[{"AddressSpace":"LocalDefault","Pool":"fd00:1::/64","Gateway":"fd00:1::1/64"}]}
+            """, h.Plugin.Calls[2]);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_Internal_SendsInternalTrue()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1", o => o with { Internal = true });
+
+        Assert.Equal(FirstUse, h.Plugin.Methods);
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{},
+                        "com.docker.network.internal":true},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+    }
+
+    [Fact]
+    public async Task DeleteNetwork_Plain_SendsOnlyDeleteNetworkAndReleasesThePool()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+        var network = await h.NetworkAsync("n1");
+        h.Plugin.ClearCalls();
+
+        await h.Controller.DeleteNetworkAsync("n1", force: false, CancellationToken.None);
+
+        var call = Assert.Single(h.Plugin.Calls);
+        JsonAssert.Call(PluginMethods.Network.DeleteNetwork, $$$"""{"NetworkID":"{{{network.Id}}}"}""", call);
+        Assert.Empty(h.Plugin.Networks);
+        Assert.Equal("", h.Snapshot());
+    }
+
+    [Fact]
+    public async Task CreateNetwork_SecondNetwork_DoesNotActivateAgain()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+        await h.NetworkAsync("n1");
+
+        var second = await h.NetworkAsync("n2");
+
+        Assert.Equal([.. FirstUse, PluginMethods.Network.CreateNetwork], h.Plugin.Methods);
+        Assert.Equal(second.Id, h.Plugin.Calls[3].Text("NetworkID"));
+        Assert.Equal("172.18.0.0/16", Assert.Single(second.IPv4Pools).Pool.ToString());
+    }
+
+    [Fact]
+    public async Task CreateNetworkAndEndpoint_NullIpam_SendsNullPoolWithoutGatewayAndTakesTheDriversAddress()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+        h.Plugin.Rewrite(PluginMethods.Network.CreateEndpoint,
+            _ => """{"Interface":{"Address":"10.50.0.2/24","AddressIPv6":"","MacAddress":"02:42:0a:32:00:02"}}""");
+
+        var network = await h.NetworkAsync("n1", o => o with { IpamDriver = "null" });
+        var endpoint = await h.EndpointAsync(network, "e1");
+
+        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
+             "IPv4Data":[{"AddressSpace":"null","Pool":"0.0.0.0/0"}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+            {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
+             "Interface":{"Address":"","AddressIPv6":"","MacAddress":""},"Options":{}}
+            """, h.Plugin.Calls[3]);
+        Assert.Equal("10.50.0.2/24", endpoint.Address.ToString());
+        Assert.Equal("02420A320002", endpoint.MacAddress?.ToString());
+
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+        Assert.Equal("", h.Snapshot());
+        Assert.Equal("", h.Plugin.Snapshot());
+    }
+}
