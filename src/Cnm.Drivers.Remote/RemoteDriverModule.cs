@@ -21,6 +21,7 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, PluginConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _registrationErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PluginEvent> _lastEvents = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _subscriptions = [];
     private IDriverRegistrar? _registrar;
 
@@ -80,7 +81,18 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
             throw new CnmException(ex.Category, $"{kind} driver \"{name}\" is not available: {ex.Message}", ex);
         }
 
-        if (_registrationErrors.TryGetValue(Key(name, pluginInterface), out var error))
+        var key = Key(name, pluginInterface);
+        if (_registrationErrors.ContainsKey(key) && _lastEvents.TryGetValue(key, out var last))
+        {
+            // Registration failed when the plugin was activated (a GetCapabilities that failed once, say):
+            // try again now rather than leave the driver unusable until the plugin is replaced.
+            var retry = pluginInterface == PluginInterfaces.NetworkDriver
+                ? OnNetworkPluginAsync(last, cancellationToken)
+                : OnIpamPluginAsync(last, cancellationToken);
+            await retry.ConfigureAwait(false);
+        }
+
+        if (_registrationErrors.TryGetValue(key, out var error))
         {
             throw CnmException.Unavailable($"plugin \"{name}\" was activated but could not be registered as a {pluginInterface}: {error}");
         }
@@ -111,6 +123,7 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
     /// </summary>
     private async Task RegisterAsync(PluginEvent e, Func<PluginConnection, Task> register)
     {
+        _lastEvents[Key(e.Name, e.Interface)] = e;
         var connection = Connection(e);
         if (e.Kind == PluginEventKind.Gone)
         {

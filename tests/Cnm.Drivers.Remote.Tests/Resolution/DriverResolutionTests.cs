@@ -33,7 +33,8 @@ public sealed class DriverResolutionTests
         Assert.Contains("NetworkDriver.GetCapabilities", error.Message, StringComparison.Ordinal);
         Assert.Contains($"invalid {expected}", error.Message, StringComparison.Ordinal);
         Assert.Contains("expecting 'local' or 'global'", error.Message, StringComparison.Ordinal);
-        Assert.Equal([PluginMethods.Activate, PluginMethods.Network.GetCapabilities], h.Plugin.Methods);
+        // Resolving the name retries the failed registration once more before giving up.
+        Assert.Equal([PluginMethods.Activate, PluginMethods.Network.GetCapabilities, PluginMethods.Network.GetCapabilities], h.Plugin.Methods);
         Assert.Equal("", h.Snapshot());
         Assert.Empty(h.Plugin.Networks);
         Assert.DoesNotContain(RemoteHarness.PluginName, h.Controller.NetworkDrivers);
@@ -122,5 +123,18 @@ public sealed class DriverResolutionTests
 
         Assert.Equal(2, h.Plugin.CallsTo(PluginMethods.Activate).Count);
         h.AssertPluginAgrees();
+    }
+
+    [Fact]
+    public async Task CreateNetwork_GetCapabilitiesFailedOnceAtActivation_RegistrationIsRetriedOnUse()
+    {
+        await using var h = await RemoteHarness.CreateAsync(p => p.Implements = [PluginInterfaces.NetworkDriver]);
+        h.Plugin.FailMethod(PluginMethods.Network.GetCapabilities, times: 1);
+
+        var network = await h.NetworkAsync("n1");
+
+        Assert.Equal("n1", network.Name);
+        Assert.Equal(2, h.Plugin.Methods.Count(m => m == PluginMethods.Network.GetCapabilities));
+        Assert.Contains(RemoteHarness.PluginName, h.Controller.NetworkDrivers);
     }
 }
