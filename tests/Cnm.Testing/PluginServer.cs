@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -19,10 +20,19 @@ public sealed class PluginServer : IAsyncDisposable
 {
     public delegate Task<PluginReply> Handler(RecordedRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Told about every request once the server is done with it: the service method and the
+    /// <see cref="Stopwatch"/> timestamps taken when the request reached the server's handler (Kestrel had
+    /// parsed the request line and headers) and when the response was written (or the request ended
+    /// otherwise). Reading the body, running the handler and writing the response are inside.
+    /// </summary>
+    public delegate void RequestTimer(string serviceMethod, long startTimestamp, long endTimestamp);
+
     private readonly ConcurrentDictionary<string, Handler> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, byte> _connections = new();
     private WebApplication? _app;
+    private long _requestCount;
 
     private PluginServer()
     {
@@ -35,6 +45,21 @@ public sealed class PluginServer : IAsyncDisposable
     public string? SocketPath { get; private set; }
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>
+    /// Whether requests are kept for <see cref="Requests"/> (default true). Turn it off for long runs, such
+    /// as benchmarks, so memory does not grow with every request; <see cref="RequestCount"/> still counts.
+    /// </summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>How many requests reached the handler, recorded or not.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>An optional hook told how long each request spent in the server's handler; see <see cref="RequestTimer"/>.</summary>
+    public RequestTimer? Timer { get; set; }
+
+    /// <summary>Forgets the recorded requests (the count and the connections stay).</summary>
+    public void ClearRequests() => _requests.Clear();
 
     /// <summary>How many distinct connections carried requests.</summary>
     public int ConnectionCount => _connections.Count;
@@ -111,9 +136,29 @@ public sealed class PluginServer : IAsyncDisposable
             listen(k);
         });
         _app = builder.Build();
-        _app.Run(HandleAsync);
+        _app.Run(HandleTimedAsync);
         await _app.StartAsync().ConfigureAwait(false);
         return this;
+    }
+
+    private Task HandleTimedAsync(HttpContext context)
+    {
+        var timer = Timer;
+        return timer is null ? HandleAsync(context) : TimeAsync(context, timer);
+    }
+
+    private async Task TimeAsync(HttpContext context, RequestTimer timer)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await HandleAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            var end = Stopwatch.GetTimestamp();
+            timer((context.Request.Path.Value ?? "/").TrimStart('/'), start, end);
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -123,7 +168,12 @@ public sealed class PluginServer : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", headers,
             body.ToArray(), context.Connection.Id);
-        _requests.Enqueue(request);
+        Interlocked.Increment(ref _requestCount);
+        if (RecordRequests)
+        {
+            _requests.Enqueue(request);
+        }
+
         _connections.TryAdd(context.Connection.Id, 0);
 
         var reply = _handlers.TryGetValue(request.ServiceMethod, out var handler)
