@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cnm.Protocol;
@@ -20,8 +19,6 @@ namespace Cnm.Plugins.Client;
 /// </remarks>
 public sealed partial class PluginClient : IDisposable
 {
-    private static readonly MediaTypeWithQualityHeaderValue AcceptHeader = new(PluginMediaTypes.Accept);
-
     private const string GoUserAgent = "Go-http-client/1.1";
     private static readonly TimeSpan MinimumRetryWait = TimeSpan.FromMilliseconds(50);
 
@@ -113,8 +110,13 @@ public sealed partial class PluginClient : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, MethodUri(method));
-            request.Headers.Accept.Add(AcceptHeader);
-            request.Headers.Host = _hostHeader;
+            // Raw adds: the same bytes as the typed setters, without their parse and validation cost per call.
+            request.Headers.TryAddWithoutValidation("Accept", PluginMediaTypes.Accept);
+            if (_hostHeader is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Host", _hostHeader);
+            }
+
             // What Go's client sends; on the wire a plugin must not tell Cnm from the reference (DECISIONS.md, rule one).
             request.Headers.TryAddWithoutValidation("User-Agent", GoUserAgent);
             // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
