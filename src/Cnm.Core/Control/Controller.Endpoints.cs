@@ -190,18 +190,22 @@ public sealed partial class Controller
 
         if (endpoint.PoolId is not null || endpoint.PoolIdIPv6 is not null)
         {
-            var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
-            if (endpoint is { PoolId: { } pool4, Address: { } v4 })
+            // The driver has deleted the endpoint: from here on nothing may stop the local delete.
+            await BestEffortAsync($"release the addresses of endpoint {endpoint.Name}", async () =>
             {
-                await BestEffortAsync($"release address {v4.Address} of endpoint {endpoint.Name}",
-                    () => ipam.Driver.ReleaseAddressAsync(pool4, v4.Address, cancellationToken)).ConfigureAwait(false);
-            }
+                var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
+                if (endpoint is { PoolId: { } pool4, Address: { } v4 })
+                {
+                    await BestEffortAsync($"release address {v4.Address} of endpoint {endpoint.Name}",
+                        () => ipam.Driver.ReleaseAddressAsync(pool4, v4.Address, cancellationToken)).ConfigureAwait(false);
+                }
 
-            if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
-            {
-                await BestEffortAsync($"release address {v6.Address} of endpoint {endpoint.Name}",
-                    () => ipam.Driver.ReleaseAddressAsync(pool6, v6.Address, cancellationToken)).ConfigureAwait(false);
-            }
+                if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
+                {
+                    await BestEffortAsync($"release address {v6.Address} of endpoint {endpoint.Name}",
+                        () => ipam.Driver.ReleaseAddressAsync(pool6, v6.Address, cancellationToken)).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
 
         lock (_gate)

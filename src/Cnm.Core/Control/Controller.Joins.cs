@@ -120,17 +120,20 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = sandbox = sandbox with { State = sandbox.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Busy };
         }
 
-        var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
+        // Leave never gets stuck: every driver step is best effort, the driver lookup included.
         var wasGateway = sandbox.GatewayEndpointId == endpoint.Id;
-        if (wasGateway && driver.Driver is IExternalConnectivityDriver external)
+        var (nid, eid) = (owner.Id, endpoint.Id);
+        await BestEffortAsync($"leave of endpoint {endpoint.Name}", async () =>
         {
-            var (nid, eid) = (owner.Id, endpoint.Id);
-            await BestEffortAsync($"revoke external connectivity of endpoint {endpoint.Name}",
-                () => external.RevokeExternalConnectivityAsync(nid, eid, cancellationToken)).ConfigureAwait(false);
-        }
+            var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
+            if (wasGateway && driver.Driver is IExternalConnectivityDriver external)
+            {
+                await BestEffortAsync($"revoke external connectivity of endpoint {endpoint.Name}",
+                    () => external.RevokeExternalConnectivityAsync(nid, eid, cancellationToken)).ConfigureAwait(false);
+            }
 
-        await BestEffortAsync($"leave of endpoint {endpoint.Name}",
-            () => driver.Driver.LeaveAsync(owner.Id, endpoint.Id, cancellationToken)).ConfigureAwait(false);
+            await driver.Driver.LeaveAsync(nid, eid, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         await BestEffortAsync($"remove interface of endpoint {endpoint.Name}",
             () => _sandboxProvider.RemoveInterfaceAsync(sandbox.Key, endpoint, cancellationToken)).ConfigureAwait(false);
 
@@ -174,13 +177,15 @@ public sealed partial class Controller
                 continue;
             }
 
-            var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-            if (driver.Driver is IExternalConnectivityDriver external)
+            await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}", async () =>
             {
-                var options = GenericOptions.ForSandbox(sandbox.Options);
-                await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}",
-                    () => external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken)).ConfigureAwait(false);
-            }
+                var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+                if (driver.Driver is IExternalConnectivityDriver external)
+                {
+                    var options = GenericOptions.ForSandbox(sandbox.Options);
+                    await external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
 
             return id;
         }

@@ -135,9 +135,9 @@ public sealed partial class Controller
             _networks[network.Id] = network = network with { State = ObjectState.Deleting };
         }
 
-        var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
         try
         {
+            var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
             await DriverCallAsync($"network {network.Name}: driver {network.Driver} failed to delete it",
                 () => driver.Driver.DeleteNetworkAsync(network.Id, cancellationToken)).ConfigureAwait(false);
         }
@@ -157,11 +157,15 @@ public sealed partial class Controller
 
         if (network.IPv4Pools.Count + network.IPv6Pools.Count > 0)
         {
-            var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
-            foreach (var pool in network.IPv4Pools.Concat(network.IPv6Pools))
+            // The driver has deleted the network: from here on nothing may stop the local delete.
+            await BestEffortAsync($"release the pools of network {network.Name}", async () =>
             {
-                await ReleasePoolAsync(ipam, pool, cancellationToken).ConfigureAwait(false);
-            }
+                var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
+                foreach (var pool in network.IPv4Pools.Concat(network.IPv6Pools))
+                {
+                    await ReleasePoolAsync(ipam, pool, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
 
         lock (_gate)

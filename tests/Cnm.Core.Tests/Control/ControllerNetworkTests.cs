@@ -172,6 +172,19 @@ public sealed class ControllerNetworkTests
     }
 
     [Fact]
+    public async Task DeleteNetworkAsync_IpamReleaseFailsAfterDriverDeleted_NetworkIsGoneAnyway()
+    {
+        var h = await ControllerHarness.CreateAsync();
+        await h.NetworkAsync("n1");
+        h.Log.FailNext("ReleasePool");
+
+        await h.Controller.DeleteNetworkAsync("n1", force: false, CancellationToken.None);
+
+        Assert.Empty(h.Controller.Networks);
+        Assert.Contains("ReleasePool", h.Log.Names);
+    }
+
+    [Fact]
     public async Task DeleteNetworkAsync_WithEndpoints_IsConflictNamingThem()
     {
         var h = await ControllerHarness.CreateAsync();
