@@ -21,8 +21,6 @@ internal sealed class PluginConnection(string pluginName)
 
     public void Detach() => _client = null;
 
-    public bool IsAttached => _client is not null;
-
     public Task<TResponse> CallAsync<TResponse>(string method, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
         Translate(method, client => client.CallAsync(method, response, cancellationToken));
 

@@ -23,8 +23,4 @@ internal static class Ids
         }
     }
 
-    public static bool IsFullId(string value) =>
-        value.Length == 64 && !value.AsSpan().ContainsAnyExcept(LowerHex);
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 }
