@@ -1,0 +1,78 @@
+using System.Runtime.Versioning;
+using Cnm.Testing;
+
+namespace Cnm.Daemon.Tests;
+
+/// <summary>Start-up: socket mode, start-up refusals with clear messages, stale sockets, configuration sources.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFixture>
+{
+    [Fact]
+    public void Socket_IsMode0660()
+    {
+        var mode = File.GetUnixFileMode(fixture.SocketPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, mode);
+    }
+
+    [Fact]
+    public async Task SecondDaemon_SameSocket_ExitsNonZeroWithMessage()
+    {
+        using var second = DaemonProcess.Start(fixture.Args);
+        Assert.NotEqual(0, await second.WaitExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains($"socket {fixture.SocketPath} is in use", second.Stderr, StringComparison.Ordinal);
+
+        // The first daemon still answers.
+        Assert.Equal("OK", await fixture.Http.GetStringAsync("/_ping"));
+    }
+
+    [Fact]
+    public async Task TcpHost_Refused()
+    {
+        using var temp = new TempDirectory("cnmd");
+        using var daemon = DaemonProcess.Start(["--host", "tcp://127.0.0.1:2375", "--data-root", temp.File("d"), "--exec-root", temp.File("e")]);
+        Assert.Equal(1, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("TCP needs TLS flags; not supported yet", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnwritableDataRoot_Refused()
+    {
+        using var temp = new TempDirectory("cnmd");
+        var file = temp.WriteFile("not-a-dir", "x");
+        using var daemon = DaemonProcess.Start(["--host", "unix://" + temp.File("s.sock"), "--data-root", file, "--exec-root", temp.File("e")]);
+        Assert.Equal(1, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains($"--data-root {file} is not a writable directory", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownFlag_Refused()
+    {
+        using var daemon = DaemonProcess.Start(["--bogus", "1"]);
+        Assert.Equal(1, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("unknown flag --bogus", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaleSocket_ConfigFile_Starts()
+    {
+        using var temp = new TempDirectory("cnmd");
+        var socket = temp.File("run", "api.sock");
+        Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
+        using (var stale = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket)); // bound, never listening: stale
+        }
+
+        var config = temp.WriteFile("cnmd.json", $$"""
+            {"Host":"unix://{{socket}}","PluginDir":"{{temp.File("p")}}","SpecDir":["{{temp.File("s")}}"],
+             "DataRoot":"{{temp.File("d")}}","ExecRoot":"{{temp.File("e")}}","LogLevel":"warn"}
+            """);
+        using var daemon = DaemonProcess.Start(["--config-file", config]);
+        await daemon.WaitReadyAsync();
+        Assert.Contains($"cnmd ready on unix://{socket}", daemon.Stdout, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(temp.File("d")));
+        using var http = DaemonFixture.CreateClient(socket);
+        Assert.Equal("OK", await http.GetStringAsync("/_ping"));
+    }
+}
