@@ -11,6 +11,9 @@ public sealed class DaemonFixture : IAsyncLifetime
 {
     public const string MockPlugin = "mockp";
 
+    /// <summary>A plugin that is both network and IPAM driver.</summary>
+    public const string MockBoth = "mockboth";
+
     public TempDirectory Temp { get; } = new("cnmd");
 
     public string SocketPath => Temp.File("run", "cnmd.sock");
@@ -22,6 +25,8 @@ public sealed class DaemonFixture : IAsyncLifetime
     public DaemonProcess Daemon { get; private set; } = null!;
 
     public PluginServer Plugin { get; private set; } = null!;
+
+    public PluginServer Both { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -40,7 +45,7 @@ public sealed class DaemonFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Temp.CreateDirectory("plugins");
+        Temp.CreateDirectory("plugins", MockBoth);
         Temp.CreateDirectory("specs");
         Plugin = await PluginServer.StartUnixAsync(Path.Combine(PluginDir, MockPlugin + ".sock"), s => s
             .Implements("NetworkDriver")
@@ -51,6 +56,27 @@ public sealed class DaemonFixture : IAsyncLifetime
             .Map("NetworkDriver.DeleteEndpoint", PluginReply.Json("{}"))
             .Map("NetworkDriver.Join", PluginReply.Json("{}"))
             .Map("NetworkDriver.Leave", PluginReply.Json("{}")));
+        Both = await PluginServer.StartUnixAsync(Path.Combine(PluginDir, MockBoth, MockBoth + ".sock"), s => s
+            .Implements("NetworkDriver", "IpamDriver")
+            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
+            .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
+            .Map("NetworkDriver.DeleteNetwork", PluginReply.Json("{}"))
+            .Map("NetworkDriver.CreateEndpoint", PluginReply.Json("{}"))
+            .Map("NetworkDriver.DeleteEndpoint", PluginReply.Json("{}"))
+            .Map("NetworkDriver.Join", PluginReply.Json("{}"))
+            .Map("NetworkDriver.Leave", PluginReply.Json("{}"))
+            .Map("IpamDriver.GetCapabilities", PluginReply.Json("""{"RequiresMACAddress":false}"""))
+            .Map("IpamDriver.GetDefaultAddressSpaces",
+                PluginReply.Json("""{"LocalDefaultAddressSpace":"mockLocal","GlobalDefaultAddressSpace":"mockGlobal"}"""))
+            .Map("IpamDriver.RequestPool", PluginReply.Json("""{"PoolID":"mockpool1","Pool":"10.88.0.0/24","Data":{}}"""))
+            .Map("IpamDriver.RequestAddress", r =>
+            {
+                var address = System.Text.Json.JsonDocument.Parse(r.BodyText).RootElement.GetProperty("Address").GetString();
+                var answer = string.IsNullOrEmpty(address) ? "10.88.0.1" : address;
+                return PluginReply.Json("{\"Address\":\"" + answer + "/24\",\"Data\":{}}");
+            })
+            .Map("IpamDriver.ReleaseAddress", PluginReply.Json("{}"))
+            .Map("IpamDriver.ReleasePool", PluginReply.Json("{}")));
         Daemon = DaemonProcess.Start(Args);
         await Daemon.WaitReadyAsync();
         Http = CreateClient(SocketPath);
@@ -83,6 +109,11 @@ public sealed class DaemonFixture : IAsyncLifetime
         if (Plugin is not null)
         {
             await Plugin.DisposeAsync();
+        }
+
+        if (Both is not null)
+        {
+            await Both.DisposeAsync();
         }
 
         Temp.Dispose();

@@ -211,4 +211,39 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
             calls.Where(c => c != "NetworkDriver.EndpointOperInfo" && c != "NetworkDriver.ProgramExternalConnectivity"
                 && c != "NetworkDriver.RevokeExternalConnectivity").ToArray());
     }
+
+    [Fact]
+    public async Task RemoteDriverAndIpam_FullCycle_PluginSeesReferenceCallSequence()
+    {
+        await OkAsync("network", "create", "-d", DaemonFixture.MockBoth, "--ipam-driver", DaemonFixture.MockBoth,
+            "--ipam-opt", "ipo=1", "--subnet", "10.88.0.0/24", "--gateway", "10.88.0.1", "remote2");
+        var ipam = (await InspectAsync("remote2")).GetProperty("IPAM");
+        Assert.Equal(DaemonFixture.MockBoth, ipam.GetProperty("Driver").GetString());
+        Assert.Equal("10.88.0.1", ipam.GetProperty("Config")[0].GetProperty("Gateway").GetString());
+
+        await CreateSandboxAsync("c0ffee0004", "bothbox");
+        await OkAsync("network", "connect", "--ip", "10.88.0.7", "remote2", "bothbox");
+        await OkAsync("network", "disconnect", "-f", "remote2", "bothbox");
+        await OkAsync("network", "rm", "remote2");
+
+        var calls = fixture.Both.Requests.Select(r => r.ServiceMethod).ToList();
+        Assert.Equal("Plugin.Activate", calls[0]);
+        var work = calls.SkipWhile(c => c is "Plugin.Activate" || c.EndsWith(".GetCapabilities", StringComparison.Ordinal)
+            || c == "IpamDriver.GetDefaultAddressSpaces").ToList();
+        // protocol-facts 3.14 and 4.4; the network delete order is Cnm's (DECISIONS.md, "network delete order").
+        Assert.Equal(
+        [
+            "IpamDriver.RequestPool", "IpamDriver.RequestAddress", "NetworkDriver.CreateNetwork",
+            "IpamDriver.RequestAddress", "NetworkDriver.CreateEndpoint", "NetworkDriver.Join",
+            "NetworkDriver.ProgramExternalConnectivity", // the sandbox's gateway endpoint
+            "NetworkDriver.RevokeExternalConnectivity", "NetworkDriver.Leave", "NetworkDriver.DeleteEndpoint", "IpamDriver.ReleaseAddress",
+            "NetworkDriver.DeleteNetwork", "IpamDriver.ReleaseAddress", "IpamDriver.ReleasePool",
+        ], work.ToArray());
+
+        var pool = fixture.Both.RequestsFor("IpamDriver.RequestPool").Single().BodyText;
+        Assert.Contains("\"AddressSpace\":\"mockLocal\"", pool, StringComparison.Ordinal);
+        Assert.Contains("\"Pool\":\"10.88.0.0/24\"", pool, StringComparison.Ordinal);
+        Assert.Contains("\"ipo\":\"1\"", pool, StringComparison.Ordinal);
+        Assert.Contains("\"Address\":\"10.88.0.7\"", fixture.Both.RequestsFor("IpamDriver.RequestAddress")[1].BodyText, StringComparison.Ordinal);
+    }
 }
