@@ -37,7 +37,7 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    public static DaemonProcess Start(IEnumerable<string> args)
+    public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,6 +54,11 @@ public sealed class DaemonProcess : IDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("CNMD_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

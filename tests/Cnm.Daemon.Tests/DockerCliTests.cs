@@ -191,6 +191,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     [Fact]
     public async Task MockPlugin_CreateConnectDisconnectRm_PluginSeesEachCall()
     {
+        var before = fixture.Plugin.Requests.Count; // tests of one class run one at a time
         await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--subnet", "10.77.0.0/24", "remote1");
         var inspect = await InspectAsync("remote1");
         Assert.Equal(DaemonFixture.MockPlugin, inspect.GetProperty("Driver").GetString());
@@ -203,7 +204,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         await OkAsync("network", "disconnect", "remote1", "remotebox");
         await OkAsync("network", "rm", "remote1");
 
-        var calls = fixture.Plugin.Requests.Select(r => r.ServiceMethod)
+        var calls = fixture.Plugin.Requests.Skip(before).Select(r => r.ServiceMethod)
             .Where(m => m is not ("Plugin.Activate" or "NetworkDriver.GetCapabilities")).ToList();
         Assert.Equal(
             ["NetworkDriver.CreateNetwork", "NetworkDriver.CreateEndpoint", "NetworkDriver.Join", "NetworkDriver.Leave",
@@ -245,5 +246,28 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         Assert.Contains("\"Pool\":\"10.88.0.0/24\"", pool, StringComparison.Ordinal);
         Assert.Contains("\"ipo\":\"1\"", pool, StringComparison.Ordinal);
         Assert.Contains("\"Address\":\"10.88.0.7\"", fixture.Both.RequestsFor("IpamDriver.RequestAddress")[1].BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_StaticIPv4AndIPv6_InspectShowsBoth()
+    {
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--ipv6",
+            "--subnet", "10.66.0.0/24", "--subnet", "fd00:66::/64", "dual");
+        await CreateSandboxAsync("c0ffee0005", "dualbox");
+        await OkAsync("network", "connect", "--ip", "10.66.0.5", "--ip6", "fd00:66::5", "--alias", "db", "dual", "dualbox");
+
+        var entry = (await InspectAsync("dual")).GetProperty("Containers").GetProperty("c0ffee0005");
+        Assert.Equal("10.66.0.5/24", entry.GetProperty("IPv4Address").GetString());
+        Assert.Equal("fd00:66::5/64", entry.GetProperty("IPv6Address").GetString());
+
+        var outside = await FailsAsync("network", "connect", "--ip", "10.99.0.5", "dual", "c0ffee0001x");
+        Assert.Contains("No such container", outside.Stderr, StringComparison.Ordinal);
+        await CreateSandboxAsync("c0ffee0006", "dualbox2");
+        var badIp = await FailsAsync("network", "connect", "--ip", "10.99.0.5", "dual", "dualbox2");
+        Assert.Contains("10.99.0.5", badIp.Stderr, StringComparison.Ordinal);
+        // The failed connect left no endpoint behind.
+        Assert.Single((await InspectAsync("dual")).GetProperty("Containers").EnumerateObject());
+        await OkAsync("network", "disconnect", "dual", "dualbox");
+        await OkAsync("network", "rm", "dual");
     }
 }

@@ -75,4 +75,36 @@ public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFi
         using var http = DaemonFixture.CreateClient(socket);
         Assert.Equal("OK", await http.GetStringAsync("/_ping"));
     }
+
+    [Fact]
+    public async Task EnvironmentVariables_ConfigureDaemon_SigtermStopsCleanly()
+    {
+        using var temp = new TempDirectory("cnmd");
+        var socket = temp.File("env.sock");
+        using var daemon = DaemonProcess.Start([], new Dictionary<string, string>
+        {
+            ["CNMD_HOST"] = "unix://" + socket,
+            ["CNMD_PLUGINDIR"] = temp.File("p"),
+            ["CNMD_SPECDIR__0"] = temp.File("s"),
+            ["CNMD_DATAROOT"] = temp.File("d"),
+            ["CNMD_EXECROOT"] = temp.File("e"),
+            ["CNMD_LOGLEVEL"] = "debug",
+        });
+        await daemon.WaitReadyAsync();
+        using (var http = DaemonFixture.CreateClient(socket))
+        {
+            Assert.Equal("OK", await http.GetStringAsync("/_ping"));
+            var docker = new DockerCli(socket, temp.CreateDirectory("dc"));
+            var result = await docker.RunAsync("network", "create", "-d", "nosuch", "x");
+            Assert.Contains(Path.Combine(temp.File("s"), "nosuch.spec"), result.Stderr, StringComparison.Ordinal);
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", daemon.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(File.Exists(socket), "the socket is removed on shutdown");
+    }
 }
