@@ -107,4 +107,53 @@ public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFi
         Assert.Equal(0, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
         Assert.False(File.Exists(socket), "the socket is removed on shutdown");
     }
+
+    /// <summary>
+    /// The kernel refuses a user outside the socket's group (mode 0660). The throwaway user is an unused uid
+    /// run through setpriv, so nothing is added to the machine. Needs root, as CI runs.
+    /// </summary>
+    [Fact]
+    public async Task Socket_UserNotInGroup_RefusedByKernel_GroupMemberAllowed()
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root",
+            "this test needs root to switch to a throwaway uid");
+        using var temp = new TempDirectory("cnmd");
+        File.SetUnixFileMode(temp.Path, (UnixFileMode)0x1ED); // 0755: only the socket's own mode guards it
+        var socket = temp.File("perm.sock");
+        using var daemon = DaemonProcess.Start(["--host", "unix://" + socket, "--plugin-dir", temp.File("p"),
+            "--spec-dir", temp.File("s"), "--data-root", temp.File("d"), "--exec-root", temp.File("e")]);
+        await daemon.WaitReadyAsync();
+        var config = temp.CreateDirectory("dc");
+        File.SetUnixFileMode(config, (UnixFileMode)0x1FF);
+
+        var outsider = await RunAsAsync(config, socket, "--clear-groups");
+        Assert.NotEqual(0, outsider.ExitCode);
+        Assert.Contains("permission denied", outsider.Stderr, StringComparison.OrdinalIgnoreCase);
+
+        var member = await RunAsAsync(config, socket, "--groups=0");
+        Assert.True(member.ExitCode == 0, member.ToString());
+        Assert.Contains("NETWORK ID", member.Stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task<DockerCli.Result> RunAsAsync(string config, string socket, string groups)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("setpriv")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--reuid=61234", "--regid=61234", groups, DockerCli.Binary, "-H", "unix://" + socket, "network", "ls" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOCKER_CONFIG"] = config;
+        info.Environment.Remove("DOCKER_HOST");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new DockerCli.Result(process.ExitCode, await stdout, await stderr, TimeSpan.Zero);
+    }
 }
