@@ -149,4 +149,43 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>No lock is held across a plugin call: a hung CreateNetwork does not slow down reads.</summary>
+    [Fact]
+    public async Task ListNetworks_WhilePluginHangsCreateNetwork_AllAnswerFast()
+    {
+        using var cts = new CancellationTokenSource();
+        var hung = Http.PostAsync("/networks/create",
+            new StringContent($$"""{"Name":"hung","Driver":"{{DaemonFixture.SlowPlugin}}"}""", Encoding.UTF8, "application/json"), cts.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (fixture.Slow.RequestsFor("NetworkDriver.CreateNetwork").Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the plugin never got CreateNetwork");
+            await Task.Delay(5);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Http.GetStringAsync("/networks"); // warm-up
+        }
+
+        var latencies = new List<double>();
+        for (var i = 0; i < 100; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await Http.GetAsync("/networks");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        Assert.False(hung.IsCompleted, "CreateNetwork should still be hanging");
+        latencies.Sort();
+        var p50 = latencies[49];
+        var p99 = latencies[98];
+        Console.WriteLine($"GET /networks x100 during a hung CreateNetwork: p50 {p50:F2} ms, p99 {p99:F2} ms, max {latencies[99]:F2} ms");
+        Assert.True(p99 < 50, $"p99 {p99:F2} ms");
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hung);
+    }
 }

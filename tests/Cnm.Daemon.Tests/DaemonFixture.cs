@@ -11,6 +11,9 @@ public sealed class DaemonFixture : IAsyncLifetime
 {
     public const string MockPlugin = "mockp";
 
+    /// <summary>A network plugin whose CreateNetwork hangs for 10 s.</summary>
+    public const string SlowPlugin = "slowp";
+
     /// <summary>A plugin that is both network and IPAM driver.</summary>
     public const string MockBoth = "mockboth";
 
@@ -27,6 +30,8 @@ public sealed class DaemonFixture : IAsyncLifetime
     public PluginServer Plugin { get; private set; } = null!;
 
     public PluginServer Both { get; private set; } = null!;
+
+    public PluginServer Slow { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -77,6 +82,11 @@ public sealed class DaemonFixture : IAsyncLifetime
             })
             .Map("IpamDriver.ReleaseAddress", PluginReply.Json("{}"))
             .Map("IpamDriver.ReleasePool", PluginReply.Json("{}")));
+        Slow = await PluginServer.StartUnixAsync(Path.Combine(PluginDir, SlowPlugin + ".sock"), s => s
+            .Implements("NetworkDriver")
+            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
+            .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}") with { Delay = TimeSpan.FromSeconds(10) })
+            .Map("NetworkDriver.DeleteNetwork", PluginReply.Json("{}")));
         Daemon = DaemonProcess.Start(Args);
         await Daemon.WaitReadyAsync();
         Http = CreateClient(SocketPath);
@@ -109,6 +119,11 @@ public sealed class DaemonFixture : IAsyncLifetime
         if (Plugin is not null)
         {
             await Plugin.DisposeAsync();
+        }
+
+        if (Slow is not null)
+        {
+            await Slow.DisposeAsync();
         }
 
         if (Both is not null)
