@@ -184,6 +184,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         Assert.Contains("nosuch", result.Stderr, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(fixture.PluginDir, "nosuch.sock"), result.Stderr, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(fixture.SpecDir, "nosuch.spec"), result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(fixture.Temp.File("specs2", "nosuch.json"), result.Stderr, StringComparison.Ordinal); // --spec-dir repeated
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(3), $"took {result.Elapsed.TotalMilliseconds} ms");
         Console.WriteLine($"unknown driver: docker network create -d nosuch took {result.Elapsed.TotalMilliseconds:F0} ms");
     }

@@ -108,6 +108,21 @@ public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFi
         Assert.False(File.Exists(socket), "the socket is removed on shutdown");
     }
 
+    [Fact]
+    public async Task Flags_WinOverEnvironment_WhichWinsOverConfigFile()
+    {
+        using var temp = new TempDirectory("cnmd");
+        var socket = temp.File("flag.sock");
+        var config = temp.WriteFile("cnmd.json", $$"""{"Host":"tcp://0.0.0.0:1","DataRoot":"{{temp.File("file-data")}}"}""");
+        using var daemon = DaemonProcess.Start(["--config-file", config, "--host", "unix://" + socket, "--plugin-dir", temp.File("p"),
+            "--spec-dir", temp.File("s"), "--exec-root", temp.File("e")],
+            new Dictionary<string, string> { ["CNMD_HOST"] = "tcp://0.0.0.0:2", ["CNMD_DATAROOT"] = temp.File("env-data") });
+        await daemon.WaitReadyAsync();
+        Assert.Contains($"cnmd ready on unix://{socket}", daemon.Stdout, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(temp.File("env-data")));
+        Assert.False(Directory.Exists(temp.File("file-data")));
+    }
+
     /// <summary>
     /// The kernel refuses a user outside the socket's group (mode 0660). The throwaway user is an unused uid
     /// run through setpriv, so nothing is added to the machine. Needs root, as CI runs.
