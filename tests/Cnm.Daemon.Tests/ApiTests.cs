@@ -150,6 +150,33 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
         Assert.Contains("page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Healthz_AndPluginList_ShowActivePlugins()
+    {
+        // The watcher activates the plugins found at start-up; wait for it rather than for a fixed time.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonElement health;
+        while (true)
+        {
+            health = JsonDocument.Parse(await Http.GetStringAsync("/healthz")).RootElement;
+            if (health.GetProperty("Plugins").EnumerateArray().Count(p => p.GetProperty("State").GetString() == "active") >= 3
+                || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("ok", health.GetProperty("Status").GetString());
+        var plugins = JsonDocument.Parse(await Http.GetStringAsync("/cnm/v1/plugins")).RootElement.EnumerateArray().ToList();
+        var both = plugins.Single(p => p.GetProperty("Name").GetString() == DaemonFixture.MockBoth);
+        Assert.Equal("active", both.GetProperty("State").GetString());
+        Assert.Equal(["IpamDriver", "NetworkDriver"],
+            both.GetProperty("Implements").EnumerateArray().Select(i => i.GetString()!).Order().ToArray());
+        Assert.Contains(DaemonFixture.MockBoth + ".sock", both.GetProperty("Address").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>No lock is held across a plugin call: a hung CreateNetwork does not slow down reads.</summary>
     [Fact]
     public async Task ListNetworks_WhilePluginHangsCreateNetwork_AllAnswerFast()

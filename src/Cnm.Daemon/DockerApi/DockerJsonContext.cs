@@ -24,4 +24,6 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(SandboxCreateRequest))]
 [JsonSerializable(typeof(SandboxResource))]
 [JsonSerializable(typeof(List<SandboxResource>))]
+[JsonSerializable(typeof(List<PluginResource>))]
+[JsonSerializable(typeof(HealthResource))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

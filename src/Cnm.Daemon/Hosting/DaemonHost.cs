@@ -72,7 +72,8 @@ internal static partial class DaemonHost
         await using var appLifetime = app.ConfigureAwait(false);
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("Cnm.Daemon");
-        using var remote = new RemoteDriverModule(app.Services.GetRequiredService<PluginRegistry>(), loggerFactory);
+        var registry = app.Services.GetRequiredService<PluginRegistry>();
+        using var remote = new RemoteDriverModule(registry, loggerFactory);
         Controller controller;
         try
         {
@@ -91,6 +92,7 @@ internal static partial class DaemonHost
         app.MapDockerSystem();
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
+        app.MapNativePlugins(registry);
         app.MapFallback((HttpContext context) =>
             ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"));
 
