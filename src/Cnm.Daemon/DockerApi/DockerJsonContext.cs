@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using Cnm.Daemon.NativeApi;
+
+namespace Cnm.Daemon.DockerApi;
+
+/// <summary>
+/// JSON for the daemon's HTTP API: Docker's PascalCase names as they are (no naming policy), case-insensitive
+/// reads as Go's decoder does, nulls left out of answers (Docker's omitempty). Separate from the plugin
+/// context on purpose: this is a different wire.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(NetworkCreateRequest))]
+[JsonSerializable(typeof(NetworkCreateResponse))]
+[JsonSerializable(typeof(NetworkResource))]
+[JsonSerializable(typeof(List<NetworkResource>))]
+[JsonSerializable(typeof(ConnectRequest))]
+[JsonSerializable(typeof(DisconnectRequest))]
+[JsonSerializable(typeof(PruneResponse))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
+[JsonSerializable(typeof(Dictionary<string, List<string>>))]
+[JsonSerializable(typeof(SandboxCreateRequest))]
+[JsonSerializable(typeof(SandboxResource))]
+[JsonSerializable(typeof(List<SandboxResource>))]
+[JsonSerializable(typeof(List<PluginResource>))]
+[JsonSerializable(typeof(HealthResource))]
+internal sealed partial class DockerJsonContext : JsonSerializerContext;

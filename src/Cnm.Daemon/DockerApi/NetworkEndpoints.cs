@@ -1,0 +1,158 @@
+using Cnm.Core.Control;
+using Cnm.Core.Errors;
+using Cnm.Core.Model;
+using Cnm.Daemon.NativeApi;
+
+namespace Cnm.Daemon.DockerApi;
+
+/// <summary>Docker's network routes, the ones <c>docker network …</c> uses (spec/daemon-api.md).</summary>
+internal static class NetworkEndpoints
+{
+    private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
+    private static readonly HashSet<string> PruneFilters = ["label"];
+
+    public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
+    {
+        app.MapPost("/networks/create", async (HttpContext context) =>
+        {
+            var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
+            var options = NetworkMapper.ToCreateOptions(request);
+            var network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
+            return DockerJson.Result(new NetworkCreateResponse(network.Id, ""), DockerJson.Context.NetworkCreateResponse,
+                statusCode: StatusCodes.Status201Created);
+        });
+
+        app.MapGet("/networks", (HttpContext context) =>
+        {
+            var filters = NetworkFilters.Parse(context.Request.Query["filters"], ListFilters);
+            var endpoints = controller.Endpoints;
+            var list = controller.Networks.Where(n => Matches(n, filters, endpoints)).Select(n => NetworkMapper.ToResource(n, controller)).ToList();
+            return DockerJson.Result(list, DockerJson.Context.ListNetworkResource);
+        });
+
+        app.MapGet("/networks/{id}", (string id) =>
+            DockerJson.Result(NetworkMapper.ToResource(controller.GetNetwork(id), controller), DockerJson.Context.NetworkResource));
+
+        app.MapDelete("/networks/{id}", async (string id, HttpContext context) =>
+        {
+            var network = controller.GetNetwork(id);
+            ThrowIfInUse(controller, network);
+            await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+
+        app.MapPost("/networks/{id}/connect", async (string id, HttpContext context) =>
+        {
+            var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.ConnectRequest).ConfigureAwait(false);
+            var network = controller.GetNetwork(id);
+            var sandbox = SandboxLookup.Find(controller, request.Container);
+            var settings = request.EndpointConfig ?? new EndpointSettings();
+            var endpoint = await controller.CreateEndpointAsync(network.Id, new EndpointCreateOptions
+            {
+                Name = sandbox.Name,
+                IPv4Address = NullIfEmpty(settings.IPAMConfig?.IPv4Address),
+                IPv6Address = NullIfEmpty(settings.IPAMConfig?.IPv6Address),
+                MacAddress = NullIfEmpty(settings.MacAddress),
+                DriverOptions = settings.DriverOpts ?? [],
+                Aliases = settings.Aliases ?? [],
+            }, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Keep the join's error; the endpoint made for it must not outlive it.
+                try
+                {
+                    await controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (CnmException)
+                {
+                }
+
+                throw;
+            }
+
+            return Results.Ok();
+        });
+
+        app.MapPost("/networks/{id}/disconnect", async (string id, HttpContext context) =>
+        {
+            var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.DisconnectRequest).ConfigureAwait(false);
+            var network = controller.GetNetwork(id);
+            var sandbox = SandboxLookup.Find(controller, request.Container);
+            var endpoint = controller.Endpoints.FirstOrDefault(e => e.NetworkId == network.Id && e.SandboxId == sandbox.Id)
+                ?? throw CnmException.NotFound($"container {request.Container} is not connected to network {network.Name}");
+            var force = request.Force == true;
+            try
+            {
+                await controller.LeaveAsync(endpoint.Id, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (CnmException) when (force)
+            {
+                // A forced disconnect removes the endpoint even when the driver refuses to leave.
+            }
+
+            await controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted).ConfigureAwait(false);
+            return Results.Ok();
+        });
+
+        app.MapPost("/networks/prune", async (HttpContext context) =>
+        {
+            var filters = NetworkFilters.Parse(context.Request.Query["filters"], PruneFilters);
+            var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
+            var deleted = new List<string>();
+            foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id)
+                && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))))
+            {
+                try
+                {
+                    await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
+                    deleted.Add(network.Name);
+                }
+                catch (CnmException)
+                {
+                    // Docker's prune skips what it cannot delete (in use meanwhile, or refused by its driver).
+                }
+            }
+
+            return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
+        });
+    }
+
+    /// <summary>Docker answers 403 when a network still has endpoints; the core's Conflict is kept for other cases.</summary>
+    private static void ThrowIfInUse(Controller controller, Network network)
+    {
+        var endpoints = controller.Endpoints.Where(e => e.NetworkId == network.Id).Select(e => e.Name).ToList();
+        if (endpoints.Count > 0)
+        {
+            throw CnmException.Forbidden(
+                $"error while removing network: network {network.Name} id {network.Id} has active endpoints ({string.Join(", ", endpoints)})");
+        }
+    }
+
+    private static bool Matches(Network network, NetworkFilters filters, IReadOnlyList<Core.Model.Endpoint> endpoints)
+    {
+        var scope = network.Scope == Core.Drivers.DriverScope.Global ? "global" : "local";
+        return filters.Matches("name", v => network.Name.Contains(v, StringComparison.Ordinal))
+            && filters.Matches("id", v => network.Id.StartsWith(v, StringComparison.Ordinal))
+            && filters.Matches("driver", v => network.Driver == v)
+            && filters.Matches("scope", v => scope == v)
+            && filters.Matches("type", v => v switch
+            {
+                "custom" => true, // Cnm makes no predefined networks
+                "builtin" => false,
+                _ => throw CnmException.InvalidParameter($"invalid filter: 'type'='{v}'"),
+            })
+            && filters.Matches("dangling", v => v switch
+            {
+                "true" or "1" => endpoints.All(e => e.NetworkId != network.Id),
+                "false" or "0" => endpoints.Any(e => e.NetworkId == network.Id),
+                _ => throw CnmException.InvalidParameter($"invalid filter: 'dangling'='{v}'"),
+            })
+            && filters.Get("label").All(l => NetworkFilters.LabelMatches(network.Options.Labels, l));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Cnm.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Cnm.Daemon.DockerApi;
+
+/// <summary>
+/// Reads a JSON request body with a size cap. Every way a body can be bad (too big, not JSON, wrong types)
+/// is an InvalidParameter error, so the client gets 400 and a message and nothing is changed.
+/// </summary>
+internal static class RequestBody
+{
+    /// <summary>Largest accepted body: 1 MiB.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool allowEmpty = false)
+        where T : class, new()
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return allowEmpty ? new T() : throw CnmException.InvalidParameter("request body is empty: a JSON object is required");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type)
+                ?? throw CnmException.InvalidParameter("request body is null: a JSON object is required");
+        }
+        catch (JsonException ex) when (ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            throw CnmException.InvalidParameter($"invalid request body: {ex.Path ?? "$"} has the wrong JSON type");
+        }
+        catch (JsonException ex)
+        {
+            throw CnmException.InvalidParameter($"invalid JSON in request body: {ex.Message}");
+        }
+    }
+
+    private static CnmException TooLarge() =>
+        CnmException.InvalidParameter($"request body is larger than {MaxBytes} bytes (1 MiB)");
+}

@@ -1,0 +1,96 @@
+using System.Net.Sockets;
+
+namespace Cnm.Daemon.Hosting;
+
+/// <summary>
+/// Start-up checks that fail early with a message for people: directories that cannot be created or
+/// written, and an API socket that another process is serving. A socket file nobody listens on is stale
+/// (a crashed daemon) and is removed.
+/// </summary>
+internal static class Preflight
+{
+    /// <summary>Throws <see cref="InvalidOperationException"/> when cnmd cannot run with these options.</summary>
+    public static void Run(DaemonOptions options)
+    {
+        EnsureWritableDirectory("--data-root", options.DataRoot);
+        EnsureWritableDirectory("--exec-root", options.ExecRoot);
+        var socket = options.SocketPath;
+        EnsureWritableDirectory("--host (socket directory)", Path.GetDirectoryName(socket)!);
+        ClaimSocketPath(socket);
+    }
+
+    private static void EnsureWritableDirectory(string flag, string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            var probe = Path.Combine(path, $".cnmd-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{flag} {path} is not a writable directory: {ex.Message}", ex);
+        }
+    }
+
+    private static void ClaimSocketPath(string path)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return;
+        }
+
+        if (Directory.Exists(path) || !IsSocket(path))
+        {
+            throw new InvalidOperationException($"--host: {path} exists and is not a socket; remove it or choose another path");
+        }
+
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(path));
+                throw new InvalidOperationException(
+                    $"--host: socket {path} is in use: another process (another cnmd?) is listening on it");
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+            {
+                // Nobody listens: a stale socket left by a daemon that did not shut down cleanly.
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException($"--host: cannot probe socket {path}: {ex.Message}", ex);
+            }
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"--host: cannot remove stale socket {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static bool IsSocket(string path)
+    {
+        // .NET reports no file type for sockets in FileSystemInfo; a socket is neither a regular file nor a directory,
+        // and opening it for reading fails with ENXIO.
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not ours to judge: let the connect probe decide.
+            return true;
+        }
+    }
+}

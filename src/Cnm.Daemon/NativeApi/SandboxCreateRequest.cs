@@ -1,0 +1,9 @@
+namespace Cnm.Daemon.NativeApi;
+
+/// <summary>Body of <c>POST /cnm/v1/sandboxes</c>.</summary>
+internal sealed record SandboxCreateRequest
+{
+    public string? ContainerId { get; init; }
+    public string? Name { get; init; }
+    public string? Hostname { get; init; }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Cnm.Daemon.Tests;
+
+/// <summary>A real <c>cnmd</c> child process, started from the daemon project's build output and killed by PID.</summary>
+public sealed class DaemonProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DaemonProcess(Process process) => _process = process;
+
+    public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    public int Pid => _process.Id;
+
+    /// <summary>The cnmd.dll built next to this test project (same configuration).</summary>
+    public static string DaemonDll
+    {
+        get
+        {
+            var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var configuration = baseDir.Parent!.Name;
+            var root = baseDir;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Plugins.sln")))
+            {
+                root = root.Parent;
+            }
+
+            var dll = Path.Combine(root!.FullName, "src", "Cnm.Daemon", "bin", configuration, baseDir.Name, "cnmd.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"cnmd is not built: {dll}");
+        }
+    }
+
+    public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(DaemonDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("CNMD_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var daemon = new DaemonProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (daemon._stdout)
+            {
+                daemon._stdout.AppendLine(e.Data);
+            }
+
+            if (e.Data.StartsWith("cnmd ready on ", StringComparison.Ordinal))
+            {
+                daemon._ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (daemon._stderr)
+                {
+                    daemon._stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.Exited += (_, _) => daemon._ready.TrySetException(new InvalidOperationException("cnmd exited before it was ready"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return daemon;
+    }
+
+    /// <summary>Waits for the readiness line; fails with cnmd's output when it does not come.</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"cnmd did not get ready: {ex.Message}\nstdout:\n{Stdout}\nstderr:\n{Stderr}", ex);
+        }
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+}
