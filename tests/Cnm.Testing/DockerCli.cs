@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Cnm.Daemon.Tests;
+namespace Cnm.Testing;
 
 /// <summary>The real docker CLI (<c>/usr/local/bin/docker</c>) pointed at a cnmd socket, with a private config directory.</summary>
 public sealed class DockerCli(string socketPath, string configDirectory)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Cnm.Daemon.Tests;
+namespace Cnm.Testing;
 
 /// <summary>A real <c>cnmd</c> child process, started from the daemon project's build output and killed by PID.</summary>
 public sealed class DaemonProcess : IDisposable
