@@ -26,12 +26,14 @@ public static class PluginMetrics
         description: "Plugin calls, by plugin, method and outcome (ok or error, with the error category).");
 
     private static readonly Histogram<double> Duration = PluginMeter.CreateHistogram<double>(DurationName, unit: "s",
-        description: "Duration of plugin calls in seconds, by plugin, method and outcome.");
+        description: "Duration of plugin calls in seconds, by plugin, method and outcome.",
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+        });
 
     /// <summary>The source of the per-call activities, named <c>plugin {method}</c>.</summary>
     public static ActivitySource Source { get; } = new(Name);
-
-    internal static bool Enabled => Calls.Enabled || Duration.Enabled;
 
     internal static void Record(string plugin, string method, string? error, TimeSpan elapsed)
     {
