@@ -6,8 +6,11 @@ using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
 using Cnm.Drivers.Remote;
 using Cnm.Plugins;
+using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Cnm.Daemon.Hosting;
 
@@ -68,6 +71,12 @@ internal static partial class DaemonHost
             }
         });
 
+        // Metrics of plugin calls, scraped as Prometheus text at /metrics; a trace per API request (continuing
+        // an incoming W3C traceparent) so that plugin calls carry a traceparent of the same trace.
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(tracing => tracing.AddSource(PluginMetrics.Name).AddAspNetCoreInstrumentation());
+
         var app = builder.Build();
         await using var appLifetime = app.ConfigureAwait(false);
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -93,6 +102,7 @@ internal static partial class DaemonHost
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
         app.MapNativePlugins(registry);
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback((HttpContext context) =>
             ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"));
 

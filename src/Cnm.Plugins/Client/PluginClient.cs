@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -78,6 +79,11 @@ public sealed partial class PluginClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         var started = _time.GetTimestamp();
+        // A client activity per call while tracing listens: HttpClient then sends its W3C traceparent to the plugin.
+        using var activity = PluginMetrics.Source.HasListeners()
+            ? PluginMetrics.Source.StartActivity($"plugin {method}", ActivityKind.Client)
+            : null;
+        activity?.SetTag("cnm.plugin", Spec.Name);
         using var timeout = new CancellationTokenSource(_options.CallTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -85,21 +91,36 @@ public sealed partial class PluginClient : IDisposable
             using var response = await SendWithConnectRetryAsync(method, body, started, linked.Token).ConfigureAwait(false);
             var payload = await ReadBodyAsync(response, method, linked.Token).ConfigureAwait(false);
             var result = Decode(method, (int)response.StatusCode, payload, responseType);
-            Log.CallSucceeded(_logger, Spec.Name, method, _time.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = _time.GetElapsedTime(started);
+            PluginMetrics.Record(Spec.Name, method, null, elapsed);
+            Log.CallSucceeded(_logger, Spec.Name, method, elapsed.TotalMilliseconds);
             return result;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var error = Fail(ErrorCategory.Timeout, method,
                 $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s (the call timeout)");
-            Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
+            Failed(activity, method, error, started);
             throw error;
+        }
+        catch (OperationCanceledException)
+        {
+            PluginMetrics.Record(Spec.Name, method, "canceled", _time.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, "canceled");
+            throw;
         }
         catch (PluginException error)
         {
-            Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
+            Failed(activity, method, error, started);
             throw;
         }
+    }
+
+    private void Failed(Activity? activity, string method, PluginException error, long started)
+    {
+        PluginMetrics.Record(Spec.Name, method, PluginMetrics.CategoryTag(error.Category), _time.GetElapsedTime(started));
+        activity?.SetStatus(ActivityStatusCode.Error, error.Reason);
+        Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
     }
 
     private async Task<HttpResponseMessage> SendWithConnectRetryAsync(string method, byte[] body, long started,
