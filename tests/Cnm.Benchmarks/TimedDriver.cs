@@ -1,16 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using Cnm.Core.Control;
 using Cnm.Core.Drivers;
-using Cnm.Core.Drivers.BuiltIn;
-using Cnm.Core.Model;
-using Cnm.Core.Net;
 using Cnm.Drivers.Remote;
-using Cnm.Plugins.Discovery;
-using Cnm.Plugins.Registry;
-using Cnm.Protocol;
-using Cnm.Testing;
 
 namespace Cnm.Benchmarks;
 
