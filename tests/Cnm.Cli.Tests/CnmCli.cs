@@ -7,6 +7,12 @@ public sealed class CnmCli(string socketPath)
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
     {
+        /// <summary>Progress lines cnm prints while a call takes over a second; a loaded machine may show them on any call.</summary>
+        public const string ProgressPrefix = "still waiting for cnmd (";
+
+        /// <summary>Stderr without progress lines: what the user is told went wrong.</summary>
+        public string Error => string.Concat(Stderr.Split('\n').Where(l => !l.StartsWith(ProgressPrefix, StringComparison.Ordinal)).Select(l => l.Length == 0 ? "" : l + "\n"));
+
         public override string ToString() => $"rc={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
