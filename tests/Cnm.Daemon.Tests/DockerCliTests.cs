@@ -185,7 +185,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         Assert.Contains(Path.Combine(fixture.PluginDir, "nosuch.sock"), result.Stderr, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(fixture.SpecDir, "nosuch.spec"), result.Stderr, StringComparison.Ordinal);
         Assert.Contains(fixture.Temp.File("specs2", "nosuch.json"), result.Stderr, StringComparison.Ordinal); // --spec-dir repeated
-        Assert.True(result.Elapsed < TimeSpan.FromSeconds(10), $"took {result.Elapsed.TotalMilliseconds} ms"); // no 15 s connect-retry budget
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), $"took {result.Elapsed.TotalMilliseconds} ms"); // the target is 1 s (figure printed below); the bound is generous, and far from the 15 s retry budget
         Console.WriteLine($"unknown driver: docker network create -d nosuch took {result.Elapsed.TotalMilliseconds:F0} ms");
     }
 
