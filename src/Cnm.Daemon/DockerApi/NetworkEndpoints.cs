@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Cnm.Core.Control;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
@@ -9,6 +10,8 @@ namespace Cnm.Daemon.DockerApi;
 /// <summary>Docker's network routes, the ones <c>docker network …</c> uses (spec/daemon-api.md).</summary>
 internal static class NetworkEndpoints
 {
+    private const string NetworkRef = "Network id, name, or unique id prefix";
+
     private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
     private static readonly HashSet<string> PruneFilters = ["label"];
 
@@ -41,13 +44,13 @@ internal static class NetworkEndpoints
             .Produces<List<NetworkResource>>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
 
-        app.MapGet("/networks/{id}", (string id) =>
+        app.MapGet("/networks/{id}", ([Description(NetworkRef)] string id) =>
             DockerJson.Result(NetworkMapper.ToResource(controller.GetNetwork(id), controller), DockerJson.Context.NetworkResource))
             .WithName("NetworkInspect").WithSummary("Inspect a network by id, name or unique id prefix").WithTags(RouteDescriptions.DockerTag)
             .Produces<NetworkResource>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
-        app.MapDelete("/networks/{id}", async (string id, HttpContext context) =>
+        app.MapDelete("/networks/{id}", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var network = controller.GetNetwork(id);
             ThrowIfInUse(controller, network);
@@ -58,7 +61,7 @@ internal static class NetworkEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesErrors([StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
-        app.MapPost("/networks/{id}/connect", async (string id, HttpContext context) =>
+        app.MapPost("/networks/{id}/connect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.ConnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
@@ -98,7 +101,7 @@ internal static class NetworkEndpoints
             .Produces(StatusCodes.Status200OK)
             .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
-        app.MapPost("/networks/{id}/disconnect", async (string id, HttpContext context) =>
+        app.MapPost("/networks/{id}/disconnect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.DisconnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);

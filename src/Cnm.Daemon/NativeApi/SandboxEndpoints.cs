@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Cnm.Core.Control;
 using Cnm.Core.Model;
 using Cnm.Daemon.ApiDocs;
@@ -11,6 +12,8 @@ namespace Cnm.Daemon.NativeApi;
 /// </summary>
 internal static class SandboxEndpoints
 {
+    private const string SandboxRef = "Sandbox id, name, container id, or a unique prefix of either id";
+
     public static void MapNativeSandboxes(this IEndpointRouteBuilder app, Controller controller)
     {
         var group = app.MapGroup("/cnm/v1/sandboxes");
@@ -41,13 +44,13 @@ internal static class SandboxEndpoints
             .Produces<List<SandboxResource>>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors();
 
-        group.MapGet("/{id}", (string id) =>
+        group.MapGet("/{id}", ([Description(SandboxRef)] string id) =>
             DockerJson.Result(ToResource(SandboxLookup.Find(controller, id)), DockerJson.Context.SandboxResource))
             .WithName("SandboxInspect").WithSummary("Inspect a sandbox by id, name, container id, or a unique prefix of either id").WithTags(RouteDescriptions.NativeTag)
             .Produces<SandboxResource>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
-        group.MapDelete("/{id}", async (string id, HttpContext context) =>
+        group.MapDelete("/{id}", async ([Description(SandboxRef)] string id, HttpContext context) =>
         {
             var sandbox = SandboxLookup.Find(controller, id);
             await controller.DeleteSandboxAsync(sandbox.Id, context.RequestAborted).ConfigureAwait(false);
