@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using Cnm.Core.Control;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
+using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.NativeApi;
 
 namespace Cnm.Daemon.DockerApi;
@@ -8,8 +10,12 @@ namespace Cnm.Daemon.DockerApi;
 /// <summary>Docker's network routes, the ones <c>docker network …</c> uses (spec/daemon-api.md).</summary>
 internal static class NetworkEndpoints
 {
+    private const string NetworkRef = "Network id, name, or unique id prefix";
+
     private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
     private static readonly HashSet<string> PruneFilters = ["label"];
+
+    private const string FiltersHelp = """JSON map of filter key to values, {"key":{"value":true}} or {"key":["value"]}; values of a key are ORed, keys ANDed; an unknown key is a 400.""";
 
     public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
     {
@@ -20,7 +26,11 @@ internal static class NetworkEndpoints
             var network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(new NetworkCreateResponse(network.Id, ""), DockerJson.Context.NetworkCreateResponse,
                 statusCode: StatusCodes.Status201Created);
-        });
+        })
+            .WithName("NetworkCreate").WithSummary("Create a network").WithTags(RouteDescriptions.DockerTag)
+            .AcceptsJson<NetworkCreateRequest>()
+            .Produces<NetworkCreateResponse>(StatusCodes.Status201Created, DockerJson.ContentType)
+            .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
         app.MapGet("/networks", (HttpContext context) =>
         {
@@ -28,20 +38,30 @@ internal static class NetworkEndpoints
             var endpoints = controller.Endpoints;
             var list = controller.Networks.Where(n => Matches(n, filters, endpoints)).Select(n => NetworkMapper.ToResource(n, controller)).ToList();
             return DockerJson.Result(list, DockerJson.Context.ListNetworkResource);
-        });
+        })
+            .WithName("NetworkList").WithSummary("List networks, optionally filtered").WithTags(RouteDescriptions.DockerTag)
+            .WithQueryParameter("filters", FiltersHelp + " Keys: name (substring), id (prefix), driver, scope, label (k or k=v), type (custom|builtin), dangling (true|false).")
+            .Produces<List<NetworkResource>>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors(StatusCodes.Status400BadRequest);
 
-        app.MapGet("/networks/{id}", (string id) =>
-            DockerJson.Result(NetworkMapper.ToResource(controller.GetNetwork(id), controller), DockerJson.Context.NetworkResource));
+        app.MapGet("/networks/{id}", ([Description(NetworkRef)] string id) =>
+            DockerJson.Result(NetworkMapper.ToResource(controller.GetNetwork(id), controller), DockerJson.Context.NetworkResource))
+            .WithName("NetworkInspect").WithSummary("Inspect a network by id, name or unique id prefix").WithTags(RouteDescriptions.DockerTag)
+            .Produces<NetworkResource>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
-        app.MapDelete("/networks/{id}", async (string id, HttpContext context) =>
+        app.MapDelete("/networks/{id}", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var network = controller.GetNetwork(id);
             ThrowIfInUse(controller, network);
             await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
             return Results.NoContent();
-        });
+        })
+            .WithName("NetworkDelete").WithSummary("Remove a network that has no endpoints (403 while it has)").WithTags(RouteDescriptions.DockerTag)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesErrors([StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
-        app.MapPost("/networks/{id}/connect", async (string id, HttpContext context) =>
+        app.MapPost("/networks/{id}/connect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.ConnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
@@ -75,9 +95,13 @@ internal static class NetworkEndpoints
             }
 
             return Results.Ok();
-        });
+        })
+            .WithName("NetworkConnect").WithSummary("Connect a container (a Cnm sandbox) to a network: create an endpoint and join it").WithTags(RouteDescriptions.DockerTag)
+            .AcceptsJson<ConnectRequest>()
+            .Produces(StatusCodes.Status200OK)
+            .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
-        app.MapPost("/networks/{id}/disconnect", async (string id, HttpContext context) =>
+        app.MapPost("/networks/{id}/disconnect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.DisconnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
@@ -96,7 +120,11 @@ internal static class NetworkEndpoints
 
             await controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted).ConfigureAwait(false);
             return Results.Ok();
-        });
+        })
+            .WithName("NetworkDisconnect").WithSummary("Disconnect a container from a network: leave and delete its endpoint").WithTags(RouteDescriptions.DockerTag)
+            .AcceptsJson<DisconnectRequest>()
+            .Produces(StatusCodes.Status200OK)
+            .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
         app.MapPost("/networks/prune", async (HttpContext context) =>
         {
@@ -118,7 +146,11 @@ internal static class NetworkEndpoints
             }
 
             return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
-        });
+        })
+            .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped").WithTags(RouteDescriptions.DockerTag)
+            .WithQueryParameter("filters", FiltersHelp + " Key: label (k or k=v).")
+            .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors(StatusCodes.Status400BadRequest);
     }
 
     /// <summary>Docker answers 403 when a network still has endpoints; the core's Conflict is kept for other cases.</summary>

@@ -2,6 +2,7 @@ using Cnm.Core.Control;
 using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Sandboxes;
+using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
 using Cnm.Drivers.Remote;
@@ -77,6 +78,7 @@ internal static partial class DaemonHost
             .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing.AddSource(PluginMetrics.Name).AddAspNetCoreInstrumentation());
 
+        builder.Services.AddCnmOpenApi();
         var app = builder.Build();
         await using var appLifetime = app.ConfigureAwait(false);
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -101,10 +103,12 @@ internal static partial class DaemonHost
         app.MapDockerSystem();
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
-        app.MapNativePlugins(registry);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGroup("").DescribingPluginRoutes().MapNativePlugins(registry);
+        app.MapCnmOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
-            ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"));
+            ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"))
+            .ExcludeFromDescription();
 
         app.Lifetime.ApplicationStarted.Register(() => OnListening(socket, options, logger));
         app.Lifetime.ApplicationStopped.Register(() => TryDelete(socket));

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using Cnm.Core.Control;
 using Cnm.Core.Model;
+using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
 
 namespace Cnm.Daemon.NativeApi;
@@ -10,6 +12,8 @@ namespace Cnm.Daemon.NativeApi;
 /// </summary>
 internal static class SandboxEndpoints
 {
+    private const string SandboxRef = "Sandbox id, name, container id, or a unique prefix of either id";
+
     public static void MapNativeSandboxes(this IEndpointRouteBuilder app, Controller controller)
     {
         var group = app.MapGroup("/cnm/v1/sandboxes");
@@ -29,19 +33,32 @@ internal static class SandboxEndpoints
                 Hostname = request.Hostname,
             }, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(ToResource(sandbox), DockerJson.Context.SandboxResource, StatusCodes.Status201Created);
-        });
+        })
+            .WithName("SandboxCreate").WithSummary("Create a sandbox (what the Docker API calls a container) to connect to networks").WithTags(RouteDescriptions.NativeTag)
+            .AcceptsJson<SandboxCreateRequest>()
+            .Produces<SandboxResource>(StatusCodes.Status201Created, DockerJson.ContentType)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
 
-        group.MapGet("", () => DockerJson.Result(controller.Sandboxes.Select(ToResource).ToList(), DockerJson.Context.ListSandboxResource));
+        group.MapGet("", () => DockerJson.Result(controller.Sandboxes.Select(ToResource).ToList(), DockerJson.Context.ListSandboxResource))
+            .WithName("SandboxList").WithSummary("List sandboxes").WithTags(RouteDescriptions.NativeTag)
+            .Produces<List<SandboxResource>>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors();
 
-        group.MapGet("/{id}", (string id) =>
-            DockerJson.Result(ToResource(SandboxLookup.Find(controller, id)), DockerJson.Context.SandboxResource));
+        group.MapGet("/{id}", ([Description(SandboxRef)] string id) =>
+            DockerJson.Result(ToResource(SandboxLookup.Find(controller, id)), DockerJson.Context.SandboxResource))
+            .WithName("SandboxInspect").WithSummary("Inspect a sandbox by id, name, container id, or a unique prefix of either id").WithTags(RouteDescriptions.NativeTag)
+            .Produces<SandboxResource>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
-        group.MapDelete("/{id}", async (string id, HttpContext context) =>
+        group.MapDelete("/{id}", async ([Description(SandboxRef)] string id, HttpContext context) =>
         {
             var sandbox = SandboxLookup.Find(controller, id);
             await controller.DeleteSandboxAsync(sandbox.Id, context.RequestAborted).ConfigureAwait(false);
             return Results.NoContent();
-        });
+        })
+            .WithName("SandboxDelete").WithSummary("Delete a sandbox; its joined endpoints leave first and stay").WithTags(RouteDescriptions.NativeTag)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
     }
 
     private static SandboxResource ToResource(Sandbox sandbox) =>

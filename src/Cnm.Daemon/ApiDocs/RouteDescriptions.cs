@@ -1,0 +1,80 @@
+using Cnm.Daemon.DockerApi;
+using Cnm.Daemon.NativeApi;
+
+namespace Cnm.Daemon.ApiDocs;
+
+/// <summary>The pieces of route metadata that every route file uses for the OpenAPI document.</summary>
+internal static class RouteDescriptions
+{
+    public const string DockerTag = "docker";
+    public const string NativeTag = "native";
+
+    /// <summary>Statuses any route that calls a plugin may answer: plugin failure, missing method, unreachable, timed out.</summary>
+    public static readonly int[] PluginErrors = [StatusCodes.Status500InternalServerError, StatusCodes.Status501NotImplemented,
+        StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout];
+
+    /// <summary>
+    /// A JSON body read by hand (DockerApi/RequestBody.cs), for the document. <c>*/*</c> is accepted too because
+    /// routing honours accepted content types: with <c>application/json</c> alone, a body sent without that
+    /// Content-Type (Cnm never checked it) would miss the route and get the fallback's 404. The document lists
+    /// only <c>application/json</c> (OpenApiSetup drops the wildcard).
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder)
+        where T : notnull =>
+        builder.Accepts<T>(DockerJson.ContentType, AnyContentType);
+
+    /// <summary>The wildcard media type that <see cref="AcceptsJson"/> adds for routing only.</summary>
+    public const string AnyContentType = "*/*";
+
+    /// <summary>Docker's error answer, <c>{"message": …}</c>, for each status (500 is always added).</summary>
+    public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses.Append(StatusCodes.Status500InternalServerError).Distinct().Order())
+        {
+            builder.Produces<ErrorBody>(status, DockerJson.ContentType);
+        }
+
+        return builder;
+    }
+
+    /// <summary>A query parameter read by hand from <c>HttpRequest.Query</c>.</summary>
+    public static RouteHandlerBuilder WithQueryParameter(this RouteHandlerBuilder builder, string name, string description) =>
+        builder.WithMetadata(new QueryParameterMetadata(name, description));
+
+    /// <summary>
+    /// Metadata for the routes of NativeApi/PluginEndpoints.cs mapped in this group, which that file maps without any
+    /// (it belongs to the plugin-routes work). Added only to a route that has no name of its own, so metadata written
+    /// in that file wins.
+    /// </summary>
+    public static RouteGroupBuilder DescribingPluginRoutes(this RouteGroupBuilder group)
+    {
+        ((IEndpointConventionBuilder)group).Finally(DescribePluginRoute);
+        return group;
+    }
+
+    private static void DescribePluginRoute(EndpointBuilder endpoint)
+    {
+        if (endpoint is not RouteEndpointBuilder route || endpoint.Metadata.OfType<IEndpointNameMetadata>().Any())
+        {
+            return;
+        }
+
+        var (name, summary, type) = route.RoutePattern.RawText switch
+        {
+            "/cnm/v1/plugins" => ("PluginList", "List the plugins the registry knows, with their state", typeof(List<PluginResource>)),
+            "/healthz" => ("Health", "Daemon health: ok when every known plugin is active or activating, else degraded (still 200)", typeof(HealthResource)),
+            _ => (null, null, null),
+        };
+        if (name is null)
+        {
+            return;
+        }
+
+        endpoint.Metadata.Add(new EndpointNameMetadata(name));
+        endpoint.Metadata.Add(new RouteNameMetadata(name));
+        endpoint.Metadata.Add(new EndpointSummaryAttribute(summary!));
+        endpoint.Metadata.Add(new TagsAttribute(NativeTag));
+        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type, [DockerJson.ContentType]));
+        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status500InternalServerError, typeof(ErrorBody), [DockerJson.ContentType]));
+    }
+}
