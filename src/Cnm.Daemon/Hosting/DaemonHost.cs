@@ -101,6 +101,7 @@ internal static partial class DaemonHost
         app.MapDockerSystem();
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
+        app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback((HttpContext context) =>
