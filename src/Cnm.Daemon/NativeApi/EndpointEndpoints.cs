@@ -51,6 +51,7 @@ internal static class EndpointEndpoints
 
         group.MapGet("/{id}", async (string id, HttpContext context) =>
         {
+            Query.Only(context.Request);
             var endpoint = EndpointLookup.Find(controller, id);
             var resource = EndpointMapper.ToResource(endpoint, controller);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -100,6 +101,7 @@ internal static class EndpointEndpoints
 
         group.MapPost("/{id}/join", async (string id, HttpContext context) =>
         {
+            Query.Only(context.Request);
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.EndpointJoinRequest).ConfigureAwait(false);
             var endpoint = EndpointLookup.Find(controller, id);
             var sandbox = FindSandbox(controller, request.Sandbox);
@@ -115,12 +117,14 @@ internal static class EndpointEndpoints
 
         group.MapPost("/{id}/leave", async (string id, HttpContext context) =>
         {
+            Query.Only(context.Request);
             var endpoint = EndpointLookup.Find(controller, id);
             var left = await controller.LeaveAsync(endpoint.Id, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(EndpointMapper.ToResource(left, controller), DockerJson.Context.NativeEndpointResource);
         })
             .WithName("LeaveEndpoint")
             .Produces<NativeEndpointResource>(StatusCodes.Status200OK)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound)
             .Produces<ErrorBody>(StatusCodes.Status409Conflict);
     }

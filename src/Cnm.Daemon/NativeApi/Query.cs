@@ -16,7 +16,8 @@ internal static class Query
             if (!allowed.Contains(key, StringComparer.Ordinal))
             {
                 throw CnmException.InvalidParameter(
-                    $"unknown query parameter \"{key}\" for {request.Method} {request.Path}: expected {string.Join(" or ", allowed)}");
+                    $"unknown query parameter \"{key}\" for {request.Method} {request.Path}: "
+                    + (allowed.Length == 0 ? "it takes none" : $"expected {string.Join(" or ", allowed)}"));
             }
 
             if (value.Count != 1)
