@@ -154,6 +154,13 @@ public sealed class NativeEndpointTests(DaemonFixture fixture) : IClassFixture<D
         Assert.Contains("oper info exploded", failing.GetProperty("DriverInfoError").GetString(), StringComparison.Ordinal);
         Assert.False(failing.TryGetProperty("DriverInfo", out _));
 
+        // Nor does a driver that hangs: the inspect gives up on it after 5 s, not the 60 s plugin call timeout.
+        plugin.Map("NetworkDriver.EndpointOperInfo", PluginReply.Json("{}") with { Delay = TimeSpan.FromSeconds(30) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var hung = await GetAsync("/cnm/v1/endpoints/filled");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"inspect took {clock.Elapsed}");
+        Assert.Equal("driver epinfo did not answer EndpointOperInfo within 5 s", hung.GetProperty("DriverInfoError").GetString());
+
         using var deleted = await Http.DeleteAsync("/cnm/v1/endpoints/filled");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using var net = await Http.DeleteAsync("/networks/ep-info");
