@@ -41,10 +41,19 @@ internal sealed record DisconnectBody(string Container, bool Force);
 /// <summary>The native sandbox create body.</summary>
 internal sealed record SandboxCreateBody(string ContainerId, string? Name);
 
+/// <summary>The native endpoint create body.</summary>
+internal sealed record EndpointCreateBody(string Network, string Name, string? IPv4Address, string? IPv6Address, string? MacAddress,
+    Dictionary<string, string> Options, List<string> Aliases);
+
+/// <summary>The native endpoint join body.</summary>
+internal sealed record EndpointJoinBody(string Sandbox);
+
 /// <summary>Source-generated serialization for the request bodies cnm sends.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NetworkCreateBody))]
 [JsonSerializable(typeof(ConnectBody))]
 [JsonSerializable(typeof(DisconnectBody))]
 [JsonSerializable(typeof(SandboxCreateBody))]
+[JsonSerializable(typeof(EndpointCreateBody))]
+[JsonSerializable(typeof(EndpointJoinBody))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Cnm.Cli;
 
 /// <summary>The cnm command tree.</summary>
-internal static class Commands
+internal static partial class Commands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -39,6 +39,7 @@ internal static class Commands
         root.Options.Add(Format);
         root.Subcommands.Add(Network());
         root.Subcommands.Add(Sandbox());
+        root.Subcommands.Add(Endpoint());
         root.Subcommands.Add(Plugin());
         return root;
     }

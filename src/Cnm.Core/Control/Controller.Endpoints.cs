@@ -61,7 +61,7 @@ public sealed partial class Controller
         var mac = ParseMac(options.MacAddress, options.Name);
 
         Network owner;
-        var endpoint = new Endpoint { Id = Ids.New(), Name = options.Name, NetworkId = "", Options = options, State = ObjectState.Creating };
+        var endpoint = new Endpoint { Id = Ids.New(), Name = options.Name, NetworkId = "", Options = options, Created = _time.GetUtcNow(), State = ObjectState.Creating };
         lock (_gate)
         {
             owner = Resolve(_networks, network, "network", n => n.Name);

@@ -39,6 +39,9 @@ public sealed record Endpoint
     /// <summary>The driver's Join answer while joined.</summary>
     public JoinResult? Join { get; init; }
 
+    /// <summary>Creation time.</summary>
+    public DateTimeOffset Created { get; init; }
+
     /// <summary>Lifecycle state.</summary>
     public ObjectState State { get; init; }
 }

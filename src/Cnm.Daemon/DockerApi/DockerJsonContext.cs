@@ -26,4 +26,8 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(List<SandboxResource>))]
 [JsonSerializable(typeof(List<PluginResource>))]
 [JsonSerializable(typeof(HealthResource))]
+[JsonSerializable(typeof(EndpointCreateRequest))]
+[JsonSerializable(typeof(EndpointJoinRequest))]
+[JsonSerializable(typeof(NativeEndpointResource))]
+[JsonSerializable(typeof(List<NativeEndpointResource>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

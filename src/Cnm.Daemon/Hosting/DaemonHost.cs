@@ -103,6 +103,7 @@ internal static partial class DaemonHost
         app.MapDockerSystem();
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
+        app.MapNativeEndpoints(controller);
         app.MapGroup("").DescribingPluginRoutes().MapNativePlugins(registry);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
