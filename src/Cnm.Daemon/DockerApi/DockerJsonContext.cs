@@ -26,4 +26,6 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(List<SandboxResource>))]
 [JsonSerializable(typeof(List<PluginResource>))]
 [JsonSerializable(typeof(HealthResource))]
+[JsonSerializable(typeof(PluginResource))]
+[JsonSerializable(typeof(List<IpamPoolResource>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

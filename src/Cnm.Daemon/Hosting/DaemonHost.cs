@@ -101,7 +101,8 @@ internal static partial class DaemonHost
         app.MapDockerSystem();
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
-        app.MapNativePlugins(registry);
+        app.MapNativePlugins(registry, controller);
+        app.MapNativeIpam(controller);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback((HttpContext context) =>
             ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"));
