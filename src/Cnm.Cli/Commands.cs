@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Cnm.Cli;
 
 /// <summary>The cnm command tree.</summary>
-internal static class Commands
+internal static partial class Commands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -40,6 +40,7 @@ internal static class Commands
         root.Subcommands.Add(Network());
         root.Subcommands.Add(Sandbox());
         root.Subcommands.Add(Plugin());
+        root.Subcommands.Add(Ipam());
         return root;
     }
 
@@ -209,27 +210,6 @@ internal static class Commands
         sandbox.Subcommands.Add(inspect);
         sandbox.Subcommands.Add(rm);
         return sandbox;
-    }
-
-    private static Command Plugin()
-    {
-        var plugin = new Command("plugin", "Inspect plugins");
-        var ls = new Command("ls", "List plugins and their state");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "plugin ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/cnm/v1/plugins", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["NAME", "STATE", "IMPLEMENTS", "ADDRESS"], Parse(answer).EnumerateArray()
-                .Select(x => new[]
-                {
-                    Str(x, "Name"), Str(x, "State"),
-                    x.TryGetProperty("Implements", out var i) && i.ValueKind == JsonValueKind.Array ? string.Join(",", i.EnumerateArray().Select(e => e.GetString())) : "",
-                    Str(x, "Address"),
-                })
-                .OrderBy(r => r[0], StringComparer.Ordinal));
-        }));
-        plugin.Subcommands.Add(ls);
-        return plugin;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, string operation, Func<CnmApiClient, Task<string>> action)
