@@ -16,12 +16,23 @@ internal sealed class LatencyHistogram
     public const int BucketCount = ((MaxOctave - 2) * 8) + 8;
 
     private readonly long[] _buckets = new long[BucketCount];
-    private long _count;
     private long _sum;
     private long _max;
 
-    /// <summary>Values recorded.</summary>
-    public long Count => Volatile.Read(ref _count);
+    /// <summary>Values recorded (the buckets' sum: one interlocked operation less per value).</summary>
+    public long Count
+    {
+        get
+        {
+            long count = 0;
+            for (var i = 0; i < BucketCount; i++)
+            {
+                count += Volatile.Read(ref _buckets[i]);
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Sum of the recorded values.</summary>
     public long Sum => Volatile.Read(ref _sum);
@@ -35,7 +46,6 @@ internal sealed class LatencyHistogram
         var value = Math.Max(0, nanoseconds);
         Interlocked.Increment(ref _buckets[IndexOf(value)]);
         Interlocked.Add(ref _sum, value);
-        Interlocked.Increment(ref _count);
         var seen = Volatile.Read(ref _max);
         while (value > seen)
         {
