@@ -57,3 +57,24 @@ internal sealed record EndpointJoinBody(string Sandbox);
 [JsonSerializable(typeof(EndpointCreateBody))]
 [JsonSerializable(typeof(EndpointJoinBody))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
+
+/// <summary>A plugin as <c>GET /cnm/v1/plugins[/{name}]</c> answers it.</summary>
+internal sealed record PluginView(string Name, string State, string? Address, string? Source, List<string> Implements,
+    int Activations, string? LastError, string Since, string? Scope, long Calls, long Errors, List<PluginMethodView>? Methods);
+
+/// <summary>The calls of one plugin method, durations in milliseconds.</summary>
+internal sealed record PluginMethodView(string Method, long Calls, long Errors, Dictionary<string, long> ErrorsByCategory,
+    string? LastError, string? LastErrorAt, double MeanMs, double P50Ms, double P99Ms, double MaxMs);
+
+/// <summary>A pool as <c>GET /cnm/v1/ipam/pools</c> answers it.</summary>
+internal sealed record IpamPoolView(string Network, string NetworkId, string NetworkDriver, string Driver, string AddressSpace,
+    string PoolId, string Family, string Pool, string? IpRange, string? Gateway, IpamUsageView? Usage);
+
+/// <summary>How full a pool is.</summary>
+internal sealed record IpamUsageView(ulong Total, ulong Used, ulong Free, int References);
+
+/// <summary>Source-generated reading of the native plugin and IPAM answers.</summary>
+[JsonSerializable(typeof(List<PluginView>))]
+[JsonSerializable(typeof(PluginView))]
+[JsonSerializable(typeof(List<IpamPoolView>))]
+internal sealed partial class CliViewJsonContext : JsonSerializerContext;

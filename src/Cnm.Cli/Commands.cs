@@ -41,6 +41,7 @@ internal static partial class Commands
         root.Subcommands.Add(Sandbox());
         root.Subcommands.Add(Endpoint());
         root.Subcommands.Add(Plugin());
+        root.Subcommands.Add(Ipam());
         return root;
     }
 
@@ -210,27 +211,6 @@ internal static partial class Commands
         sandbox.Subcommands.Add(inspect);
         sandbox.Subcommands.Add(rm);
         return sandbox;
-    }
-
-    private static Command Plugin()
-    {
-        var plugin = new Command("plugin", "Inspect plugins");
-        var ls = new Command("ls", "List plugins and their state");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "plugin ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/cnm/v1/plugins", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["NAME", "STATE", "IMPLEMENTS", "ADDRESS"], Parse(answer).EnumerateArray()
-                .Select(x => new[]
-                {
-                    Str(x, "Name"), Str(x, "State"),
-                    x.TryGetProperty("Implements", out var i) && i.ValueKind == JsonValueKind.Array ? string.Join(",", i.EnumerateArray().Select(e => e.GetString())) : "",
-                    Str(x, "Address"),
-                })
-                .OrderBy(r => r[0], StringComparer.Ordinal));
-        }));
-        plugin.Subcommands.Add(ls);
-        return plugin;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, string operation, Func<CnmApiClient, Task<string>> action)

@@ -221,7 +221,7 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
     public async Task PluginLs_ShowsTheMockPlugins()
     {
         var table = Lines((await OkAsync("plugin", "ls")).Stdout);
-        Assert.Matches(@"^NAME\s+STATE\s+IMPLEMENTS\s+ADDRESS$", table[0]);
+        Assert.Matches(@"^NAME\s+STATE\s+SCOPE\s+IMPLEMENTS\s+CALLS\s+ERRORS\s+ADDRESS$", table[0]);
         var json = Json((await OkAsync("plugin", "ls", "--format", "json")).Stdout);
         var names = json.EnumerateArray().Select(p => p.GetProperty("Name").GetString()).ToList();
         Assert.Contains(CliFixture.MockPlugin, names);

@@ -40,41 +40,4 @@ internal static class RouteDescriptions
     /// <summary>A query parameter read by hand from <c>HttpRequest.Query</c>.</summary>
     public static RouteHandlerBuilder WithQueryParameter(this RouteHandlerBuilder builder, string name, string description) =>
         builder.WithMetadata(new QueryParameterMetadata(name, description));
-
-    /// <summary>
-    /// Metadata for the routes of NativeApi/PluginEndpoints.cs mapped in this group, which that file maps without any
-    /// (it belongs to the plugin-routes work). Added only to a route that has no name of its own, so metadata written
-    /// in that file wins.
-    /// </summary>
-    public static RouteGroupBuilder DescribingPluginRoutes(this RouteGroupBuilder group)
-    {
-        ((IEndpointConventionBuilder)group).Finally(DescribePluginRoute);
-        return group;
-    }
-
-    private static void DescribePluginRoute(EndpointBuilder endpoint)
-    {
-        if (endpoint is not RouteEndpointBuilder route || endpoint.Metadata.OfType<IEndpointNameMetadata>().Any())
-        {
-            return;
-        }
-
-        var (name, summary, type) = route.RoutePattern.RawText switch
-        {
-            "/cnm/v1/plugins" => ("PluginList", "List the plugins the registry knows, with their state", typeof(List<PluginResource>)),
-            "/healthz" => ("Health", "Daemon health: ok when every known plugin is active or activating, else degraded (still 200)", typeof(HealthResource)),
-            _ => (null, null, null),
-        };
-        if (name is null)
-        {
-            return;
-        }
-
-        endpoint.Metadata.Add(new EndpointNameMetadata(name));
-        endpoint.Metadata.Add(new RouteNameMetadata(name));
-        endpoint.Metadata.Add(new EndpointSummaryAttribute(summary!));
-        endpoint.Metadata.Add(new TagsAttribute(NativeTag));
-        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type, [DockerJson.ContentType]));
-        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status500InternalServerError, typeof(ErrorBody), [DockerJson.ContentType]));
-    }
 }

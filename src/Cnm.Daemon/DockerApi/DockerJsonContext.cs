@@ -30,4 +30,6 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(EndpointJoinRequest))]
 [JsonSerializable(typeof(NativeEndpointResource))]
 [JsonSerializable(typeof(List<NativeEndpointResource>))]
+[JsonSerializable(typeof(PluginResource))]
+[JsonSerializable(typeof(List<IpamPoolResource>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

@@ -104,7 +104,8 @@ internal static partial class DaemonHost
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
         app.MapNativeEndpoints(controller);
-        app.MapGroup("").DescribingPluginRoutes().MapNativePlugins(registry);
+        app.MapNativePlugins(registry, controller);
+        app.MapNativeIpam(controller);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>

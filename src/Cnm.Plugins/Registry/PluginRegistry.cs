@@ -319,7 +319,7 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
             {
                 entry.InFlight = null;
                 entry.InFlightSource = null;
-                entry.State = PluginState.Failed;
+                entry.State = PluginState.Unavailable;
                 entry.LastError = error.Message;
                 entry.Since = _time.GetUtcNow();
             }

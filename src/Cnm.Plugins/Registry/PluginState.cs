@@ -9,6 +9,6 @@ public enum PluginState
     Active,
     /// <summary>Its socket or spec file went away after it was known.</summary>
     Gone,
-    /// <summary>The last activation failed; see <see cref="PluginStatus.LastError"/>.</summary>
-    Failed,
+    /// <summary>The last activation failed, so calls cannot reach it; see <see cref="PluginStatus.LastError"/>.</summary>
+    Unavailable,
 }

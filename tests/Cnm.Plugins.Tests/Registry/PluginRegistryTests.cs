@@ -89,7 +89,7 @@ public sealed class PluginRegistryTests(ITestOutputHelper output) : IAsyncLifeti
 
         Assert.Contains("not ready", error.Message, StringComparison.Ordinal);
         Assert.Equal(PluginMethods.Activate, error.Method);
-        Assert.Equal(PluginState.Failed, failed.State);
+        Assert.Equal(PluginState.Unavailable, failed.State);
         Assert.Contains("not ready", failed.LastError, StringComparison.Ordinal);
         Assert.Equal(1, plugin.Generation);
         Assert.Equal(2, server.RequestsFor(PluginMethods.Activate).Count);
@@ -173,7 +173,7 @@ public sealed class PluginRegistryTests(ITestOutputHelper output) : IAsyncLifeti
             registry.GetAsync("dead", PluginInterfaces.NetworkDriver, CancellationToken.None));
 
         Assert.Equal(ErrorCategory.Unavailable, error.Category);
-        Assert.Equal(PluginState.Failed, Assert.Single(registry.Plugins).State);
+        Assert.Equal(PluginState.Unavailable, Assert.Single(registry.Plugins).State);
     }
 
     [Fact]

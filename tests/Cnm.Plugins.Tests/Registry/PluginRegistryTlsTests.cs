@@ -57,7 +57,7 @@ public sealed class PluginRegistryTlsTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
         Assert.Contains("not sent", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
-        Assert.Equal(PluginState.Failed, Assert.Single(registry.Plugins).State);
+        Assert.Equal(PluginState.Unavailable, Assert.Single(registry.Plugins).State);
     }
 
     private void WriteSpec(string name, Uri address, X509Certificate2 trustedCa)
