@@ -9,7 +9,7 @@ namespace Cnm.Daemon.DockerApi;
 internal static class NetworkEndpoints
 {
     private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
-    private static readonly HashSet<string> PruneFilters = ["label"];
+    private static readonly HashSet<string> PruneFilters = ["label", "until"];
 
     public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
     {
@@ -101,9 +101,15 @@ internal static class NetworkEndpoints
         app.MapPost("/networks/prune", async (HttpContext context) =>
         {
             var filters = NetworkFilters.Parse(context.Request.Query["filters"], PruneFilters);
+            var until = filters.Get("until") switch
+            {
+                [] => DateTimeOffset.MaxValue,
+                [var one] => UntilFilter.Parse(one, TimeProvider.System.GetUtcNow()),
+                _ => throw CnmException.InvalidParameter("more than one until filter specified"),
+            };
             var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
-            foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id)
+            foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id) && n.Created <= until
                 && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))))
             {
                 try
