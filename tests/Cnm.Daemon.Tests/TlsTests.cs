@@ -39,6 +39,24 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task ConfigFileAndEnvironment_HostListAndTlsSettings_ServeUnixAndTcp()
+    {
+        using var tls = await TlsDaemon.CreateAsync(start: false);
+        var config = tls.Temp.WriteFile("cnmd.json", $$"""
+            {"Host":["unix://{{tls.SocketPath}}","tcp://127.0.0.1:0"],"TlsVerify":true,
+             "TlsCaCert":"{{tls.Temp.File("server", "ca.pem")}}","TlsCert":"{{tls.Temp.File("server", "cert.pem")}}"}
+            """);
+        await tls.StartAsync(["--config-file", config, .. tls.PathArgs],
+            new Dictionary<string, string> { ["CNMD_TLSKEY"] = tls.Temp.File("server", "key.pem") });
+        Assert.Contains($"cnmd ready on unix://{tls.SocketPath}, tcp://127.0.0.1:{tls.Port}", tls.Daemon.Stdout, StringComparison.Ordinal);
+
+        var ls = await tls.DockerTcpAsync(tls.ClientDir, "network", "ls");
+        Assert.True(ls.ExitCode == 0, ls.ToString());
+        using var unix = DaemonFixture.CreateClient(tls.SocketPath);
+        Assert.Equal("OK", await unix.GetStringAsync("/_ping"));
+    }
+
+    [Fact]
     public async Task Client_WithoutCertificate_Refused()
     {
         using var tls = await TlsDaemon.CreateAsync();

@@ -50,15 +50,21 @@ public sealed partial class TlsDaemon : IDisposable
         WriteSet(daemon.Ca, TestCertificates.CreateClient(daemon.Ca), temp.CreateDirectory("client"));
         if (start)
         {
-            daemon.Daemon = DaemonProcess.Start(
+            await daemon.StartAsync(
                 ["--host", "unix://" + daemon.SocketPath, "--host", "tcp://127.0.0.1:0", .. daemon.TlsArgs, .. daemon.PathArgs, .. extraArgs ?? []]);
-            await daemon.Daemon.WaitReadyAsync();
-            var match = ReadyTcp().Match(daemon.Daemon.Stdout);
-            daemon.Port = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-                : throw new InvalidOperationException("no tcp:// address in cnmd's ready line: " + daemon.Daemon.Stdout);
         }
 
         return daemon;
+    }
+
+    /// <summary>Starts cnmd with exactly these arguments and reads the TCP port from its ready line.</summary>
+    public async Task StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Daemon = DaemonProcess.Start(args, environment);
+        await Daemon.WaitReadyAsync();
+        var match = ReadyTcp().Match(Daemon.Stdout);
+        Port = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("no tcp:// address in cnmd's ready line: " + Daemon.Stdout);
     }
 
     /// <summary>Writes ca.pem, cert.pem and key.pem of <paramref name="leaf"/> into <paramref name="directory"/>.</summary>
