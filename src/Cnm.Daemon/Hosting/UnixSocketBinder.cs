@@ -24,12 +24,13 @@ internal static class UnixSocketBinder
     public static Socket Bind(string path, int groupId)
     {
         var directory = Path.GetDirectoryName(path)!;
-        var staging = Path.Combine(directory, $".cnmd-bind-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // Short names: a unix socket path is limited to 107 bytes, and the staging path must fit too.
+        var staging = Path.Combine(directory, $".cnmd-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var temporary = Path.Combine(staging, "api.sock");
+            var temporary = Path.Combine(staging, "s");
             socket.Bind(new UnixDomainSocketEndPoint(temporary));
             if (NativeMethods.chown(temporary, uint.MaxValue, (uint)groupId) != 0)
             {
