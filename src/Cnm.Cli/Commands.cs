@@ -12,12 +12,36 @@ internal static partial class Commands
 
     private static readonly Option<string> Host = new("--host", "-H")
     {
-        Description = "cnmd's API socket (env CNM_HOST)",
+        Description = "cnmd's API: unix:///path or tcp://address:port with the TLS options (env CNM_HOST)",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CNM_HOST") is { Length: > 0 } h ? h : "unix:///run/cnm/cnmd.sock",
     };
 
     private static readonly Option<string> Format = CreateFormat();
+
+    private static readonly Option<string?> TlsCaCert = TlsOption("--tlscacert", "CA certificate (PEM) that signed cnmd's TCP certificate", "CNM_TLS_CACERT");
+
+    private static readonly Option<string?> TlsCert = TlsOption("--tlscert", "client certificate (PEM) for TCP", "CNM_TLS_CERT");
+
+    private static readonly Option<string?> TlsKey = TlsOption("--tlskey", "client private key (PEM) for TCP", "CNM_TLS_KEY");
+
+    private static readonly Option<string?> TlsDir = TlsOption("--tls-dir", "directory with ca.pem, cert.pem and key.pem, for the TLS files not given", "CNM_TLS_DIR");
+
+    private static Option<string?> TlsOption(string name, string description, string variable) => new(name)
+    {
+        Description = $"{description} (env {variable})",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v : null,
+    };
+
+    /// <summary>The TLS files: each flag (or its variable) wins over the file of the same role in --tls-dir.</summary>
+    private static TlsFiles Tls(ParseResult parse)
+    {
+        var dir = parse.GetValue(TlsDir);
+        string? From(Option<string?> option, string file) =>
+            parse.GetValue(option) ?? (dir is null ? null : Path.Combine(dir, file));
+        return new TlsFiles(From(TlsCaCert, "ca.pem"), From(TlsCert, "cert.pem"), From(TlsKey, "key.pem"));
+    }
 
     private static Option<string> CreateFormat()
     {
@@ -37,11 +61,16 @@ internal static partial class Commands
         var root = new RootCommand("cnm: the command line for cnmd (Cnm's network daemon)");
         root.Options.Add(Host);
         root.Options.Add(Format);
+        root.Options.Add(TlsCaCert);
+        root.Options.Add(TlsCert);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsDir);
         root.Subcommands.Add(Network());
         root.Subcommands.Add(Sandbox());
         root.Subcommands.Add(Endpoint());
         root.Subcommands.Add(Plugin());
         root.Subcommands.Add(Ipam());
+        root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }
 
@@ -217,7 +246,7 @@ internal static partial class Commands
     {
         try
         {
-            using var client = CnmApiClient.Create(parse.GetValue(Host)!);
+            using var client = CnmApiClient.Create(parse.GetValue(Host)!, Tls(parse));
             client.Operation = operation;
             var output = await action(client).ConfigureAwait(false);
             if (output.Length > 0)

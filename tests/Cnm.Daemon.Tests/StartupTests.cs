@@ -26,12 +26,12 @@ public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFi
     }
 
     [Fact]
-    public async Task TcpHost_Refused()
+    public async Task TcpHost_WithoutTls_Refused()
     {
         using var temp = new TempDirectory("cnmd");
         using var daemon = DaemonProcess.Start(["--host", "tcp://127.0.0.1:2375", "--data-root", temp.File("d"), "--exec-root", temp.File("e")]);
         Assert.Equal(1, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Contains("TCP needs TLS flags; not supported yet", daemon.Stderr, StringComparison.Ordinal);
+        Assert.Contains("TCP is served only with TLS and client certificates; missing --tlsverify", daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class NetworkEndpoints
     private const string NetworkRef = "Network id, name, or unique id prefix";
 
     private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
-    private static readonly HashSet<string> PruneFilters = ["label"];
+    private static readonly HashSet<string> PruneFilters = ["label", "until"];
 
     private const string FiltersHelp = """JSON map of filter key to values, {"key":{"value":true}} or {"key":["value"]}; values of a key are ORed, keys ANDed; an unknown key is a 400.""";
 
@@ -129,9 +129,15 @@ internal static class NetworkEndpoints
         app.MapPost("/networks/prune", async (HttpContext context) =>
         {
             var filters = NetworkFilters.Parse(context.Request.Query["filters"], PruneFilters);
+            var until = filters.Get("until") switch
+            {
+                [] => DateTimeOffset.MaxValue,
+                [var one] => UntilFilter.Parse(one, TimeProvider.System.GetUtcNow()),
+                _ => throw CnmException.InvalidParameter("more than one until filter specified"),
+            };
             var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
-            foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id)
+            foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id) && n.Created <= until
                 && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))))
             {
                 try
@@ -148,7 +154,7 @@ internal static class NetworkEndpoints
             return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
         })
             .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped").WithTags(RouteDescriptions.DockerTag)
-            .WithQueryParameter("filters", FiltersHelp + " Key: label (k or k=v).")
+            .WithQueryParameter("filters", FiltersHelp + " Keys: label (k or k=v), until (a Unix timestamp, an RFC 3339 date or a Go duration such as 10m: networks created at or before it).")
             .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }

@@ -11,24 +11,42 @@ internal static class DaemonConfiguration
     /// <summary>The flag of each setting and its configuration key (<see cref="DaemonOptions"/> property).</summary>
     public static readonly Dictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["--host"] = nameof(DaemonOptions.Host),
-        ["-H"] = nameof(DaemonOptions.Host),
         ["--plugin-dir"] = nameof(DaemonOptions.PluginDir),
         ["--data-root"] = nameof(DaemonOptions.DataRoot),
         ["--exec-root"] = nameof(DaemonOptions.ExecRoot),
         ["--log-level"] = nameof(DaemonOptions.LogLevel),
         ["-l"] = nameof(DaemonOptions.LogLevel),
         ["--config-file"] = nameof(DaemonOptions.ConfigFile),
+        ["--tlscacert"] = nameof(DaemonOptions.TlsCaCert),
+        ["--tlscert"] = nameof(DaemonOptions.TlsCert),
+        ["--tlskey"] = nameof(DaemonOptions.TlsKey),
+        ["--group"] = nameof(DaemonOptions.Group),
+        ["-G"] = nameof(DaemonOptions.Group),
     };
 
-    private const string SpecDirFlag = "--spec-dir";
+    /// <summary>Repeatable flags: each value gets its own index (<c>--SpecDir:0=…</c>).</summary>
+    private static readonly Dictionary<string, string> ListFlags = new(StringComparer.Ordinal)
+    {
+        ["--spec-dir"] = nameof(DaemonOptions.SpecDir),
+        ["--host"] = nameof(DaemonOptions.Host),
+        ["-H"] = nameof(DaemonOptions.Host),
+    };
+
+    private const string TlsVerifyFlag = "--tlsverify";
 
     public const string Usage = """
         Usage: cnmd [OPTIONS]
 
-        Cnm network daemon: a Docker-compatible network API on a unix socket.
+        Cnm network daemon: a Docker-compatible network API on a unix socket (and, with TLS, on TCP).
 
-          -H, --host unix://PATH    API socket (default unix:///run/cnm/cnmd.sock)     env CNMD_HOST
+          -H, --host ADDRESS        unix:///PATH or tcp://IP:PORT, repeatable         env CNMD_HOST, or CNMD_HOST__0, CNMD_HOST__1, ...
+                                    (default unix:///run/cnm/cnmd.sock); tcp:// needs all four TLS flags below
+              --tlsverify           serve TCP with TLS, require client certificates   env CNMD_TLSVERIFY=true
+              --tlscacert FILE      PEM CA(s) trusted for client certificates (only)  env CNMD_TLSCACERT
+              --tlscert FILE        PEM server certificate                            env CNMD_TLSCERT
+              --tlskey FILE         PEM server private key                            env CNMD_TLSKEY
+          -G, --group GROUP         group of the unix sockets, mode 0660              env CNMD_GROUP
+                                    (default docker if that group exists, else 0)
               --plugin-dir DIR      plugin sockets (default /run/docker/plugins)      env CNMD_PLUGINDIR
               --spec-dir DIR        plugin spec files, repeatable                     env CNMD_SPECDIR__0, CNMD_SPECDIR__1, ...
                                     (default /etc/docker/plugins /usr/lib/docker/plugins)
@@ -74,6 +92,7 @@ internal static class DaemonConfiguration
         try
         {
             configuration.Bind(options);
+            options.Host = ResolveHosts((IConfigurationRoot)configuration);
         }
         catch (InvalidOperationException ex)
         {
@@ -84,23 +103,57 @@ internal static class DaemonConfiguration
     }
 
     /// <summary>
+    /// The hosts of the source with the highest precedence that names any, so that one <c>--host</c> replaces
+    /// the file's list instead of merging index by index. A source may give one value (<c>"Host": "unix://…"</c>,
+    /// <c>CNMD_HOST</c>) or a list (<c>"Host": [..]</c>, <c>CNMD_HOST__0</c>, repeated <c>--host</c>).
+    /// </summary>
+    private static List<string>? ResolveHosts(IConfigurationRoot configuration)
+    {
+        const string key = nameof(DaemonOptions.Host);
+        foreach (var provider in configuration.Providers.Reverse())
+        {
+            var children = provider.GetChildKeys([], key).Distinct(StringComparer.Ordinal)
+                .OrderBy(k => int.TryParse(k, out var n) ? n : int.MaxValue).ToList();
+            if (children.Count > 0)
+            {
+                return [.. children.Select(c => provider.TryGet($"{key}:{c}", out var v) ? v ?? "" : "")];
+            }
+
+            if (provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
+            {
+                return [value];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The command-line provider keeps only the last value of a repeated key, so each <c>--spec-dir</c> is
     /// given its own index (<c>--SpecDir:0=…</c>); unknown flags are refused here rather than ignored.
     /// </summary>
     private static string[] NormalizeRepeatedFlags(string[] args)
     {
         var result = new List<string>(args.Length);
-        var index = 0;
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
             var name = arg.Split('=', 2)[0];
-            if (name == SpecDirFlag)
+            if (ListFlags.TryGetValue(name, out var key))
             {
-                var value = arg.Contains('=', StringComparison.Ordinal) ? arg[(SpecDirFlag.Length + 1)..]
+                var value = arg.Contains('=', StringComparison.Ordinal) ? arg[(name.Length + 1)..]
                     : i + 1 < args.Length ? args[++i]
-                    : throw new ArgumentException("--spec-dir needs a directory");
-                result.Add($"--{nameof(DaemonOptions.SpecDir)}:{index++}={value}");
+                    : throw new ArgumentException($"{name} needs a value");
+                var index = indexes.GetValueOrDefault(key);
+                indexes[key] = index + 1;
+                result.Add($"--{key}:{index}={value}");
+            }
+            else if (name == TlsVerifyFlag)
+            {
+                // A switch, as in dockerd: --tlsverify alone means true; --tlsverify=false is accepted too.
+                var value = arg.Contains('=', StringComparison.Ordinal) ? arg[(name.Length + 1)..] : "true";
+                result.Add($"--{nameof(DaemonOptions.TlsVerify)}={value}");
             }
             else if (!arg.StartsWith('-'))
             {

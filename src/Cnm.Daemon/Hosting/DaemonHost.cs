@@ -17,8 +17,8 @@ namespace Cnm.Daemon.Hosting;
 
 /// <summary>
 /// The composition root: options and start-up checks, the controller over the built-in and remote driver
-/// modules, the plugin watcher, and the API on the unix socket. Prints <c>cnmd ready on unix://…</c> to
-/// stdout once the socket is listening (and tells systemd); logs go to stderr.
+/// modules, the plugin watcher, and the API on its unix sockets and TLS ports. Prints <c>cnmd ready on unix://…</c>
+/// (every address, comma-separated) to stdout once they are listening (and tells systemd); logs go to stderr.
 /// </summary>
 internal static partial class DaemonHost
 {
@@ -32,19 +32,57 @@ internal static partial class DaemonHost
 
         DaemonOptions options;
         IConfiguration configuration;
+        IReadOnlyList<ListenAddress> listeners;
+        TlsMaterial? tls = null;
+        var sockets = new List<System.Net.Sockets.Socket>();
         try
         {
             (configuration, options) = DaemonConfiguration.Load(args);
             options.Validate();
+            listeners = options.Listeners;
+
+            // Everything that can refuse bad input runs before Preflight changes anything on disk.
+            var groupId = UnixGroup.Resolve(options.Group);
+            if (listeners.Any(l => l.SocketPath is null))
+            {
+                tls = TlsMaterial.Load(options);
+            }
+
             Preflight.Run(options);
+            foreach (var path in options.SocketPaths)
+            {
+                sockets.Add(UnixSocketBinder.Bind(path, groupId));
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
+            foreach (var bound in sockets)
+            {
+                bound.Dispose();
+            }
+
+            tls?.Dispose();
             await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        var socket = options.SocketPath;
+        using var tlsLifetime = tls;
+        try
+        {
+            return await ServeAsync(configuration, options, listeners, sockets, tls).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var bound in sockets)
+            {
+                bound.Dispose();
+            }
+        }
+    }
+
+    private static async Task<int> ServeAsync(IConfiguration configuration, DaemonOptions options, IReadOnlyList<ListenAddress> listeners,
+        List<System.Net.Sockets.Socket> sockets, TlsMaterial? tls)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.UseSystemd();
@@ -59,8 +97,17 @@ internal static partial class DaemonHost
         builder.Services.Configure<ConsoleLoggerOptions>(_ => { });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenUnixSocket(socket);
             kestrel.AddServerHeader = false;
+            foreach (var bound in sockets)
+            {
+                // Bound by UnixSocketBinder with its final group and mode; Kestrel listens on the handle.
+                kestrel.ListenHandle((ulong)bound.Handle);
+            }
+
+            foreach (var tcp in listeners.Where(l => l.SocketPath is null))
+            {
+                TcpListening.Listen(kestrel, tcp, tls!);
+            }
         });
         builder.Services.AddCnmPlugins(discovery =>
         {
@@ -112,8 +159,14 @@ internal static partial class DaemonHost
             ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"))
             .ExcludeFromDescription();
 
-        app.Lifetime.ApplicationStarted.Register(() => OnListening(socket, options, logger));
-        app.Lifetime.ApplicationStopped.Register(() => TryDelete(socket));
+        app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger));
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            foreach (var path in options.SocketPaths)
+            {
+                TryDelete(path);
+            }
+        });
         try
         {
             await app.RunAsync().ConfigureAwait(false);
@@ -121,25 +174,21 @@ internal static partial class DaemonHost
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            await Console.Error.WriteLineAsync($"cnmd: error: cannot serve on unix://{socket}: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cnmd: error: cannot serve on {string.Join(", ", listeners)}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
     }
 
-    private static void OnListening(string socket, DaemonOptions options, ILogger logger)
+    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger)
     {
-        try
-        {
-            // Kestrel creates the socket under the process umask; the API is for root and the socket's group.
-            File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.SocketModeFailed(logger, socket, ex);
-        }
-
-        Log.Listening(logger, socket, options.PluginDir, options.SpecDirectories, BuiltInDrivers.Null);
-        Console.Out.WriteLine($"cnmd ready on unix://{socket}");
+        // The bound addresses, with the port Kestrel chose for tcp://…:0.
+        var addresses = options.SocketPaths.Select(p => "unix://" + p).ToList();
+        var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+        var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        addresses.AddRange(bound.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => "tcp://" + a["https://".Length..]));
+        var listening = string.Join(", ", addresses);
+        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, BuiltInDrivers.Null);
+        Console.Out.WriteLine($"cnmd ready on {listening}");
         Console.Out.Flush();
     }
 
@@ -158,10 +207,7 @@ internal static partial class DaemonHost
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-            Message = "API listening on unix://{Socket}; plugin sockets in {PluginDir}, spec files in {SpecDirs}; default driver {DefaultDriver}")]
-        public static partial void Listening(ILogger logger, string socket, string pluginDir, IReadOnlyList<string> specDirs, string defaultDriver);
-
-        [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Could not set mode 0660 on {Socket}")]
-        public static partial void SocketModeFailed(ILogger logger, string socket, Exception exception);
+            Message = "API listening on {Addresses}; plugin sockets in {PluginDir}, spec files in {SpecDirs}; default driver {DefaultDriver}")]
+        public static partial void Listening(ILogger logger, string addresses, string pluginDir, IReadOnlyList<string> specDirs, string defaultDriver);
     }
 }

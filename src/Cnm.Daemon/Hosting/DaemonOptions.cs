@@ -12,8 +12,32 @@ public sealed class DaemonOptions
     /// <summary>The spec directories used when none is configured.</summary>
     public static readonly IReadOnlyList<string> DefaultSpecDirectories = ["/etc/docker/plugins", "/usr/lib/docker/plugins"];
 
-    /// <summary>The API address; only <c>unix://PATH</c> in this version. Default <c>unix:///run/cnm/cnmd.sock</c>.</summary>
-    public string Host { get; set; } = "unix:///run/cnm/cnmd.sock";
+    /// <summary>The default API address.</summary>
+    public const string DefaultHost = "unix:///run/cnm/cnmd.sock";
+
+    /// <summary>
+    /// The API addresses (repeatable <c>--host</c>): <c>unix:///PATH</c> and, only with the TLS settings,
+    /// <c>tcp://ADDRESS:PORT</c>. Null means <see cref="DefaultHost"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Host { get; set; }
+
+    /// <summary>Serve TCP with TLS and require client certificates signed by <see cref="TlsCaCert"/> (Docker's <c>--tlsverify</c>).</summary>
+    public bool TlsVerify { get; set; }
+
+    /// <summary>PEM file of the CA(s) that sign client certificates: the only trust anchors for clients.</summary>
+    public string? TlsCaCert { get; set; }
+
+    /// <summary>PEM file of the server certificate served on TCP.</summary>
+    public string? TlsCert { get; set; }
+
+    /// <summary>PEM file of the server certificate's private key.</summary>
+    public string? TlsKey { get; set; }
+
+    /// <summary>
+    /// The group that owns the unix sockets (mode 0660): a name or a numeric id. Null means <c>docker</c> when
+    /// that group exists, else group 0, as dockerd does.
+    /// </summary>
+    public string? Group { get; set; }
 
     /// <summary>Directory of plugin sockets. Default <c>/run/docker/plugins</c>.</summary>
     public string PluginDir { get; set; } = "/run/docker/plugins";
@@ -36,8 +60,12 @@ public sealed class DaemonOptions
     /// <summary>The spec directories in effect.</summary>
     public IReadOnlyList<string> SpecDirectories => SpecDir is { Count: > 0 } dirs ? dirs : DefaultSpecDirectories;
 
-    /// <summary>The API socket path, from <see cref="Host"/>.</summary>
-    public string SocketPath => ParseHost(Host);
+    /// <summary>The parsed API addresses, from <see cref="Host"/>.</summary>
+    public IReadOnlyList<ListenAddress> Listeners =>
+        [.. (Host is { Count: > 0 } hosts ? hosts : [DefaultHost]).Select(ListenAddress.Parse)];
+
+    /// <summary>The unix socket paths among <see cref="Listeners"/>.</summary>
+    public IReadOnlyList<string> SocketPaths => [.. Listeners.Where(l => l.SocketPath is not null).Select(l => l.SocketPath!)];
 
     /// <summary>The parsed <see cref="LogLevel"/>.</summary>
     public LogLevel MinimumLevel => ParseLogLevel(LogLevel);
@@ -45,7 +73,18 @@ public sealed class DaemonOptions
     /// <summary>Throws <see cref="ArgumentException"/> with a message for people when a setting is invalid.</summary>
     public void Validate()
     {
-        _ = SocketPath;
+        var listeners = Listeners;
+        var duplicate = listeners.GroupBy(l => l.ToString(), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"--host {duplicate.Key} is given twice");
+        }
+
+        if (listeners.Any(l => l.SocketPath is null))
+        {
+            RequireTls(listeners.First(l => l.SocketPath is null));
+        }
+
         _ = MinimumLevel;
         RequireAbsolute("--plugin-dir", PluginDir);
         RequireAbsolute("--data-root", DataRoot);
@@ -64,26 +103,35 @@ public sealed class DaemonOptions
         }
     }
 
-    private static string ParseHost(string host)
+    /// <summary>TCP is served only with TLS and client certificates (spec/daemon-api.md, "Listening and TLS").</summary>
+    private void RequireTls(ListenAddress tcp)
     {
-        const string unix = "unix://";
-        if (host.StartsWith(unix, StringComparison.Ordinal))
+        var missing = new List<string>();
+        if (!TlsVerify)
         {
-            var path = host[unix.Length..];
-            if (!Path.IsPathFullyQualified(path))
-            {
-                throw new ArgumentException($"--host {host}: the socket path must be absolute, as in unix:///run/cnm/cnmd.sock");
-            }
-
-            return path;
+            missing.Add("--tlsverify");
         }
 
-        if (host.StartsWith("tcp://", StringComparison.Ordinal) || host.StartsWith("http", StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(TlsCaCert))
         {
-            throw new ArgumentException($"--host {host}: TCP needs TLS flags; not supported yet (use unix:///PATH)");
+            missing.Add("--tlscacert");
         }
 
-        throw new ArgumentException($"--host {host}: expected unix:///PATH");
+        if (string.IsNullOrWhiteSpace(TlsCert))
+        {
+            missing.Add("--tlscert");
+        }
+
+        if (string.IsNullOrWhiteSpace(TlsKey))
+        {
+            missing.Add("--tlskey");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"--host {tcp}: TCP is served only with TLS and client certificates; missing {string.Join(", ", missing)}");
+        }
     }
 
     private static LogLevel ParseLogLevel(string value) => value.ToLowerInvariant() switch

@@ -14,9 +14,11 @@ internal static class Preflight
     {
         EnsureWritableDirectory("--data-root", options.DataRoot);
         EnsureWritableDirectory("--exec-root", options.ExecRoot);
-        var socket = options.SocketPath;
-        EnsureWritableDirectory("--host (socket directory)", Path.GetDirectoryName(socket)!);
-        ClaimSocketPath(socket);
+        foreach (var socket in options.SocketPaths)
+        {
+            EnsureWritableDirectory("--host (socket directory)", Path.GetDirectoryName(socket)!);
+            ClaimSocketPath(socket);
+        }
     }
 
     private static void EnsureWritableDirectory(string flag, string path)
