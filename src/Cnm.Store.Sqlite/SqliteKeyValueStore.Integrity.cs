@@ -46,6 +46,19 @@ public sealed partial class SqliteKeyValueStore
 
     private StoreIntegrityReport CheckIntegrity(SqliteConnection connection)
     {
+        try
+        {
+            return CheckIntegrityOrThrow(connection);
+        }
+        catch (SqliteException ex)
+        {
+            // Damage bad enough that SQLite cannot even walk the file is a finding, not a crash of the check.
+            return new StoreIntegrityReport(Path, -1, -1, ["sqlite: " + ex.Message]);
+        }
+    }
+
+    private StoreIntegrityReport CheckIntegrityOrThrow(SqliteConnection connection)
+    {
         var problems = new List<string>();
         using var transaction = connection.BeginTransaction(deferred: true);
         using (var check = connection.CreateCommand())

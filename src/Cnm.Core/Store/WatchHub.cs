@@ -164,8 +164,9 @@ internal sealed class WatchHub
 
         public List<WatchEvent> Replay { get; } = replay;
 
-        public Channel<WatchEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchEvent>(
-            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Unbounded with a count check in Offer: a bounded channel would make the writer wait or drop
+        // events silently, and the single-reader variant cannot count.
+        public Channel<WatchEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchEvent>();
 
         // False when the watcher fell behind and was failed; the hub then drops it.
         public bool Offer(IReadOnlyList<WatchEvent> changes, int capacity)
