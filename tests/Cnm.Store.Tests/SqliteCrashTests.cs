@@ -44,16 +44,29 @@ public sealed class SqliteCrashTests : IDisposable
                     {
                         Assert.True(entry is null, $"round {round}: {key}, deleted at {ack.Revision}, is back");
                     }
+                    else if (entry is not null)
+                    {
+                        Assert.Equal(ack.Revision, entry.CreateRevision);
+                    }
                     else if (!acks.Any(a => a.Deleted && a.Keys.Contains(key)))
                     {
-                        Assert.True(entry is not null, $"round {round}: acknowledged {key} at {ack.Revision} is lost");
-                        Assert.Equal(ack.Revision, entry.CreateRevision);
+                        Assert.True(IsUnreportedDelete(key, acks, report.Revision), $"round {round}: acknowledged {key} at {ack.Revision} is lost");
                     }
                 }
             }
 
             lastRevision = report.Revision;
         }
+    }
+
+    // The writer deletes KEY(i-1) right after putting KEY(i) for i % 10 == 9. If the kill lands after that
+    // delete committed but before it was reported, the key is rightly gone: then the delete is the last
+    // commit, one revision after the last acknowledged write, which put KEY(i).
+    private static bool IsUnreportedDelete(string key, List<Ack> acks, long storeRevision)
+    {
+        var index = int.Parse(key.AsSpan(6), CultureInfo.InvariantCulture);
+        var last = acks[^1];
+        return index % 10 == 8 && last.Keys[0] == CrashWriter.Key(index + 1) && storeRevision == last.Revision + 1;
     }
 
     private async Task<(List<Ack> Acks, CnmException SecondOpener)> RunAndKillAsync(int killAfter, int firstIndex)
