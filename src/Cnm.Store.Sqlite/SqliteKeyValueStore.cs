@@ -46,7 +46,11 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
     /// Fails with a clear error if another process has it open, if it is corrupt or not a Cnm store,
     /// or if a newer cnmd wrote it; in those cases the file is left untouched.
     /// </summary>
-    public static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, CancellationToken cancellationToken)
+    public static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, CancellationToken cancellationToken) =>
+        OpenAsync(path, options, "FULL", cancellationToken);
+
+    /// <summary>Opens with another synchronous setting; only the benchmarks use it, to price FULL against NORMAL.</summary>
+    internal static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, string synchronous, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         cancellationToken.ThrowIfCancellationRequested();
@@ -78,7 +82,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
             writer = new SqliteConnection(connectionString);
             writer.Open();
             SqliteSchema.EnsureSchema(writer, fullPath);
-            ConfigureWriter(writer, fullPath);
+            ConfigureWriter(writer, fullPath, synchronous);
             var revision = SqliteSchema.Scalar(writer, "SELECT value FROM meta WHERE name = 'revision';");
             return Task.FromResult(new SqliteKeyValueStore(fullPath, fileLock, writer, connectionString, revision, options));
         }
@@ -147,7 +151,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         }
     }
 
-    private static void ConfigureWriter(SqliteConnection writer, string path)
+    private static void ConfigureWriter(SqliteConnection writer, string path, string synchronous)
     {
         var mode = ExecuteText(writer, "PRAGMA journal_mode = WAL;");
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
@@ -156,7 +160,12 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         }
 
         // FULL: a write is acknowledged only once the WAL is on stable storage (spec/store.md, "Durability").
-        SqliteSchema.Execute(writer, null, "PRAGMA synchronous = FULL;");
+        if (synchronous is not ("FULL" or "NORMAL"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL");
+        }
+
+        SqliteSchema.Execute(writer, null, $"PRAGMA synchronous = {synchronous};");
     }
 
     private static string ExecuteText(SqliteConnection connection, string sql)
