@@ -73,13 +73,16 @@ public sealed class SqliteKeyValueStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Open_CreatesWalFile_WithSchemaMarks()
+    public async Task Open_WalFileWithSchemaMarks_CleanCloseLeavesNoWal()
     {
         await using (var store = await OpenAsync())
         {
             await store.AtomicPutAsync("a", "1"u8.ToArray(), StoreCondition.Any, None);
+            Assert.True(File.Exists(StateFile + "-wal"));
         }
 
+        Assert.False(File.Exists(StateFile + "-wal"), "a clean close should checkpoint and remove the WAL");
+        Assert.True(File.Exists(StateFile + ".lock"));
         using var raw = RawConnection();
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
         Assert.Equal("1", Scalar(raw, "PRAGMA user_version;"));
