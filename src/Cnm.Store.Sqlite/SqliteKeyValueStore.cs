@@ -191,7 +191,16 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
             }
 
             var result = read(connection);
-            _readers.Add(connection);
+            if (_disposed)
+            {
+                // Closed while this read ran: do not hand the connection back to a pool nobody will empty.
+                connection.Dispose();
+            }
+            else
+            {
+                _readers.Add(connection);
+            }
+
             return result;
         }
         catch (SqliteException ex)

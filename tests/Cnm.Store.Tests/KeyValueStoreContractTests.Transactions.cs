@@ -70,6 +70,20 @@ public abstract partial class KeyValueStoreContractTests
     }
 
     [Fact]
+    public async Task Writes_CancelledBeforeStart_ThrowAndWriteNothing()
+    {
+        await using var store = await OpenAsync();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AtomicPutAsync("k", Bytes("1"), StoreCondition.Any, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CommitAsync(new StoreTransaction().Put("k", Bytes("1")), cts.Token));
+
+        Assert.Null(await store.GetAsync("k", None));
+        Assert.Equal(0, (await store.ListAsync("", None)).Revision);
+    }
+
+    [Fact]
     public void Transaction_SameKeyWrittenTwice_RejectedNamingKey()
     {
         var transaction = new StoreTransaction().Put("k", Bytes("1"));
