@@ -37,7 +37,7 @@ internal sealed class StoreFileLock : IDisposable
 
             return new StoreFileLock(stream);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex.HResult == ReadOnlyFileSystem))
         {
             throw new CnmException(ErrorCategory.Forbidden,
                 $"cannot open state file {databasePath}: its lock file {lockPath} cannot be created or opened ({ex.Message}). Make the data root writable", ex);
@@ -58,6 +58,9 @@ internal sealed class StoreFileLock : IDisposable
 
     // .NET reports a failed flock as a sharing violation carrying errno EWOULDBLOCK (11 on Linux).
     private const int EWouldBlock = 11;
+
+    // EROFS on Linux: the data root is on a read-only mount.
+    private const int ReadOnlyFileSystem = 30;
 
     private static bool IsHeldElsewhere(IOException ex) =>
         ex.HResult == EWouldBlock || ex.Message.Contains("being used by another process", StringComparison.OrdinalIgnoreCase);
