@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Cnm.Core.Store;
+
+/// <summary>
+/// Serves watches for a store in this process: keeps the recent history for replay and hands every
+/// committed change to the matching watchers without ever waiting for them (spec/store.md, "Watch").
+/// The store calls <see cref="Publish"/> after each commit, in revision order.
+/// </summary>
+internal sealed class WatchHub
+{
+    private readonly Lock _gate = new();
+    private readonly KeyValueStoreOptions _options;
+    private readonly Queue<WatchEvent> _history = new();
+    private readonly List<Watcher> _watchers = [];
+    private long _compactedRevision;
+    private bool _closed;
+
+    /// <summary>Creates a hub whose history starts after <paramref name="currentRevision"/>.</summary>
+    public WatchHub(KeyValueStoreOptions options, long currentRevision)
+    {
+        _options = options;
+        _compactedRevision = currentRevision;
+    }
+
+    /// <summary>Watches currently registered.</summary>
+    public int ActiveWatchCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
+    /// <summary>Records committed changes and offers them to the watchers; never blocks.</summary>
+    public void Publish(IReadOnlyList<WatchEvent> changes)
+    {
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                _history.Enqueue(change);
+                while (_history.Count > _options.HistoryLimit)
+                {
+                    _compactedRevision = Math.Max(_compactedRevision, _history.Dequeue().Revision);
+                }
+            }
+
+            for (var i = _watchers.Count - 1; i >= 0; i--)
+            {
+                if (!_watchers[i].Offer(changes, _options.WatchBufferCapacity))
+                {
+                    _watchers.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Registers a watch now and returns its events; fails at once if the revision is no longer kept.</summary>
+    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, CancellationToken cancellationToken)
+    {
+        StoreKeys.ValidatePrefix(prefix);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
+        Watcher watcher;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (afterRevision < _compactedRevision)
+            {
+                throw new StoreWatchLostException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"cannot watch \"{prefix}\" after revision {afterRevision}: changes up to revision {_compactedRevision} are no longer kept; list again and watch after the list's revision"));
+            }
+
+            var replay = _history.Where(e => e.Revision > afterRevision && StoreKeys.HasPrefix(e.Key, prefix)).ToList();
+            watcher = new Watcher(prefix, afterRevision, replay);
+            _watchers.Add(watcher);
+        }
+
+        return ReadAsync(watcher, cancellationToken);
+    }
+
+    /// <summary>Ends every watch with "store closed".</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            foreach (var watcher in _watchers)
+            {
+                watcher.Fail(new StoreWatchLostException($"watch on \"{watcher.Prefix}\" ended: the store was closed"));
+            }
+
+            _watchers.Clear();
+        }
+    }
+
+    private async IAsyncEnumerable<WatchEvent> ReadAsync(Watcher watcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var change in watcher.Replay)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                yield return change;
+            }
+
+            var reader = watcher.Channel.Reader;
+            while (await WaitAsync(watcher, cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var change))
+                {
+                    yield return change;
+                }
+            }
+
+            if (watcher.Failure is { } failure && !cancellationToken.IsCancellationRequested)
+            {
+                throw failure;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _watchers.Remove(watcher);
+            }
+        }
+    }
+
+    // Cancellation ends the watch normally; a failed watch rethrows its StoreWatchLostException.
+    private static async ValueTask<bool> WaitAsync(Watcher watcher, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await watcher.Channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (ChannelClosedException) when (watcher.Failure is not null)
+        {
+            return false;
+        }
+        catch (StoreWatchLostException) when (watcher.Failure is not null)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Watcher(string prefix, long afterRevision, List<WatchEvent> replay)
+    {
+        public string Prefix { get; } = prefix;
+
+        public List<WatchEvent> Replay { get; } = replay;
+
+        // Unbounded with a count check in Offer: a bounded channel would make the writer wait or drop
+        // events silently, and the single-reader variant cannot count.
+        public Channel<WatchEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchEvent>();
+
+        // False when the watcher fell behind and was failed; the hub then drops it.
+        public bool Offer(IReadOnlyList<WatchEvent> changes, int capacity)
+        {
+            foreach (var change in changes)
+            {
+                if (change.Revision <= afterRevision || !StoreKeys.HasPrefix(change.Key, Prefix))
+                {
+                    continue;
+                }
+
+                if (Channel.Reader.Count >= capacity)
+                {
+                    Fail(new StoreWatchLostException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"watch on \"{Prefix}\" fell behind: {capacity} events were pending at revision {change.Revision}; list again and watch after the list's revision")));
+                    return false;
+                }
+
+                Channel.Writer.TryWrite(change);
+            }
+
+            return true;
+        }
+
+        public StoreWatchLostException? Failure { get; private set; }
+
+        public void Fail(StoreWatchLostException error)
+        {
+            Failure = error;
+            Channel.Writer.TryComplete(error);
+        }
+    }
+}

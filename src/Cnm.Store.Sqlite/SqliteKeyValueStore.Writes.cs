@@ -1,0 +1,113 @@
+using Cnm.Core.Store;
+using Microsoft.Data.Sqlite;
+
+namespace Cnm.Store.Sqlite;
+
+/// <summary>Writes: each is one SQLite transaction (BEGIN IMMEDIATE … COMMIT) that bumps the revision once.</summary>
+public sealed partial class SqliteKeyValueStore
+{
+    /// <inheritdoc />
+    public Task<long> AtomicPutAsync(string key, ReadOnlyMemory<byte> value, StoreCondition condition, CancellationToken cancellationToken) =>
+        ApplyAsync(TransactionPlanner.Single(key, value, condition, isDelete: false), deleteMustExist: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> AtomicDeleteAsync(string key, StoreCondition condition, CancellationToken cancellationToken) =>
+        ApplyAsync(TransactionPlanner.Single(key, default, condition, isDelete: true), deleteMustExist: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CommitAsync(StoreTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return ApplyAsync(transaction, deleteMustExist: false, cancellationToken);
+    }
+
+    private async Task<long> ApplyAsync(StoreTransaction transaction, bool deleteMustExist, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var newRevision = _revision + 1;
+            List<WatchEvent> changes;
+            try
+            {
+                changes = WriteTransaction(transaction, newRevision, deleteMustExist);
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteStoreErrors.Map(ex, Path, "write");
+            }
+
+            if (changes.Count == 0)
+            {
+                return _revision;
+            }
+
+            Interlocked.Exchange(ref _revision, newRevision);
+
+            // After the commit and still under the write gate, so watchers get revisions in order.
+            _hub.Publish(changes);
+            return newRevision;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    // Returns the committed changes; on any failure the SQLite transaction rolls back and nothing is written.
+    private List<WatchEvent> WriteTransaction(StoreTransaction transaction, long newRevision, bool deleteMustExist)
+    {
+        using var sqlite = _writer.BeginTransaction(deferred: false);
+        var changes = TransactionPlanner.Plan(transaction, key => ReadEntry(_writer, sqlite, key), newRevision, deleteMustExist);
+        if (changes.Count == 0)
+        {
+            return changes;
+        }
+
+        using (var put = _writer.CreateCommand())
+        using (var delete = _writer.CreateCommand())
+        {
+            put.Transaction = sqlite;
+            put.CommandText = "INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev, version) VALUES ($key, $value, $create, $mod, $version);";
+            var putKey = put.Parameters.Add("$key", SqliteType.Text);
+            var putValue = put.Parameters.Add("$value", SqliteType.Blob);
+            var putCreate = put.Parameters.Add("$create", SqliteType.Integer);
+            var putMod = put.Parameters.Add("$mod", SqliteType.Integer);
+            var putVersion = put.Parameters.Add("$version", SqliteType.Integer);
+            delete.Transaction = sqlite;
+            delete.CommandText = "DELETE FROM kv WHERE key = $key;";
+            var deleteKey = delete.Parameters.Add("$key", SqliteType.Text);
+            foreach (var change in changes)
+            {
+                if (change.Type == WatchEventType.Delete)
+                {
+                    deleteKey.Value = change.Key;
+                    delete.ExecuteNonQuery();
+                }
+                else
+                {
+                    var entry = change.Entry;
+                    putKey.Value = entry.Key;
+                    putValue.Value = entry.Value.ToArray();
+                    putCreate.Value = entry.CreateRevision;
+                    putMod.Value = entry.ModRevision;
+                    putVersion.Value = entry.Version;
+                    put.ExecuteNonQuery();
+                }
+            }
+        }
+
+        using (var revision = _writer.CreateCommand())
+        {
+            revision.Transaction = sqlite;
+            revision.CommandText = "UPDATE meta SET value = $revision WHERE name = 'revision';";
+            revision.Parameters.AddWithValue("$revision", newRevision);
+            revision.ExecuteNonQuery();
+        }
+
+        sqlite.Commit();
+        return changes;
+    }
+}

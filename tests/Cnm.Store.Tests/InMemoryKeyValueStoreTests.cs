@@ -1,0 +1,12 @@
+using Cnm.Core.Store;
+
+namespace Cnm.Store.Tests;
+
+/// <summary>The store contract, run against the in-memory store.</summary>
+public sealed class InMemoryKeyValueStoreTests : KeyValueStoreContractTests
+{
+    protected override Task<IKeyValueStore> OpenAsync(KeyValueStoreOptions? options = null) =>
+        Task.FromResult<IKeyValueStore>(new InMemoryKeyValueStore(options));
+
+    protected override int ActiveWatches(IKeyValueStore store) => ((InMemoryKeyValueStore)store).ActiveWatchCount;
+}
