@@ -52,6 +52,23 @@ public sealed class CliFixture : IAsyncLifetime
         Docker = new DockerCli(SocketPath, Temp.CreateDirectory("docker-config"));
     }
 
+    /// <summary>Runs cnm and asserts exit code 0, showing cnmd's stderr when it is not.</summary>
+    public async Task<CnmCli.Result> OkAsync(params string[] args)
+    {
+        var result = await Cnm.RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"cnm {string.Join(' ', args)} failed: {result}\ncnmd stderr:\n{Daemon.Stderr}");
+        return result;
+    }
+
+    /// <summary>Runs cnm and asserts the exit code and an empty stdout.</summary>
+    public async Task<CnmCli.Result> FailsAsync(int exitCode, params string[] args)
+    {
+        var result = await Cnm.RunAsync(args);
+        Assert.True(result.ExitCode == exitCode, $"cnm {string.Join(' ', args)} should fail with rc {exitCode}: {result}");
+        Assert.Equal("", result.Stdout);
+        return result;
+    }
+
     public async Task DisposeAsync()
     {
         Daemon?.Dispose();

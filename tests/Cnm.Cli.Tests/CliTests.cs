@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Xunit.Abstractions;
 
+using static Cnm.Cli.Tests.CliOutput;
+
 namespace Cnm.Cli.Tests;
 
 /// <summary><c>cnm</c> as a real process against a real cnmd: outputs, exit codes and errors of every command.</summary>
@@ -8,28 +10,9 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
 {
     private CnmCli Cnm => fixture.Cnm;
 
-    private async Task<CnmCli.Result> OkAsync(params string[] args)
-    {
-        var result = await Cnm.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"cnm {string.Join(' ', args)} failed: {result}\ncnmd stderr:\n{fixture.Daemon.Stderr}");
-        return result;
-    }
+    private Task<CnmCli.Result> OkAsync(params string[] args) => fixture.OkAsync(args);
 
-    private async Task<CnmCli.Result> FailsAsync(int exitCode, params string[] args)
-    {
-        var result = await Cnm.RunAsync(args);
-        Assert.True(result.ExitCode == exitCode, $"cnm {string.Join(' ', args)} should fail with rc {exitCode}: {result}");
-        Assert.Equal("", result.Stdout);
-        return result;
-    }
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    private Task<CnmCli.Result> FailsAsync(int exitCode, params string[] args) => fixture.FailsAsync(exitCode, args);
 
     private async Task<JsonElement> InspectNetworkAsync(string network)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using static Cnm.Cli.Tests.CliOutput;
+
 namespace Cnm.Cli.Tests;
 
 /// <summary><c>cnm endpoint …</c> as a real process against a real cnmd: outputs (table and json), errors and exit codes.</summary>
@@ -8,26 +10,9 @@ public sealed class EndpointCliTests(CliFixture fixture) : IClassFixture<CliFixt
 {
     private CnmCli Cnm => fixture.Cnm;
 
-    private async Task<CnmCli.Result> OkAsync(params string[] args)
-    {
-        var result = await Cnm.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"cnm {string.Join(' ', args)} failed: {result}\ncnmd stderr:\n{fixture.Daemon.Stderr}");
-        return result;
-    }
+    private Task<CnmCli.Result> OkAsync(params string[] args) => fixture.OkAsync(args);
 
-    private async Task<CnmCli.Result> FailsAsync(int exitCode, params string[] args)
-    {
-        var result = await Cnm.RunAsync(args);
-        Assert.True(result.ExitCode == exitCode, $"cnm {string.Join(' ', args)} should fail with rc {exitCode}: {result}");
-        Assert.Equal("", result.Stdout);
-        return result;
-    }
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
+    private Task<CnmCli.Result> FailsAsync(int exitCode, params string[] args) => fixture.FailsAsync(exitCode, args);
 
     private async Task<JsonElement> InspectAsync(string endpoint)
     {
@@ -35,8 +20,6 @@ public sealed class EndpointCliTests(CliFixture fixture) : IClassFixture<CliFixt
         Assert.Equal(1, inspect.GetArrayLength());
         return inspect[0];
     }
-
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
     public async Task EndpointCreate_EveryFlag_PrintsTheId_InspectShowsThem()

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using static Cnm.Cli.Tests.CliOutput;
+
 namespace Cnm.Cli.Tests;
 
 /// <summary><c>cnm plugin ls|inspect</c> and <c>cnm ipam ls</c> as real processes against a real cnmd.</summary>
@@ -8,20 +10,7 @@ public sealed class PluginIpamCliTests(CliFixture fixture) : IClassFixture<CliFi
 {
     private CnmCli Cnm => fixture.Cnm;
 
-    private async Task<CnmCli.Result> OkAsync(params string[] args)
-    {
-        var result = await Cnm.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"cnm {string.Join(' ', args)} failed: {result}\ncnmd stderr:\n{fixture.Daemon.Stderr}");
-        return result;
-    }
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    private Task<CnmCli.Result> OkAsync(params string[] args) => fixture.OkAsync(args);
 
     private static string[] Cells(string line) => Regex.Split(line.Trim(), @"\s{3,}");
 
