@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Cnm.Cli;
@@ -48,3 +49,8 @@ internal sealed record SandboxCreateBody(string ContainerId, string? Name);
 [JsonSerializable(typeof(DisconnectBody))]
 [JsonSerializable(typeof(SandboxCreateBody))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
+
+/// <summary>Source-generated, indented output of <c>inspect</c> (no reflection, so cnm can be compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(List<JsonElement>))]
+internal sealed partial class CliOutputJsonContext : JsonSerializerContext;

@@ -8,8 +8,6 @@ namespace Cnm.Cli;
 /// <summary>The cnm command tree.</summary>
 internal static class Commands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     private static readonly Option<string> Host = new("--host", "-H")
     {
         Description = "cnmd's API socket (env CNM_HOST)",
@@ -96,7 +94,7 @@ internal static class Commands
                 items.Add(Parse(await client.SendAsync(HttpMethod.Get, "/networks/" + Uri.EscapeDataString(r), ct).ConfigureAwait(false)));
             }
 
-            return JsonSerializer.Serialize(items, Indented) + Environment.NewLine;
+            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
         }));
 
         var rmRefs = new Argument<string[]>("NETWORK") { Arity = ArgumentArity.OneOrMore };
@@ -186,7 +184,7 @@ internal static class Commands
                 items.Add(Parse(await client.SendAsync(HttpMethod.Get, "/cnm/v1/sandboxes/" + Uri.EscapeDataString(r), ct).ConfigureAwait(false)));
             }
 
-            return JsonSerializer.Serialize(items, Indented) + Environment.NewLine;
+            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
         }));
 
         var rmRefs = new Argument<string[]>("SANDBOX") { Arity = ArgumentArity.OneOrMore };

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Cnm.Testing;
+
+namespace Cnm.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- api [cycles] [rounds] [warm-up] [cnmd]</c>: network
+/// create + delete cycles through a real cnmd over its unix socket, with one keep-alive HttpClient, (a) on the
+/// null driver and (b) on a remote plugin that is both NetworkDriver and IpamDriver (an in-process mock on a
+/// unix socket in the plugin directory). Default 500 cycles per round, 7 rounds, 300 warm-up cycles per
+/// driver (excluded); prints every round and the median, and the plugin's own time per call.
+/// </summary>
+internal static class ApiRunner
+{
+    private const string Plugin = "benchp";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var cycles = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+        var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300;
+        var executable = args.Length > 3 ? args[3] : null;
+
+        using var cnmd = Cnmd.Start(executable);
+        await using var plugin = await StartPluginAsync(Path.Combine(cnmd.PluginDir, Plugin + ".sock")).ConfigureAwait(false);
+        await cnmd.WaitReadyAsync().ConfigureAwait(false);
+        using var http = cnmd.CreateClient();
+        var inPlugin = new TimingSet();
+        plugin.Timer = (method, start, end) => inPlugin.Add(method, end - start);
+
+        // One cycle on the plugin first: which calls does a cycle make?
+        await CycleAsync(http, "probe", Plugin).ConfigureAwait(false);
+        var perCycle = plugin.Requests.Select(r => r.ServiceMethod)
+            .Where(m => m is not ("Plugin.Activate" or "NetworkDriver.GetCapabilities" or "IpamDriver.GetCapabilities"))
+            .ToList();
+        plugin.RecordRequests = false;
+
+        var s = new StringBuilder();
+        void Line(FormattableString text) => s.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+        Line($"Network create + delete through cnmd ({executable ?? "dotnet cnmd.dll, Release"}) on its unix socket, one keep-alive HttpClient;");
+        Line($"{rounds} rounds of {cycles} cycles per driver, after {warmup} warm-up cycles; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Line($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}");
+        Line($"plugin calls per cycle ({perCycle.Count}): {string.Join(", ", perCycle)}");
+        Line($"");
+
+        foreach (var (label, driver) in new[] { ("null driver", "null"), ($"remote plugin {Plugin} (network + IPAM)", Plugin) })
+        {
+            for (var i = 0; i < warmup; i++)
+            {
+                await CycleAsync(http, "w" + i, driver).ConfigureAwait(false);
+            }
+
+            var perSecond = new List<double>();
+            var pluginUs = new List<double>();
+            var callsPerCycle = 0.0;
+            for (var r = 0; r < rounds; r++)
+            {
+                var calls0 = plugin.RequestCount;
+                var (count0, ticks0) = (inPlugin.Count, inPlugin.Ticks);
+                var start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < cycles; i++)
+                {
+                    await CycleAsync(http, $"r{r}c{i}", driver).ConfigureAwait(false);
+                }
+
+                var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+                perSecond.Add(cycles / seconds);
+                callsPerCycle = (plugin.RequestCount - calls0) / (double)cycles;
+                var n = inPlugin.Count - count0;
+                pluginUs.Add(n == 0 ? 0 : (inPlugin.Ticks - ticks0) * 1e6 / Stopwatch.Frequency / n);
+            }
+
+            var median = Median(perSecond);
+            Line($"{label}: median {median:0} cycles/s = {1000 / median:0.00} ms/cycle (rounds: min {perSecond.Min():0}, max {perSecond.Max():0}; {string.Join(" ", perSecond.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))})");
+            Line($"  plugin calls per cycle {callsPerCycle:0.##}; time in the plugin's handler per call: median {Median(pluginUs):0} us, per cycle {Median(pluginUs) * callsPerCycle / 1000:0.00} ms");
+        }
+
+        Line($"cnmd RSS after the run: {cnmd.RssMegabytes():0.0} MB");
+        Console.Write(s.ToString());
+        return 0;
+    }
+
+    private static async Task CycleAsync(HttpClient http, string name, string driver)
+    {
+        var body = driver == "null"
+            ? $"{{\"Name\":\"{name}\",\"Driver\":\"null\"}}"
+            : $"{{\"Name\":\"{name}\",\"Driver\":\"{driver}\",\"IPAM\":{{\"Driver\":\"{driver}\"}}}}";
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var created = await http.PostAsync(new Uri("/v1.41/networks/create", UriKind.Relative), content).ConfigureAwait(false);
+        var text = await created.Content.ReadAsStringAsync().ConfigureAwait(false);
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"create {name}: {(int)created.StatusCode} {text}");
+        }
+
+        using var json = JsonDocument.Parse(text);
+        var id = json.RootElement.GetProperty("Id").GetString();
+        using var deleted = await http.DeleteAsync(new Uri($"/v1.41/networks/{id}", UriKind.Relative)).ConfigureAwait(false);
+        if (!deleted.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"delete {name}: {(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+        }
+    }
+
+    /// <summary>The mock plugin: answers every call a network create + delete makes from constant replies.</summary>
+    public static Task<PluginServer> StartPluginAsync(string socketPath) => PluginServer.StartUnixAsync(socketPath, s => s
+        .Implements("NetworkDriver", "IpamDriver")
+        .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
+        .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
+        .Map("NetworkDriver.DeleteNetwork", PluginReply.Json("{}"))
+        .Map("IpamDriver.GetCapabilities", PluginReply.Json("""{"RequiresMACAddress":false}"""))
+        .Map("IpamDriver.GetDefaultAddressSpaces", PluginReply.Json("""{"LocalDefaultAddressSpace":"benchLocal","GlobalDefaultAddressSpace":"benchGlobal"}"""))
+        .Map("IpamDriver.RequestPool", PluginReply.Json("""{"PoolID":"benchpool","Pool":"10.77.0.0/24","Data":{}}"""))
+        .Map("IpamDriver.RequestAddress", PluginReply.Json("""{"Address":"10.77.0.1/24","Data":{}}"""))
+        .Map("IpamDriver.ReleaseAddress", PluginReply.Json("{}"))
+        .Map("IpamDriver.ReleasePool", PluginReply.Json("{}")));
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
