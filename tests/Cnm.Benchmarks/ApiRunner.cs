@@ -44,11 +44,12 @@ internal static class ApiRunner
         void Line(FormattableString text) => s.AppendLine(text.ToString(CultureInfo.InvariantCulture));
         Line($"Network create + delete through cnmd ({executable ?? "dotnet cnmd.dll, Release"}) on its unix socket, one keep-alive HttpClient;");
         Line($"{rounds} rounds of {cycles} cycles per driver, after {warmup} warm-up cycles; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Line($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}");
+        Line($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Line($"plugin calls per cycle ({perCycle.Count}): {string.Join(", ", perCycle)}");
         Line($"");
 
-        foreach (var (label, driver) in new[] { ("null driver", "null"), ($"remote plugin {Plugin} (network + IPAM)", Plugin) })
+        // The first row is the daemon's HTTP floor: two GET /_ping per cycle, the same request count as a cycle.
+        foreach (var (label, driver) in new[] { ("HTTP floor (2 x GET /_ping)", "ping"), ("null driver", "null"), ($"remote plugin {Plugin} (network + IPAM)", Plugin) })
         {
             for (var i = 0; i < warmup; i++)
             {
@@ -80,13 +81,25 @@ internal static class ApiRunner
             Line($"  plugin calls per cycle {callsPerCycle:0.##}; time in the plugin's handler per call: median {Median(pluginUs):0} us, per cycle {Median(pluginUs) * callsPerCycle / 1000:0.00} ms");
         }
 
-        Line($"cnmd RSS after the run: {cnmd.RssMegabytes():0.0} MB");
+        Line($"cnmd RSS after the run: {cnmd.RssMegabytes():0.0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.Write(s.ToString());
         return 0;
     }
 
     private static async Task CycleAsync(HttpClient http, string name, string driver)
     {
+        if (driver == "ping")
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var pong = await http.GetAsync(new Uri("/v1.41/_ping", UriKind.Relative)).ConfigureAwait(false);
+                await pong.Content.ReadAsStringAsync().ConfigureAwait(false);
+                pong.EnsureSuccessStatusCode();
+            }
+
+            return;
+        }
+
         var body = driver == "null"
             ? $"{{\"Name\":\"{name}\",\"Driver\":\"null\"}}"
             : $"{{\"Name\":\"{name}\",\"Driver\":\"{driver}\",\"IPAM\":{{\"Driver\":\"{driver}\"}}}}";

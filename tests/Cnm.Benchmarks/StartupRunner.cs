@@ -35,7 +35,7 @@ internal static class StartupRunner
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"cnmd start-up ({executable ?? "dotnet cnmd.dll, Release"}), {runs} runs after one unmeasured start; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores");
+        Console.WriteLine($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine(string.Create(inv, $"ready:   median {Median(ready):0.000} s (min {ready.Min():0.000}, max {ready.Max():0.000}; {string.Join(" ", ready.Select(v => v.ToString("0.000", inv)))})"));
         Console.WriteLine(string.Create(inv, $"idle RSS after {idle:0.#} s: median {Median(rss):0.0} MB (min {rss.Min():0.0}, max {rss.Max():0.0}; {string.Join(" ", rss.Select(v => v.ToString("0.0", inv)))})"));
         return 0;
