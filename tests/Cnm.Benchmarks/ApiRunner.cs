@@ -12,8 +12,8 @@ namespace Cnm.Benchmarks;
 /// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- api [cycles] [rounds] [warm-up] [cnmd]</c>: network
 /// create + delete cycles through a real cnmd over its unix socket, with one keep-alive HttpClient, (a) on the
 /// null driver and (b) on a remote plugin that is both NetworkDriver and IpamDriver (an in-process mock on a
-/// unix socket in the plugin directory). Default 500 cycles per round, 7 rounds, 300 warm-up cycles per
-/// driver (excluded); prints every round and the median, and the plugin's own time per call.
+/// unix socket in the plugin directory). Default 500 cycles per round, 7 rounds, 2,000 warm-up cycles per
+/// row (excluded); the rows take turns round by round; prints every round and the median, and the plugin's own time per call.
 /// </summary>
 internal static class ApiRunner
 {
@@ -23,7 +23,7 @@ internal static class ApiRunner
     {
         var cycles = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
-        var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300;
+        var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
         var executable = args.Length > 3 ? args[3] : null;
 
         using var cnmd = Cnmd.Start(executable);
@@ -49,18 +49,25 @@ internal static class ApiRunner
         Line($"");
 
         // The first row is the daemon's HTTP floor: two GET /_ping per cycle, the same request count as a cycle.
-        foreach (var (label, driver) in new[] { ("HTTP floor (2 x GET /_ping)", "ping"), ("null driver", "null"), ($"remote plugin {Plugin} (network + IPAM)", Plugin) })
+        // All rows warm up first, then take turns round by round, so that they all see the same machine.
+        var rows = new[] { ("HTTP floor (2 x GET /_ping)", "ping"), ("null driver", "null"), ($"remote plugin {Plugin} (network + IPAM)", Plugin) };
+        foreach (var (_, driver) in rows)
         {
             for (var i = 0; i < warmup; i++)
             {
                 await CycleAsync(http, "w" + i, driver).ConfigureAwait(false);
             }
+        }
 
-            var perSecond = new List<double>();
-            var pluginUs = new List<double>();
-            var callsPerCycle = 0.0;
-            for (var r = 0; r < rounds; r++)
+        await Task.Delay(500).ConfigureAwait(false); // background tier-1 compilation in cnmd
+        var perSecond = rows.Select(_ => new List<double>()).ToArray();
+        var pluginUs = rows.Select(_ => new List<double>()).ToArray();
+        var callsPerCycle = new double[rows.Length];
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var row = 0; row < rows.Length; row++)
             {
+                var driver = rows[row].Item2;
                 var calls0 = plugin.RequestCount;
                 var (count0, ticks0) = (inPlugin.Count, inPlugin.Ticks);
                 var start = Stopwatch.GetTimestamp();
@@ -70,15 +77,23 @@ internal static class ApiRunner
                 }
 
                 var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
-                perSecond.Add(cycles / seconds);
-                callsPerCycle = (plugin.RequestCount - calls0) / (double)cycles;
+                perSecond[row].Add(cycles / seconds);
+                callsPerCycle[row] = (plugin.RequestCount - calls0) / (double)cycles;
                 var n = inPlugin.Count - count0;
-                pluginUs.Add(n == 0 ? 0 : (inPlugin.Ticks - ticks0) * 1e6 / Stopwatch.Frequency / n);
+                pluginUs[row].Add(n == 0 ? 0 : (inPlugin.Ticks - ticks0) * 1e6 / Stopwatch.Frequency / n);
             }
+        }
 
-            var median = Median(perSecond);
-            Line($"{label}: median {median:0} cycles/s = {1000 / median:0.00} ms/cycle (rounds: min {perSecond.Min():0}, max {perSecond.Max():0}; {string.Join(" ", perSecond.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))})");
-            Line($"  plugin calls per cycle {callsPerCycle:0.##}; time in the plugin's handler per call: median {Median(pluginUs):0} us, per cycle {Median(pluginUs) * callsPerCycle / 1000:0.00} ms");
+        for (var row = 0; row < rows.Length; row++)
+        {
+            var median = StartupRunner.Median(perSecond[row]);
+            var inv = CultureInfo.InvariantCulture;
+            Line($"{rows[row].Item1}: median {median:0} cycles/s = {1000 / median:0.00} ms/cycle (rounds: min {perSecond[row].Min():0}, max {perSecond[row].Max():0}; {string.Join(" ", perSecond[row].Select(v => v.ToString("0", inv)))})");
+            if (callsPerCycle[row] > 0)
+            {
+                var us = StartupRunner.Median(pluginUs[row]);
+                Line($"  plugin calls per cycle {callsPerCycle[row]:0.##}; time in the plugin's handler per call: median {us:0} us, per cycle {us * callsPerCycle[row] / 1000:0.00} ms");
+            }
         }
 
         Line($"cnmd RSS after the run: {cnmd.RssMegabytes():0.0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -133,10 +148,4 @@ internal static class ApiRunner
         .Map("IpamDriver.RequestAddress", PluginReply.Json("""{"Address":"10.77.0.1/24","Data":{}}"""))
         .Map("IpamDriver.ReleaseAddress", PluginReply.Json("{}"))
         .Map("IpamDriver.ReleasePool", PluginReply.Json("{}")));
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }
