@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Cnm.Cli;
@@ -78,3 +79,8 @@ internal sealed record IpamUsageView(ulong Total, ulong Used, ulong Free, int Re
 [JsonSerializable(typeof(PluginView))]
 [JsonSerializable(typeof(List<IpamPoolView>))]
 internal sealed partial class CliViewJsonContext : JsonSerializerContext;
+
+/// <summary>Source-generated, indented output of <c>inspect</c> (no reflection, so cnm can be compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(List<JsonElement>))]
+internal sealed partial class CliOutputJsonContext : JsonSerializerContext;

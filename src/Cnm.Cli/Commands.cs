@@ -8,8 +8,6 @@ namespace Cnm.Cli;
 /// <summary>The cnm command tree.</summary>
 internal static partial class Commands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     private static readonly Option<string> Host = new("--host", "-H")
     {
         Description = "cnmd's API: unix:///path or tcp://address:port with the TLS options (env CNM_HOST)",
@@ -127,7 +125,7 @@ internal static partial class Commands
                 items.Add(Parse(await client.SendAsync(HttpMethod.Get, "/networks/" + Uri.EscapeDataString(r), ct).ConfigureAwait(false)));
             }
 
-            return JsonSerializer.Serialize(items, Indented) + Environment.NewLine;
+            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
         }));
 
         var rmRefs = new Argument<string[]>("NETWORK") { Arity = ArgumentArity.OneOrMore };
@@ -217,7 +215,7 @@ internal static partial class Commands
                 items.Add(Parse(await client.SendAsync(HttpMethod.Get, "/cnm/v1/sandboxes/" + Uri.EscapeDataString(r), ct).ConfigureAwait(false)));
             }
 
-            return JsonSerializer.Serialize(items, Indented) + Environment.NewLine;
+            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
         }));
 
         var rmRefs = new Argument<string[]>("SANDBOX") { Arity = ArgumentArity.OneOrMore };

@@ -7,5 +7,23 @@ if (args.Length > 0 && args[0] == "lifecycle")
     return await LifecycleRunner.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `api [cycles] [rounds] [warm-up] [cnmd]`: network create + delete through a real cnmd.
+if (args.Length > 0 && args[0] == "api")
+{
+    return await ApiRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+// `startup [runs] [idle-seconds] [cnmd]`: cnmd time to ready and idle RSS.
+if (args.Length > 0 && args[0] == "startup")
+{
+    return await StartupRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+// `cli [runs] [cnm...]`: `cnm network ls` against `docker network ls`.
+if (args.Length > 0 && args[0] == "cli")
+{
+    return await CliRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

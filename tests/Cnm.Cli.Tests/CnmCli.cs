@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Cnm.Cli.Tests;
 
-/// <summary>The built <c>cnm</c> (dotnet cnm.dll) pointed at a cnmd socket.</summary>
+/// <summary>
+/// The built <c>cnm</c> pointed at a cnmd socket: the native binary named by <c>CNM_CLI_PATH</c> when that is set
+/// (./tests/run publishes cnm with Native AOT and sets it), else <c>dotnet cnm.dll</c> from the build.
+/// </summary>
 public sealed class CnmCli(string socketPath)
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
@@ -34,18 +37,35 @@ public sealed class CnmCli(string socketPath)
         }
     }
 
+    /// <summary>The native cnm from <c>CNM_CLI_PATH</c>, or null to run <see cref="CliDll"/> with dotnet.</summary>
+    public static string? NativeCli
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("CNM_CLI_PATH");
+            return string.IsNullOrEmpty(path) ? null
+                : File.Exists(path) ? Path.GetFullPath(path)
+                : throw new FileNotFoundException($"CNM_CLI_PATH names no file: {path}");
+        }
+    }
+
     public Task<Result> RunAsync(params string[] args) => RunWithAsync(null, args);
 
     /// <summary>Runs cnm; with <paramref name="environment"/> the socket comes from there (CNM_HOST) instead of --host.</summary>
     public async Task<Result> RunWithAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var native = NativeCli;
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(CliDll);
+        if (native is null)
+        {
+            info.ArgumentList.Add(CliDll);
+        }
+
         info.Environment.Remove("CNM_HOST");
         if (environment is null)
         {
