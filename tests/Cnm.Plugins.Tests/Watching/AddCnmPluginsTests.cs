@@ -35,7 +35,7 @@ public sealed class AddCnmPluginsTests
         await using var server = await PluginServer.StartUnixAsync(Path.Join(dirs.Sockets, "di.sock"),
             s => s.Implements(PluginInterfaces.NetworkDriver));
 
-        var e = (await recorder.WaitForAsync(e => e.Name == "di", TimeSpan.FromSeconds(2))).Event;
+        var e = (await recorder.WaitForAsync(e => e.Name == "di", TimeSpan.FromSeconds(8))).Event;
         await watcher.StopAsync(CancellationToken.None);
         Assert.Equal(PluginEventKind.Activated, e.Kind);
         Assert.Same(provider.GetRequiredService<PluginRegistry>(), registry);

@@ -20,8 +20,8 @@ public sealed class PluginWatcherDirectoryTests
         Directory.CreateDirectory(Path.Join(fixture.Dirs.Etc, "spec"));
         await File.WriteAllTextAsync(Path.Join(fixture.Dirs.Etc, "spec", "spec.spec"), tcp.Address.ToString());
 
-        var late = (await fixture.Events.WaitForAsync(e => e.Name == "late", TimeSpan.FromSeconds(2))).Event;
-        var spec = (await fixture.Events.WaitForAsync(e => e.Name == "spec", TimeSpan.FromSeconds(2))).Event;
+        var late = (await fixture.Events.WaitForAsync(e => e.Name == "late", TimeSpan.FromSeconds(10))).Event;
+        var spec = (await fixture.Events.WaitForAsync(e => e.Name == "spec", TimeSpan.FromSeconds(10))).Event;
         Assert.Equal(PluginEventKind.Activated, late.Kind);
         Assert.Equal(tcp.Address, spec.Plugin.Spec.Address);
     }
@@ -49,7 +49,7 @@ public sealed class PluginWatcherDirectoryTests
         Directory.Delete(fixture.Dirs.Sockets);
         Directory.CreateSymbolicLink(fixture.Dirs.Sockets, second);
 
-        var e = (await fixture.Events.WaitForAsync(e => e.Name == "hidden", TimeSpan.FromSeconds(2))).Event;
+        var e = (await fixture.Events.WaitForAsync(e => e.Name == "hidden", TimeSpan.FromSeconds(10))).Event;
         Assert.Equal(PluginEventKind.Activated, e.Kind);
     }
 }
