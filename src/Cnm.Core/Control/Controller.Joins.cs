@@ -61,18 +61,23 @@ public sealed partial class Controller
                 {
                     await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
                         () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
+                    rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
+                        () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
                 }
             }
 
+            var joinedReady = joined with { State = ObjectState.Ready };
+            var sandboxReady = sandbox with
+            {
+                EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
+                GatewayEndpointId = gatewayId,
+                State = ObjectState.Ready,
+            };
+            await CommitAsync($"endpoint {endpoint.Name} was not joined to sandbox {sandbox.Name}", PutJoin(joinedReady, sandboxReady)).ConfigureAwait(false);
             lock (_gate)
             {
-                _endpoints[endpoint.Id] = endpoint = joined with { State = ObjectState.Ready };
-                _sandboxes[sandbox.Id] = sandbox with
-                {
-                    EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
-                    GatewayEndpointId = gatewayId,
-                    State = ObjectState.Ready,
-                };
+                _endpoints[endpoint.Id] = endpoint = joinedReady;
+                _sandboxes[sandbox.Id] = sandboxReady;
             }
 
             return endpoint;
@@ -144,16 +149,36 @@ public sealed partial class Controller
             gatewayId = await ProgramNewGatewayAsync(sandbox, remaining, cancellationToken).ConfigureAwait(false);
         }
 
+        var left = endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready };
+        Sandbox current;
         lock (_gate)
         {
-            _endpoints[endpoint.Id] = endpoint = endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready };
-            var current = _sandboxes[sandbox.Id];
-            _sandboxes[sandbox.Id] = current with
+            current = _sandboxes[sandbox.Id];
+        }
+
+        var state = current.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Ready;
+        var updated = current with { EndpointIds = remaining, GatewayEndpointId = gatewayId, State = state };
+        try
+        {
+            await CommitAsync($"endpoint {endpoint.Name} left sandbox {sandbox.Name} in its driver but is kept joined; leave again",
+                PutJoin(left, updated)).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The store still has the endpoint joined: so does memory, and a second leave is harmless.
+            lock (_gate)
             {
-                EndpointIds = remaining,
-                GatewayEndpointId = gatewayId,
-                State = current.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Ready,
-            };
+                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
+                _sandboxes[sandbox.Id] = current with { State = state };
+            }
+
+            throw;
+        }
+
+        lock (_gate)
+        {
+            _endpoints[endpoint.Id] = endpoint = left;
+            _sandboxes[sandbox.Id] = updated;
         }
 
         return endpoint;

@@ -1,5 +1,7 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
+using Cnm.Core.Persistence;
+using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
@@ -52,6 +54,16 @@ public sealed partial class Controller
             var key = await DriverCallAsync($"sandbox {name}: could not create it",
                 () => _sandboxProvider.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
             var sandbox = new Sandbox { Id = id, Name = name, Key = key, Options = options, State = ObjectState.Ready };
+            try
+            {
+                await CommitAsync($"sandbox {name} was not created", PutSandbox(sandbox)).ConfigureAwait(false);
+            }
+            catch
+            {
+                await BestEffortAsync($"delete sandbox {name} after the store failed", () => _sandboxProvider.DeleteAsync(key, CancellationToken.None)).ConfigureAwait(false);
+                throw;
+            }
+
             lock (_gate)
             {
                 _sandboxes[id] = sandbox;
@@ -81,9 +93,23 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Deleting };
         }
 
-        foreach (var endpointId in sandbox.EndpointIds.Reverse())
+        try
         {
-            await LeaveAsync(endpointId, cancellationToken).ConfigureAwait(false);
+            foreach (var endpointId in sandbox.EndpointIds.Reverse())
+            {
+                await LeaveAsync(endpointId, cancellationToken).ConfigureAwait(false);
+            }
+
+            await CommitAsync($"sandbox {sandbox.Name} was not deleted", new StoreTransaction().Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _sandboxes[sandbox.Id] = _sandboxes[sandbox.Id] with { State = ObjectState.Ready };
+            }
+
+            throw;
         }
 
         await BestEffortAsync($"delete sandbox {sandbox.Name}",
