@@ -98,7 +98,8 @@ public sealed partial class Controller
     /// <summary>
     /// Detaches an endpoint from its sandbox: RevokeExternalConnectivity if it was the gateway endpoint,
     /// then Leave, then the interface comes out. The addresses stay with the endpoint. Driver errors are
-    /// logged, not returned, as in the reference: the local state must not get stuck.
+    /// logged, not returned, as in the reference: the local state must not get stuck. The store records
+    /// the leave first; if it cannot, the leave fails and changes nothing.
     /// </summary>
     public async Task<Endpoint> LeaveAsync(string endpointIdOrName, CancellationToken cancellationToken)
     {
@@ -125,8 +126,34 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = sandbox = sandbox with { State = sandbox.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Busy };
         }
 
-        // Leave never gets stuck: every driver step is best effort, the driver lookup included.
         var wasGateway = sandbox.GatewayEndpointId == endpoint.Id;
+        var remaining = sandbox.EndpointIds.Where(id => id != endpoint.Id).ToList();
+        var gatewayId = wasGateway ? NextGateway(remaining) : sandbox.GatewayEndpointId;
+        var left = endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready };
+        var updated = sandbox with
+        {
+            EndpointIds = remaining,
+            GatewayEndpointId = gatewayId,
+            State = sandbox.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Ready,
+        };
+
+        // The store is written before the driver steps: those never fail, so a store failure changes nothing.
+        try
+        {
+            await CommitAsync($"endpoint {endpoint.Name} did not leave sandbox {sandbox.Name}", PutJoin(left, updated)).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
+                _sandboxes[sandbox.Id] = updated with { EndpointIds = sandbox.EndpointIds, GatewayEndpointId = sandbox.GatewayEndpointId };
+            }
+
+            throw;
+        }
+
+        // Leave never gets stuck: every driver step is best effort, the driver lookup included.
         var (nid, eid) = (owner.Id, endpoint.Id);
         await BestEffortAsync($"leave of endpoint {endpoint.Name}", async () =>
         {
@@ -141,38 +168,9 @@ public sealed partial class Controller
         }).ConfigureAwait(false);
         await BestEffortAsync($"remove interface of endpoint {endpoint.Name}",
             () => _sandboxProvider.RemoveInterfaceAsync(sandbox.Key, endpoint, cancellationToken)).ConfigureAwait(false);
-
-        var remaining = sandbox.EndpointIds.Where(id => id != endpoint.Id).ToList();
-        var gatewayId = wasGateway ? null : sandbox.GatewayEndpointId;
-        if (wasGateway)
+        if (wasGateway && gatewayId is not null)
         {
-            gatewayId = await ProgramNewGatewayAsync(sandbox, remaining, cancellationToken).ConfigureAwait(false);
-        }
-
-        var left = endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready };
-        Sandbox current;
-        lock (_gate)
-        {
-            current = _sandboxes[sandbox.Id];
-        }
-
-        var state = current.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Ready;
-        var updated = current with { EndpointIds = remaining, GatewayEndpointId = gatewayId, State = state };
-        try
-        {
-            await CommitAsync($"endpoint {endpoint.Name} left sandbox {sandbox.Name} in its driver but is kept joined; leave again",
-                PutJoin(left, updated)).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The store still has the endpoint joined: so does memory, and a second leave is harmless.
-            lock (_gate)
-            {
-                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
-                _sandboxes[sandbox.Id] = current with { State = state };
-            }
-
-            throw;
+            await ProgramGatewayAsync(sandbox, gatewayId, cancellationToken).ConfigureAwait(false);
         }
 
         lock (_gate)
@@ -184,38 +182,36 @@ public sealed partial class Controller
         return endpoint;
     }
 
-    /// <summary>The first remaining endpoint (join order) that can be the gateway becomes it; Program errors are logged.</summary>
-    private async Task<string?> ProgramNewGatewayAsync(Sandbox sandbox, IReadOnlyList<string> endpointIds, CancellationToken cancellationToken)
+    /// <summary>The first remaining endpoint (join order) that can be the gateway, or null.</summary>
+    private string? NextGateway(IReadOnlyList<string> endpointIds)
     {
-        foreach (var id in endpointIds)
+        lock (_gate)
         {
-            Endpoint candidate;
-            Network network;
-            lock (_gate)
-            {
-                candidate = _endpoints[id];
-                network = _networks[candidate.NetworkId];
-            }
+            return endpointIds.FirstOrDefault(id => _endpoints[id] is { Join: { } join } candidate
+                && IsGatewayCandidate(_networks[candidate.NetworkId], join));
+        }
+    }
 
-            if (candidate.Join is null || !IsGatewayCandidate(network, candidate.Join))
-            {
-                continue;
-            }
-
-            await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}", async () =>
-            {
-                var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-                if (driver.Driver is IExternalConnectivityDriver external)
-                {
-                    var options = GenericOptions.ForSandbox(sandbox.Options);
-                    await external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
-
-            return id;
+    /// <summary>Programs external connectivity for the sandbox's new gateway endpoint; errors are logged.</summary>
+    private async Task ProgramGatewayAsync(Sandbox sandbox, string id, CancellationToken cancellationToken)
+    {
+        Endpoint candidate;
+        Network network;
+        lock (_gate)
+        {
+            candidate = _endpoints[id];
+            network = _networks[candidate.NetworkId];
         }
 
-        return null;
+        await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}", async () =>
+        {
+            var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+            if (driver.Driver is IExternalConnectivityDriver external)
+            {
+                var options = GenericOptions.ForSandbox(sandbox.Options);
+                await external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
     }
 
     private static bool IsGatewayCandidate(Network network, JoinResult join) =>
