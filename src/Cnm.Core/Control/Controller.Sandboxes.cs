@@ -82,34 +82,63 @@ public sealed partial class Controller
         }
     }
 
-    /// <summary>Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay.</summary>
+    /// <summary>
+    /// Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay. The
+    /// leaves and the delete are one store commit, made before any driver step; if it fails, nothing changes.
+    /// </summary>
     public async Task DeleteSandboxAsync(string idOrName, CancellationToken cancellationToken)
     {
         Sandbox sandbox;
+        var plans = new List<LeavePlan>();
+        var joined = new List<Endpoint>();
         lock (_gate)
         {
             sandbox = Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
             ThrowIfBusy(sandbox.State, "sandbox", sandbox.Name);
-            _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Deleting };
-        }
-
-        try
-        {
-            foreach (var endpointId in sandbox.EndpointIds.Reverse())
+            joined.AddRange(sandbox.EndpointIds.Select(id => _endpoints[id]));
+            foreach (var endpoint in joined)
             {
-                await LeaveAsync(endpointId, cancellationToken).ConfigureAwait(false);
+                ThrowIfBusy(endpoint.State, "endpoint", endpoint.Name);
             }
 
-            await CommitAsync($"sandbox {sandbox.Name} was not deleted", new StoreTransaction().Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
+            // Each leave is planned on the sandbox as the leaves before it leave it, so the gateway moves as
+            // it does with one leave at a time.
+            var current = sandbox;
+            foreach (var endpoint in Enumerable.Reverse(joined))
+            {
+                var plan = PlanLeave(endpoint, current);
+                plans.Add(plan);
+                current = plan.Sandbox;
+            }
+
+            joined.ForEach(e => _endpoints[e.Id] = e with { State = ObjectState.Busy });
+            _sandboxes[sandbox.Id] = sandbox with { State = ObjectState.Deleting };
+        }
+
+        var transaction = new StoreTransaction();
+        plans.ForEach(p => transaction.Put(StateKeys.Endpoint(p.Left.Id), StateMapping.Serialize(p.Left)));
+        try
+        {
+            await CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction.Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
         }
         catch
         {
             lock (_gate)
             {
-                _sandboxes[sandbox.Id] = _sandboxes[sandbox.Id] with { State = ObjectState.Ready };
+                joined.ForEach(e => _endpoints[e.Id] = e);
+                _sandboxes[sandbox.Id] = sandbox;
             }
 
             throw;
+        }
+
+        foreach (var plan in plans)
+        {
+            await RunLeaveStepsAsync(plan, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _endpoints[plan.Left.Id] = plan.Left;
+            }
         }
 
         await BestEffortAsync($"delete sandbox {sandbox.Name}",

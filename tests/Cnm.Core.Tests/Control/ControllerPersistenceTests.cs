@@ -40,6 +40,37 @@ public sealed class ControllerPersistenceTests
     }
 
     [Fact]
+    public async Task DeleteSandbox_TwoJoinedEndpoints_OneCommitAndNothingChangedWhenItFails()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var e1 = await h.EndpointAsync(network, "ep1");
+        var e2 = await h.EndpointAsync(network, "ep2");
+        var sandbox = await h.SandboxAsync("c1");
+        await h.Controller.JoinAsync(e1.Id, sandbox.Id, CancellationToken.None);
+        await h.Controller.JoinAsync(e2.Id, sandbox.Id, CancellationToken.None);
+        var before = h.Snapshot();
+        var commits = store.Commits;
+        h.Log.Clear();
+
+        store.FailCommits = true;
+        var ex = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteSandboxAsync("c1", CancellationToken.None));
+        Assert.StartsWith("sandbox c1 was not deleted: the state store could not record it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Snapshot());
+        Assert.Empty(h.Log.Calls);
+
+        store.FailCommits = false;
+        await h.Controller.DeleteSandboxAsync("c1", CancellationToken.None);
+        Assert.Equal(commits + 1, store.Commits);
+        var dump = await store.DumpAsync();
+        Assert.DoesNotContain("cnm/v1/sandboxes/", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"SandboxId\"", dump, StringComparison.Ordinal);
+        Assert.Equal(["Leave " + e2.Id[..8], "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8]], h.Log.Calls);
+        Assert.All(h.Controller.Endpoints, e => Assert.Null(e.SandboxId));
+    }
+
+    [Fact]
     public async Task FailedOperations_DriverRefuses_NothingIsCommitted()
     {
         var store = new FailingStore();
