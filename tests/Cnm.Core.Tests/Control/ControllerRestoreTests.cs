@@ -27,7 +27,9 @@ public sealed class ControllerRestoreTests
         Assert.Equal(before, State(second.Controller));
         Assert.Equal(before, State(third.Controller));
         Assert.Equal(revision, store.Inner.Revision); // restore writes nothing
-        Assert.Empty(second.Log.Calls); // no driver or plugin IPAM call at start-up
+        Assert.Empty(second.Log.Calls); // no driver or non-built-in IPAM call at start-up
+        Assert.Contains("10.94.0.0/24", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.94.0.0/24", Usage(second.Controller), StringComparison.Ordinal);
         Assert.Contains("pool LocalDefault/10.91.0.0/16/10.91.1.0/24", before, StringComparison.Ordinal);
         Assert.Contains("endpoint ep1 Ready 10.91.1.", before, StringComparison.Ordinal);
     }
@@ -71,7 +73,7 @@ public sealed class ControllerRestoreTests
             await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
         }
 
-        Assert.Equal(["Leave", "Leave", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork"],
+        Assert.Equal(["Leave", "Leave", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork"],
             h.Log.Names.Where(n => n is "Leave" or "DeleteEndpoint" or "DeleteNetwork"));
         Assert.Equal("", await store.DumpAsync());
         Assert.Contains("10.91.0.0/16", usageBefore, StringComparison.Ordinal);
@@ -117,6 +119,8 @@ public sealed class ControllerRestoreTests
         var plain = await h.NetworkAsync("plain", o => o with { IpamDriver = "default", IPv4 = [new IpamConfig("10.92.0.0/24")], EnableIPv6 = true, IPv6 = [new IpamConfig("fd00:92::/64")] });
         await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "auto", Driver = "fake" }, CancellationToken.None);
         await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "none", Driver = "null" }, CancellationToken.None);
+        var remote = await h.NetworkAsync("remote-ipam", o => o with { IPv4 = [new IpamConfig("10.94.0.0/24")] }); // "rec": not built in, never replayed
+        await h.EndpointAsync(remote, "ep9");
         var ep1 = await h.EndpointAsync(sub, "ep1");
         await h.EndpointAsync(sub, "ep2");
         var ep3 = await h.Controller.CreateEndpointAsync(plain.Id, new EndpointCreateOptions { Name = "ep1", IPv4Address = "10.92.0.20", MacAddress = "02:42:0a:5c:00:14" }, CancellationToken.None);
