@@ -70,6 +70,10 @@ public sealed class RestartTests : IAsyncLifetime
             Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(20)));
         }
 
+        // Closed on shutdown: a clean close checkpoints the WAL into cnm.db and removes it.
+        Assert.True(File.Exists(_temp.File("data", "cnm.db")));
+        Assert.False(File.Exists(_temp.File("data", "cnm.db-wal")));
+
         var pluginCalls = _plugin.Requests.Count;
         using var second = await StartAsync();
         using var client = DaemonFixture.CreateClient(Socket);
