@@ -62,6 +62,12 @@ public sealed partial class Controller
             await ReseedNetworkAsync(network, endpoints.Where(e => e.NetworkId == network.Id), cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var sandbox in sandboxes)
+        {
+            await DriverCallAsync($"restore sandbox {sandbox.Name} ({sandbox.Id[..12]}): the sandbox provider could not take it back",
+                () => _sandboxProvider.RestoreAsync(sandbox, cancellationToken)).ConfigureAwait(false);
+        }
+
         lock (_gate)
         {
             networks.ForEach(n => _networks.Add(n.Id, n));

@@ -50,6 +50,12 @@ public sealed class ControllerRestoreTests
         Assert.NotEqual(h.Controller.GetNetwork("auto").IPv4Pools[0].Pool, auto.IPv4Pools[0].Pool);
         var fresh = await h.EndpointAsync(h.Controller.GetNetwork("sub"), "ep3");
         Assert.DoesNotContain(h.Controller.Endpoints, e => e.Id != fresh.Id && e.Address == fresh.Address);
+
+        // The sandbox provider has the restored sandbox and its interfaces back: a join works.
+        var sandbox = h.Controller.GetSandbox("c1");
+        Assert.Equal(2, h.SandboxProvider.InterfacesOf(sandbox.Key).Count);
+        await h.Controller.JoinAsync(fresh.Id, sandbox.Id, CancellationToken.None);
+        Assert.Equal(3, h.SandboxProvider.InterfacesOf(sandbox.Key).Count);
     }
 
     [Fact]
