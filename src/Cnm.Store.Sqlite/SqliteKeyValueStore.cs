@@ -49,7 +49,19 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
     public static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, CancellationToken cancellationToken) =>
         OpenAsync(path, options, "FULL", cancellationToken);
 
-    /// <summary>Opens with another synchronous setting; only the benchmarks use it, to price FULL against NORMAL.</summary>
+    /// <summary>
+    /// Opens (or creates) the state file as <see cref="OpenAsync(string, KeyValueStoreOptions?, CancellationToken)"/>
+    /// does, acknowledging commits as <paramref name="sync"/> says.
+    /// </summary>
+    public static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, StoreSync sync, CancellationToken cancellationToken) =>
+        OpenAsync(path, options, sync switch
+        {
+            StoreSync.Full => "FULL",
+            StoreSync.Normal => "NORMAL",
+            _ => throw new ArgumentOutOfRangeException(nameof(sync), sync, "Full or Normal"),
+        }, cancellationToken);
+
+    /// <summary>Opens with a synchronous setting by its SQLite name (FULL or NORMAL); the benchmarks use it.</summary>
     internal static Task<SqliteKeyValueStore> OpenAsync(string path, KeyValueStoreOptions? options, string synchronous, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

@@ -110,6 +110,24 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (a normal stop) to this cnmd, by its PID, and waits for it to exit; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitExitAsync(timeout);
+    }
+
+    /// <summary>Sends SIGKILL to this cnmd, by its PID: no shutdown code runs. Waits until it is gone.</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to exit and returns its exit code.</summary>
     public async Task<int> WaitExitAsync(TimeSpan timeout)
     {

@@ -6,6 +6,8 @@ using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Net;
+using Cnm.Core.Persistence;
+using Cnm.Core.Store;
 using Cnm.Protocol;
 
 namespace Cnm.Core.Control;
@@ -110,6 +112,8 @@ public sealed partial class Controller
             var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, mac));
             await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
                 () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken)).ConfigureAwait(false);
+            var (nid, eid) = (owner.Id, endpoint.Id);
+            rollback.Add($"delete endpoint {options.Name} in driver {owner.Driver}", () => driver.Driver.DeleteEndpointAsync(nid, eid, CancellationToken.None));
 
             endpoint = endpoint with
             {
@@ -118,6 +122,7 @@ public sealed partial class Controller
                 MacAddress = iface.MacAddress,
                 State = ObjectState.Ready,
             };
+            await CommitAsync($"endpoint {options.Name} on network {owner.Name} was not created", PutEndpoint(endpoint)).ConfigureAwait(false);
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint;
@@ -177,6 +182,21 @@ public sealed partial class Controller
         catch (CnmException ex) when (force)
         {
             Log.ForcedEndpointDelete(_logger, endpoint.Id, ex.Message);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
+            }
+
+            throw;
+        }
+
+        try
+        {
+            await CommitAsync($"endpoint {endpoint.Name} was deleted by driver {owner.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
+                new StoreTransaction().Delete(StateKeys.Endpoint(endpoint.Id))).ConfigureAwait(false);
         }
         catch
         {

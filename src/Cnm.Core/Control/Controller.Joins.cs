@@ -61,18 +61,23 @@ public sealed partial class Controller
                 {
                     await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
                         () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
+                    rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
+                        () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
                 }
             }
 
+            var joinedReady = joined with { State = ObjectState.Ready };
+            var sandboxReady = sandbox with
+            {
+                EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
+                GatewayEndpointId = gatewayId,
+                State = ObjectState.Ready,
+            };
+            await CommitAsync($"endpoint {endpoint.Name} was not joined to sandbox {sandbox.Name}", PutJoin(joinedReady, sandboxReady)).ConfigureAwait(false);
             lock (_gate)
             {
-                _endpoints[endpoint.Id] = endpoint = joined with { State = ObjectState.Ready };
-                _sandboxes[sandbox.Id] = sandbox with
-                {
-                    EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
-                    GatewayEndpointId = gatewayId,
-                    State = ObjectState.Ready,
-                };
+                _endpoints[endpoint.Id] = endpoint = joinedReady;
+                _sandboxes[sandbox.Id] = sandboxReady;
             }
 
             return endpoint;
@@ -88,109 +93,6 @@ public sealed partial class Controller
 
             throw;
         }
-    }
-
-    /// <summary>
-    /// Detaches an endpoint from its sandbox: RevokeExternalConnectivity if it was the gateway endpoint,
-    /// then Leave, then the interface comes out. The addresses stay with the endpoint. Driver errors are
-    /// logged, not returned, as in the reference: the local state must not get stuck.
-    /// </summary>
-    public async Task<Endpoint> LeaveAsync(string endpointIdOrName, CancellationToken cancellationToken)
-    {
-        Endpoint endpoint;
-        Sandbox sandbox;
-        Network owner;
-        lock (_gate)
-        {
-            endpoint = Resolve(_endpoints, endpointIdOrName, "endpoint", e => e.Name);
-            if (endpoint.SandboxId is null)
-            {
-                throw CnmException.Conflict($"endpoint {endpoint.Name} is not joined to any sandbox");
-            }
-
-            sandbox = _sandboxes[endpoint.SandboxId];
-            ThrowIfBusy(endpoint.State, "endpoint", endpoint.Name);
-            if (sandbox.State == ObjectState.Busy)
-            {
-                throw CnmException.Conflict($"sandbox {sandbox.Name} is busy with another join or leave; try again");
-            }
-
-            owner = _networks[endpoint.NetworkId];
-            _endpoints[endpoint.Id] = endpoint = endpoint with { State = ObjectState.Busy };
-            _sandboxes[sandbox.Id] = sandbox = sandbox with { State = sandbox.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Busy };
-        }
-
-        // Leave never gets stuck: every driver step is best effort, the driver lookup included.
-        var wasGateway = sandbox.GatewayEndpointId == endpoint.Id;
-        var (nid, eid) = (owner.Id, endpoint.Id);
-        await BestEffortAsync($"leave of endpoint {endpoint.Name}", async () =>
-        {
-            var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            if (wasGateway && driver.Driver is IExternalConnectivityDriver external)
-            {
-                await BestEffortAsync($"revoke external connectivity of endpoint {endpoint.Name}",
-                    () => external.RevokeExternalConnectivityAsync(nid, eid, cancellationToken)).ConfigureAwait(false);
-            }
-
-            await driver.Driver.LeaveAsync(nid, eid, cancellationToken).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        await BestEffortAsync($"remove interface of endpoint {endpoint.Name}",
-            () => _sandboxProvider.RemoveInterfaceAsync(sandbox.Key, endpoint, cancellationToken)).ConfigureAwait(false);
-
-        var remaining = sandbox.EndpointIds.Where(id => id != endpoint.Id).ToList();
-        var gatewayId = wasGateway ? null : sandbox.GatewayEndpointId;
-        if (wasGateway)
-        {
-            gatewayId = await ProgramNewGatewayAsync(sandbox, remaining, cancellationToken).ConfigureAwait(false);
-        }
-
-        lock (_gate)
-        {
-            _endpoints[endpoint.Id] = endpoint = endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready };
-            var current = _sandboxes[sandbox.Id];
-            _sandboxes[sandbox.Id] = current with
-            {
-                EndpointIds = remaining,
-                GatewayEndpointId = gatewayId,
-                State = current.State == ObjectState.Deleting ? ObjectState.Deleting : ObjectState.Ready,
-            };
-        }
-
-        return endpoint;
-    }
-
-    /// <summary>The first remaining endpoint (join order) that can be the gateway becomes it; Program errors are logged.</summary>
-    private async Task<string?> ProgramNewGatewayAsync(Sandbox sandbox, IReadOnlyList<string> endpointIds, CancellationToken cancellationToken)
-    {
-        foreach (var id in endpointIds)
-        {
-            Endpoint candidate;
-            Network network;
-            lock (_gate)
-            {
-                candidate = _endpoints[id];
-                network = _networks[candidate.NetworkId];
-            }
-
-            if (candidate.Join is null || !IsGatewayCandidate(network, candidate.Join))
-            {
-                continue;
-            }
-
-            await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}", async () =>
-            {
-                var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-                if (driver.Driver is IExternalConnectivityDriver external)
-                {
-                    var options = GenericOptions.ForSandbox(sandbox.Options);
-                    await external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
-
-            return id;
-        }
-
-        return null;
     }
 
     private static bool IsGatewayCandidate(Network network, JoinResult join) =>

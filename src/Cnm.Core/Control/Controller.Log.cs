@@ -26,5 +26,14 @@ public sealed partial class Controller
 
         [LoggerMessage(2006, LogLevel.Warning, "Forced delete of endpoint {EndpointId}: the driver refused ({Reason}); deleted locally")]
         public static partial void ForcedEndpointDelete(ILogger logger, string endpointId, string reason);
+
+        [LoggerMessage(2007, LogLevel.Error, "The state store could not record an operation: {What}")]
+        public static partial void StoreFailed(ILogger logger, string what, Exception exception);
+
+        [LoggerMessage(2008, LogLevel.Information, "Restored {Networks} network(s), {Endpoints} endpoint(s) and {Sandboxes} sandbox(es) from the state store")]
+        public static partial void Restored(ILogger logger, int networks, int endpoints, int sandboxes);
+
+        [LoggerMessage(2009, LogLevel.Warning, "Ignored store key {Key} under cnm/v1/: not a network, endpoint or sandbox record")]
+        public static partial void UnknownStoreKey(ILogger logger, string key);
     }
 }

@@ -4,6 +4,8 @@ using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Net;
+using Cnm.Core.Persistence;
+using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
@@ -87,8 +89,11 @@ public sealed partial class Controller
                 [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
             await DriverCallAsync($"network {options.Name}: driver {driver.Name} failed to create it",
                 () => driver.Driver.CreateNetworkAsync(request, cancellationToken)).ConfigureAwait(false);
+            var id = network.Id;
+            rollback.Add($"delete network {options.Name} in driver {driver.Name}", () => driver.Driver.DeleteNetworkAsync(id, CancellationToken.None));
 
             network = network with { State = ObjectState.Ready };
+            await CommitAsync($"network {options.Name} was not created", PutNetwork(network)).ConfigureAwait(false);
             lock (_gate)
             {
                 _networks[network.Id] = network;
@@ -147,6 +152,22 @@ public sealed partial class Controller
         }
         catch
         {
+            lock (_gate)
+            {
+                _networks[network.Id] = network with { State = ObjectState.Ready };
+            }
+
+            throw;
+        }
+
+        try
+        {
+            await CommitAsync($"network {network.Name} was deleted by driver {network.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
+                new StoreTransaction().Delete(StateKeys.Network(network.Id))).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The pools are still held and the store still has the network: keep it, as the store does.
             lock (_gate)
             {
                 _networks[network.Id] = network with { State = ObjectState.Ready };

@@ -1,5 +1,7 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
+using Cnm.Core.Persistence;
+using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
@@ -52,6 +54,16 @@ public sealed partial class Controller
             var key = await DriverCallAsync($"sandbox {name}: could not create it",
                 () => _sandboxProvider.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
             var sandbox = new Sandbox { Id = id, Name = name, Key = key, Options = options, State = ObjectState.Ready };
+            try
+            {
+                await CommitAsync($"sandbox {name} was not created", PutSandbox(sandbox)).ConfigureAwait(false);
+            }
+            catch
+            {
+                await BestEffortAsync($"delete sandbox {name} after the store failed", () => _sandboxProvider.DeleteAsync(key, CancellationToken.None)).ConfigureAwait(false);
+                throw;
+            }
+
             lock (_gate)
             {
                 _sandboxes[id] = sandbox;
@@ -70,20 +82,63 @@ public sealed partial class Controller
         }
     }
 
-    /// <summary>Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay.</summary>
+    /// <summary>
+    /// Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay. The
+    /// leaves and the delete are one store commit, made before any driver step; if it fails, nothing changes.
+    /// </summary>
     public async Task DeleteSandboxAsync(string idOrName, CancellationToken cancellationToken)
     {
         Sandbox sandbox;
+        var plans = new List<LeavePlan>();
+        var joined = new List<Endpoint>();
         lock (_gate)
         {
             sandbox = Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
             ThrowIfBusy(sandbox.State, "sandbox", sandbox.Name);
-            _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Deleting };
+            joined.AddRange(sandbox.EndpointIds.Select(id => _endpoints[id]));
+            foreach (var endpoint in joined)
+            {
+                ThrowIfBusy(endpoint.State, "endpoint", endpoint.Name);
+            }
+
+            // Each leave is planned on the sandbox as the leaves before it leave it, so the gateway moves as
+            // it does with one leave at a time.
+            var current = sandbox;
+            foreach (var endpoint in Enumerable.Reverse(joined))
+            {
+                var plan = PlanLeave(endpoint, current);
+                plans.Add(plan);
+                current = plan.Sandbox;
+            }
+
+            joined.ForEach(e => _endpoints[e.Id] = e with { State = ObjectState.Busy });
+            _sandboxes[sandbox.Id] = sandbox with { State = ObjectState.Deleting };
         }
 
-        foreach (var endpointId in sandbox.EndpointIds.Reverse())
+        var transaction = new StoreTransaction();
+        plans.ForEach(p => transaction.Put(StateKeys.Endpoint(p.Left.Id), StateMapping.Serialize(p.Left)));
+        try
         {
-            await LeaveAsync(endpointId, cancellationToken).ConfigureAwait(false);
+            await CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction.Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                joined.ForEach(e => _endpoints[e.Id] = e);
+                _sandboxes[sandbox.Id] = sandbox;
+            }
+
+            throw;
+        }
+
+        foreach (var plan in plans)
+        {
+            await RunLeaveStepsAsync(plan, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _endpoints[plan.Left.Id] = plan.Left;
+            }
         }
 
         await BestEffortAsync($"delete sandbox {sandbox.Name}",

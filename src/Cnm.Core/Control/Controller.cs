@@ -2,6 +2,7 @@ using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
 using Cnm.Core.Sandboxes;
+using Cnm.Core.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,19 +23,22 @@ public sealed partial class Controller
     private readonly Dictionary<string, Sandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly DriverRegistry _drivers = new();
     private readonly ISandboxProvider _sandboxProvider;
+    private readonly IKeyValueStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     private Controller(ControllerOptions options, ILogger logger)
     {
         _sandboxProvider = options.Sandboxes ?? new InMemorySandboxProvider();
+        _store = options.Store ?? new InMemoryKeyValueStore();
         _time = options.TimeProvider;
         _logger = logger;
     }
 
     /// <summary>
     /// Creates a controller and initialises each driver module with a registrar. A built-in module that
-    /// fails makes creation fail; a non-built-in module's failure is logged.
+    /// fails makes creation fail; a non-built-in module's failure is logged. Then the networks, endpoints
+    /// and sandboxes in <see cref="ControllerOptions.Store"/> are restored, without calling any plugin.
     /// </summary>
     public static async Task<Controller> CreateAsync(ControllerOptions options, IEnumerable<IDriverModule> modules,
         ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -63,6 +67,7 @@ public sealed partial class Controller
             }
         }
 
+        await controller.RestoreAsync(cancellationToken).ConfigureAwait(false);
         return controller;
     }
 

@@ -17,6 +17,12 @@ public interface ISandboxProvider
     /// <summary>Moves the endpoint's interface out again.</summary>
     Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes back a sandbox restored from the store at start-up (spec/store.md, "Restore at start-up"),
+    /// with the endpoints joined to it, so that later joins, leaves and the delete find it.
+    /// </summary>
+    Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken);
+
     /// <summary>Removes the sandbox.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

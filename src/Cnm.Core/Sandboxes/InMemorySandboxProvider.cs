@@ -49,6 +49,19 @@ public sealed class InMemorySandboxProvider : ISandboxProvider
     }
 
     /// <inheritdoc />
+    public Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var set = _sandboxes.GetOrAdd(sandbox.Key, _ => new(StringComparer.Ordinal));
+        foreach (var endpointId in sandbox.EndpointIds)
+        {
+            set.TryAdd(endpointId, 0);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         _sandboxes.TryRemove(key, out _);

@@ -9,6 +9,7 @@ using Cnm.Drivers.Remote;
 using Cnm.Plugins;
 using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
+using Cnm.Store.Sqlite;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -132,11 +133,26 @@ internal static partial class DaemonHost
         var logger = loggerFactory.CreateLogger("Cnm.Daemon");
         var registry = app.Services.GetRequiredService<PluginRegistry>();
         using var remote = new RemoteDriverModule(registry, loggerFactory);
+        SqliteKeyValueStore store;
+        try
+        {
+            store = await SqliteKeyValueStore.OpenAsync(options.StorePath, null, options.StoreSyncMode, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = ex.Message.Contains(options.StorePath, StringComparison.Ordinal) ? ex.Message : $"cannot open state file {options.StorePath}: {ex.Message}";
+            await Console.Error.WriteLineAsync($"cnmd: error: {reason}").ConfigureAwait(false);
+            return 1;
+        }
+
+        // Disposed (closed, its lock released) after the API has stopped serving.
+        await using var storeLifetime = store.ConfigureAwait(false);
         Controller controller;
         try
         {
             controller = await Controller.CreateAsync(
-                new ControllerOptions { Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")) }, [new BuiltInDriverModule(), remote], loggerFactory)
+                new ControllerOptions { Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")), Store = store },
+                [new BuiltInDriverModule(), remote], loggerFactory)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

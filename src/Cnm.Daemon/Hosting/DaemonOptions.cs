@@ -54,6 +54,23 @@ public sealed class DaemonOptions
     /// <summary>Minimum log level: trace, debug, info, warn, error, fatal (Docker's names) or a .NET LogLevel name. Default info.</summary>
     public string LogLevel { get; set; } = "info";
 
+    /// <summary>
+    /// When a state-store commit is acknowledged: <c>full</c> (default; survives power loss) or <c>normal</c>
+    /// (survives kill -9; a power loss may lose the last acknowledged operations). spec/store.md, "Durability".
+    /// </summary>
+    public string StoreSync { get; set; } = "full";
+
+    /// <summary>The state file: <c>cnm.db</c> in <see cref="DataRoot"/>.</summary>
+    public string StorePath => Path.Combine(DataRoot, "cnm.db");
+
+    /// <summary>The parsed <see cref="StoreSync"/>.</summary>
+    public Cnm.Store.Sqlite.StoreSync StoreSyncMode => StoreSync.ToLowerInvariant() switch
+    {
+        "full" => Cnm.Store.Sqlite.StoreSync.Full,
+        "normal" => Cnm.Store.Sqlite.StoreSync.Normal,
+        _ => throw new ArgumentException($"--store-sync {StoreSync}: expected full or normal"),
+    };
+
     /// <summary>An optional JSON file with any of these settings.</summary>
     public string? ConfigFile { get; set; }
 
@@ -86,6 +103,7 @@ public sealed class DaemonOptions
         }
 
         _ = MinimumLevel;
+        _ = StoreSyncMode;
         RequireAbsolute("--plugin-dir", PluginDir);
         RequireAbsolute("--data-root", DataRoot);
         RequireAbsolute("--exec-root", ExecRoot);

@@ -4,6 +4,7 @@ using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Sandboxes;
+using Cnm.Core.Store;
 
 namespace Cnm.Core.Tests.Control;
 
@@ -33,13 +34,13 @@ internal sealed class ControllerHarness
 
     public InMemorySandboxProvider SandboxProvider { get; }
 
-    public static async Task<ControllerHarness> CreateAsync(IpamCapabilities? ipamCapabilities = null)
+    public static async Task<ControllerHarness> CreateAsync(IpamCapabilities? ipamCapabilities = null, IKeyValueStore? store = null)
     {
         var log = new CallLog();
         var driver = new FakeNetworkDriver(log);
         var ipam = BuiltInIpams.CreateDefault();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
-        var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes },
+        var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes, Store = store },
             [new BuiltInDriverModule(), new FakeModule("fake", driver, "rec", new RecordingIpam(ipam, log), capabilities: ipamCapabilities)]);
         return new ControllerHarness(controller, log, driver, (IIpamUsage)ipam, sandboxes);
     }

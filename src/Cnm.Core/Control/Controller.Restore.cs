@@ -1,0 +1,140 @@
+using Cnm.Core.Errors;
+using Cnm.Core.Ipam;
+using Cnm.Core.Model;
+using Cnm.Core.Persistence;
+
+namespace Cnm.Core.Control;
+
+public sealed partial class Controller
+{
+    /// <summary>
+    /// Loads every stored network, endpoint and sandbox with its id, and re-requests the pools and
+    /// addresses they hold from the built-in IPAMs, whose state lives only in memory. No plugin is called
+    /// or waited for: a plugin keeps its own state, and an object whose driver is not registered yet is
+    /// restored as it is and works once the driver resolves. Restore writes nothing to the store, so it
+    /// can run any number of times. A record that cannot be read or re-seeded fails start-up.
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        var list = await _store.ListAsync(StateKeys.Root, cancellationToken).ConfigureAwait(false);
+        var networks = new List<Network>();
+        var endpoints = new List<Endpoint>();
+        var sandboxes = new List<Sandbox>();
+        foreach (var entry in list.Entries)
+        {
+            if (entry.Key.StartsWith(StateKeys.Networks, StringComparison.Ordinal))
+            {
+                networks.Add(CheckId(entry.Key, StateKeys.Networks, StateMapping.ToNetwork(entry.Key, entry.Value), n => n.Id));
+            }
+            else if (entry.Key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal))
+            {
+                endpoints.Add(CheckId(entry.Key, StateKeys.Endpoints, StateMapping.ToEndpoint(entry.Key, entry.Value), e => e.Id));
+            }
+            else if (entry.Key.StartsWith(StateKeys.Sandboxes, StringComparison.Ordinal))
+            {
+                sandboxes.Add(CheckId(entry.Key, StateKeys.Sandboxes, StateMapping.ToSandbox(entry.Key, entry.Value), s => s.Id));
+            }
+            else
+            {
+                Log.UnknownStoreKey(_logger, entry.Key);
+            }
+        }
+
+        var networkIds = networks.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var endpointIds = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var sandboxIds = sandboxes.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints)
+        {
+            if (!networkIds.Contains(endpoint.NetworkId) || (endpoint.SandboxId is { } sid && !sandboxIds.Contains(sid)))
+            {
+                throw CnmException.Internal(
+                    $"store record {StateKeys.Endpoint(endpoint.Id)} names network {endpoint.NetworkId} or sandbox {endpoint.SandboxId} that is not stored; the state file is inconsistent");
+            }
+        }
+
+        foreach (var sandbox in sandboxes.Where(s => s.EndpointIds.Any(id => !endpointIds.Contains(id))))
+        {
+            throw CnmException.Internal($"store record {StateKeys.Sandbox(sandbox.Id)} lists an endpoint that is not stored; the state file is inconsistent");
+        }
+
+        foreach (var network in networks)
+        {
+            await ReseedNetworkAsync(network, endpoints.Where(e => e.NetworkId == network.Id), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var sandbox in sandboxes)
+        {
+            await DriverCallAsync($"restore sandbox {sandbox.Name} ({sandbox.Id[..12]}): the sandbox provider could not take it back",
+                () => _sandboxProvider.RestoreAsync(sandbox, cancellationToken)).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            networks.ForEach(n => _networks.Add(n.Id, n));
+            endpoints.ForEach(e => _endpoints.Add(e.Id, e));
+            sandboxes.ForEach(s => _sandboxes.Add(s.Id, s));
+        }
+
+        if (list.Entries.Count > 0)
+        {
+            Log.Restored(_logger, networks.Count, endpoints.Count, sandboxes.Count);
+        }
+    }
+
+    /// <summary>
+    /// Asks a built-in IPAM that keeps its state in memory (<see cref="IpamCapabilities.RequiresRequestReplay"/>)
+    /// for the network's pools, gateways, aux addresses and endpoint addresses again. Pool ids of the
+    /// default IPAM follow from the pool, so the same request must give the same id.
+    /// </summary>
+    private async Task ReseedNetworkAsync(Network network, IEnumerable<Endpoint> endpoints, CancellationToken cancellationToken)
+    {
+        if (network.IPv4Pools.Count + network.IPv6Pools.Count == 0
+            || _drivers.IpamDrivers.FirstOrDefault(d => d.Name == network.IpamDriver) is not { IsBuiltIn: true } ipam
+            || !ipam.Capabilities.RequiresRequestReplay)
+        {
+            return;
+        }
+
+        var what = $"restore network {network.Name} ({network.Id[..12]})";
+        foreach (var pool in network.IPv4Pools.Concat(network.IPv6Pools))
+        {
+            var request = new PoolRequest(network.AddressSpace, pool.Pool, pool.SubPool, network.Options.IpamOptions, pool.Pool.IsV6);
+            var again = await DriverCallAsync($"{what}: IPAM {ipam.Name} refused pool {pool.Pool} again",
+                () => ipam.Driver.RequestPoolAsync(request, cancellationToken)).ConfigureAwait(false);
+            if (again.PoolId != pool.PoolId)
+            {
+                throw CnmException.Internal($"{what}: IPAM {ipam.Name} gave pool {pool.Pool} the id {again.PoolId}, not the stored {pool.PoolId}");
+            }
+
+            if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
+            {
+                var options = new Dictionary<string, string> { [IpamOptions.RequestAddressType] = IpamOptions.GatewayType };
+                await DriverCallAsync($"{what}: IPAM {ipam.Name} refused gateway {gateway.Address} again",
+                    () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, gateway.Address, options), cancellationToken)).ConfigureAwait(false);
+            }
+
+            foreach (var (name, address) in pool.AuxAddresses)
+            {
+                await DriverCallAsync($"{what}: IPAM {ipam.Name} refused aux-address {name} {address} again",
+                    () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var (poolId, address) in new[] { (endpoint.PoolId, endpoint.Address), (endpoint.PoolIdIPv6, endpoint.AddressIPv6) })
+            {
+                if (poolId is not null && address is { } held)
+                {
+                    await DriverCallAsync($"{what}: IPAM {ipam.Name} refused address {held.Address} of endpoint {endpoint.Name} again",
+                        () => ipam.Driver.RequestAddressAsync(new AddressRequest(poolId, held.Address), cancellationToken)).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static T CheckId<T>(string key, string prefix, T record, Func<T, string> id) =>
+        key.AsSpan(prefix.Length).SequenceEqual(id(record))
+            ? record
+            : throw CnmException.Internal($"store record {key} holds the id {id(record)}, not the one its key names");
+}

@@ -1,0 +1,176 @@
+using Cnm.Core.Errors;
+using Cnm.Core.Model;
+using Cnm.Protocol;
+
+namespace Cnm.Core.Tests.Control;
+
+/// <summary>Every successful operation is one store commit; a failed one commits nothing; a failed commit undoes the operation.</summary>
+public sealed class ControllerPersistenceTests
+{
+    [Fact]
+    public async Task Operations_EachSuccessfulOne_IsOneCommitOfItsRecords()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+
+        var network = await h.NetworkAsync("net1", o => o with { IpamDriver = "default", IPv4 = [new IpamConfig("10.77.0.0/24")] });
+        Assert.Equal(1, store.Commits);
+        Assert.Contains($"cnm/v1/networks/{network.Id}=", await store.DumpAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"PoolId\":\"LocalDefault/10.77.0.0/24\"", await store.DumpAsync(), StringComparison.Ordinal);
+
+        var endpoint = await h.EndpointAsync(network, "ep1", "10.77.0.9");
+        Assert.Equal(2, store.Commits);
+        var sandbox = await h.SandboxAsync("c1");
+        Assert.Equal(3, store.Commits);
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
+        Assert.Equal(4, store.Commits);
+        var dump = await store.DumpAsync();
+        Assert.Contains($"\"SandboxId\":\"{sandbox.Id}\"", dump, StringComparison.Ordinal);
+        Assert.Contains("\"Address\":\"10.77.0.9/24\"", dump, StringComparison.Ordinal);
+        Assert.Contains($"\"EndpointIds\":[\"{endpoint.Id}\"]", dump, StringComparison.Ordinal);
+
+        await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
+        Assert.Equal(5, store.Commits);
+        Assert.DoesNotContain("\"SandboxId\"", await store.DumpAsync(), StringComparison.Ordinal);
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+        Assert.Equal(8, store.Commits);
+        Assert.Equal("", await store.DumpAsync());
+    }
+
+    [Fact]
+    public async Task DeleteSandbox_TwoJoinedEndpoints_OneCommitAndNothingChangedWhenItFails()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var e1 = await h.EndpointAsync(network, "ep1");
+        var e2 = await h.EndpointAsync(network, "ep2");
+        var sandbox = await h.SandboxAsync("c1");
+        await h.Controller.JoinAsync(e1.Id, sandbox.Id, CancellationToken.None);
+        await h.Controller.JoinAsync(e2.Id, sandbox.Id, CancellationToken.None);
+        var before = h.Snapshot();
+        var commits = store.Commits;
+        h.Log.Clear();
+
+        store.FailCommits = true;
+        var ex = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteSandboxAsync("c1", CancellationToken.None));
+        Assert.StartsWith("sandbox c1 was not deleted: the state store could not record it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Snapshot());
+        Assert.Empty(h.Log.Calls);
+
+        store.FailCommits = false;
+        await h.Controller.DeleteSandboxAsync("c1", CancellationToken.None);
+        Assert.Equal(commits + 1, store.Commits);
+        var dump = await store.DumpAsync();
+        Assert.DoesNotContain("cnm/v1/sandboxes/", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"SandboxId\"", dump, StringComparison.Ordinal);
+        Assert.Equal(["Leave " + e2.Id[..8], "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8]], h.Log.Calls);
+        Assert.All(h.Controller.Endpoints, e => Assert.Null(e.SandboxId));
+    }
+
+    [Fact]
+    public async Task FailedOperations_DriverRefuses_NothingIsCommitted()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var sandbox = await h.SandboxAsync("c1");
+        var before = await store.DumpAsync();
+        var commits = store.Commits;
+
+        h.Log.FailNext("CreateEndpoint");
+        await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "ep1"));
+        var endpoint = await h.EndpointAsync(network, "ep2");
+        commits++;
+        h.Log.FailNext("Join");
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None));
+        h.Log.FailNext("CreateNetwork");
+        await Assert.ThrowsAsync<CnmException>(() => h.NetworkAsync("net2"));
+        h.Log.FailNext("DeleteEndpoint");
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None));
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        commits++;
+        h.Log.FailNext("DeleteNetwork");
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
+
+        Assert.Equal(commits, store.Commits);
+        Assert.Equal(before, await store.DumpAsync());
+    }
+
+    [Fact]
+    public async Task CreateNetwork_StoreFails_UndoneInDriverAndIpam()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var before = h.Snapshot();
+        store.FailCommits = true;
+
+        var ex = await Assert.ThrowsAsync<CnmException>(() => h.NetworkAsync("net1", o => o with { IPv4 = [new IpamConfig("10.78.0.0/24", Gateway: "10.78.0.1")] }));
+
+        Assert.Equal(ErrorCategory.Unavailable, ex.Category);
+        Assert.Contains("network net1 was not created: the state store could not record it (injected: disk I/O error)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Snapshot());
+        Assert.Equal(["CreateNetwork", "DeleteNetwork"], h.Log.Names.Where(n => n.EndsWith("Network", StringComparison.Ordinal)));
+        store.FailCommits = false;
+        await h.NetworkAsync("net1", o => o with { IPv4 = [new IpamConfig("10.78.0.0/24", Gateway: "10.78.0.1")] }); // the pool was freed
+    }
+
+    [Fact]
+    public async Task CreateEndpointAndJoin_StoreFails_UndoneAndStateUnchanged()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var endpoint = await h.EndpointAsync(network, "ep1");
+        var sandbox = await h.SandboxAsync("c1");
+        var before = h.Snapshot();
+        var stored = await store.DumpAsync();
+        store.FailCommits = true;
+        h.Log.Clear();
+
+        await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "ep2"));
+        var join = await Assert.ThrowsAsync<CnmException>(() => h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None));
+        await Assert.ThrowsAsync<CnmException>(() => h.SandboxAsync("c2"));
+
+        Assert.Contains("endpoint ep1 was not joined to sandbox c1", join.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Snapshot());
+        Assert.Equal(stored, await store.DumpAsync());
+        Assert.Equal(["CreateEndpoint", "DeleteEndpoint", "Join", "ProgramExternalConnectivity", "RevokeExternalConnectivity", "Leave"],
+            h.Log.Names.Where(n => n is not ("RequestAddress" or "ReleaseAddress")));
+        store.FailCommits = false;
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None); // nothing was left busy
+    }
+
+    [Fact]
+    public async Task Deletes_StoreFails_ObjectKeptReadyAsTheStoreHasIt()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var endpoint = await h.EndpointAsync(network, "ep1");
+        var sandbox = await h.SandboxAsync("c1");
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
+        var before = h.Snapshot();
+        store.FailCommits = true;
+
+        var leave = await Assert.ThrowsAsync<CnmException>(() => h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None));
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None));
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None));
+
+        Assert.Contains("endpoint ep1 did not leave sandbox c1: the state store could not record it", leave.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Snapshot());
+        store.FailCommits = false;
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        store.FailCommits = true;
+        var kept = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
+        Assert.Contains("network net1 was deleted by driver fake but is kept", kept.Message, StringComparison.Ordinal);
+        Assert.Equal(ObjectState.Ready, h.Controller.GetNetwork("net1").State);
+        Assert.NotEmpty(h.Controller.GetNetwork("net1").IPv4Pools);
+        store.FailCommits = false;
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+        Assert.Equal("", await store.DumpAsync());
+    }
+}
