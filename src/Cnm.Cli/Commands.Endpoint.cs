@@ -86,7 +86,7 @@ internal static partial class Commands
                 items.Add(Parse(await client.SendAsync(HttpMethod.Get, EndpointPath(r), ct).ConfigureAwait(false)));
             }
 
-            return JsonSerializer.Serialize(items, Indented) + Environment.NewLine;
+            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
         }));
         return inspect;
     }
