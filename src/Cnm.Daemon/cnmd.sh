@@ -4,7 +4,7 @@
 #   src/Cnm.Daemon/cnmd.sh --host unix:///tmp/cnmd.sock --data-root /tmp/cnm/data --exec-root /tmp/cnm/run
 # With no --host, cnmd listens on unix:///run/cnm/cnmd.sock (mode 0660), which needs root.
 # Native AOT starts in ~0.1 s with ~30 MB idle, against ~0.5 s and ~60 MB under the JIT
-# (spec/performance.md, "Daemon and CLI (issue 4)"). It needs clang and zlib1g-dev, installed here with apt.
+# (spec/performance.md, "Native AOT cnmd"). It needs clang and zlib1g-dev, installed here with apt.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 missing=
