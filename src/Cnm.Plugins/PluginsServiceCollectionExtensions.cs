@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cnm.Plugins.Client;
 using Cnm.Plugins.Discovery;
 using Cnm.Plugins.Registry;
@@ -47,7 +48,9 @@ public static class PluginsServiceCollectionExtensions
         return services;
     }
 
-    private static OptionsBuilder<T> AddValidated<T>(IServiceCollection services, Action<T> validate)
+    // AddOptions<T> needs T's public constructor kept for trimming (OptionsFactory<T> creates it).
+    private static OptionsBuilder<T> AddValidated<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(
+        IServiceCollection services, Action<T> validate)
         where T : class
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new ThrowingValidator<T>(validate)));

@@ -24,7 +24,7 @@ internal static class ApiRunner
         var cycles = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
         var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
-        var executable = args.Length > 3 ? args[3] : null;
+        var executable = args.Length > 3 ? args[3] : DaemonProcess.NativeDaemon;
 
         using var cnmd = Cnmd.Start(executable);
         await using var plugin = await StartPluginAsync(Path.Combine(cnmd.PluginDir, Plugin + ".sock")).ConfigureAwait(false);

@@ -7,7 +7,8 @@ namespace Cnm.Benchmarks;
 /// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- startup [runs] [idle-seconds] [cnmd]</c>: starts
 /// cnmd <c>runs</c> times (default 7), one after the other, each with fresh temp directories; measures the
 /// time from process start to the readiness line, then the resident set size (VmRSS) after the daemon has
-/// been idle for <c>idle-seconds</c> (default 5). Prints every run and the medians.
+/// been idle for <c>idle-seconds</c> (default 5). Prints every run and the medians. Without <c>cnmd</c> it runs
+/// the native cnmd named by <c>CNM_DAEMON_PATH</c> (src/Cnm.Daemon/bin/publish/cnmd) when set, else <c>dotnet cnmd.dll</c>.
 /// </summary>
 internal static class StartupRunner
 {
@@ -15,7 +16,7 @@ internal static class StartupRunner
     {
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
         var idle = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        var executable = args.Length > 2 ? args[2] : null;
+        var executable = args.Length > 2 ? args[2] : Cnm.Testing.DaemonProcess.NativeDaemon;
 
         // One unmeasured start so that the files are in the page cache, as on a machine that has run cnmd before.
         using (var first = Cnmd.Start(executable))

@@ -37,15 +37,35 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// The native cnmd (Native AOT publish) named by <c>CNM_DAEMON_PATH</c>, as tests/run sets it, or null to run
+    /// <see cref="DaemonDll"/> with dotnet.
+    /// </summary>
+    public static string? NativeDaemon
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("CNM_DAEMON_PATH");
+            return string.IsNullOrEmpty(path) ? null
+                : File.Exists(path) ? path
+                : throw new FileNotFoundException($"CNM_DAEMON_PATH names no file: {path}");
+        }
+    }
+
     public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var native = NativeDaemon;
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(DaemonDll);
+        if (native is null)
+        {
+            info.ArgumentList.Add(DaemonDll);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

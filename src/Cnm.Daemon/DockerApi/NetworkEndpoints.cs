@@ -19,7 +19,7 @@ internal static class NetworkEndpoints
 
     public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
     {
-        app.MapPost("/networks/create", async (HttpContext context) =>
+        app.MapPost("/networks/create", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
             var options = NetworkMapper.ToCreateOptions(request);
@@ -126,7 +126,7 @@ internal static class NetworkEndpoints
             .Produces(StatusCodes.Status200OK)
             .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 
-        app.MapPost("/networks/prune", async (HttpContext context) =>
+        app.MapPost("/networks/prune", async Task<IResult> (HttpContext context) =>
         {
             var filters = NetworkFilters.Parse(context.Request.Query["filters"], PruneFilters);
             var until = filters.Get("until") switch

@@ -19,7 +19,7 @@ internal static class EndpointEndpoints
     {
         var group = app.MapGroup("/cnm/v1/endpoints");
 
-        group.MapPost("", async (HttpContext context) =>
+        group.MapPost("", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.EndpointCreateRequest).ConfigureAwait(false);
             var (network, options) = ToCreateOptions(controller, request);

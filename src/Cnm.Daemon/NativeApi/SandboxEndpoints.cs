@@ -18,7 +18,7 @@ internal static class SandboxEndpoints
     {
         var group = app.MapGroup("/cnm/v1/sandboxes");
 
-        group.MapPost("", async (HttpContext context) =>
+        group.MapPost("", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.SandboxCreateRequest).ConfigureAwait(false);
             if (request.Name is { Length: > 0 } name && !Names.IsValid(name))
