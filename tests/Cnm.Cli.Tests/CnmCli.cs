@@ -20,34 +20,10 @@ public sealed class CnmCli(string socketPath)
     }
 
     /// <summary>The cnm.dll built next to this test project (same configuration).</summary>
-    public static string CliDll
-    {
-        get
-        {
-            var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var configuration = baseDir.Parent!.Name;
-            var root = baseDir;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Plugins.sln")))
-            {
-                root = root.Parent;
-            }
-
-            var dll = Path.Combine(root!.FullName, "src", "Cnm.Cli", "bin", configuration, baseDir.Name, "cnm.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"cnm is not built: {dll}");
-        }
-    }
+    public static string CliDll => BuiltArtifacts.Dll("Cnm.Cli", "cnm.dll");
 
     /// <summary>The native cnm from <c>CNM_CLI_PATH</c>, or null to run <see cref="CliDll"/> with dotnet.</summary>
-    public static string? NativeCli
-    {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("CNM_CLI_PATH");
-            return string.IsNullOrEmpty(path) ? null
-                : File.Exists(path) ? Path.GetFullPath(path)
-                : throw new FileNotFoundException($"CNM_CLI_PATH names no file: {path}");
-        }
-    }
+    public static string? NativeCli => BuiltArtifacts.FromEnvironment("CNM_CLI_PATH");
 
     public Task<Result> RunAsync(params string[] args) => RunWithAsync(null, args);
 

@@ -20,37 +20,13 @@ public sealed class DaemonProcess : IDisposable
     public int Pid => _process.Id;
 
     /// <summary>The cnmd.dll built next to this test project (same configuration).</summary>
-    public static string DaemonDll
-    {
-        get
-        {
-            var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var configuration = baseDir.Parent!.Name;
-            var root = baseDir;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Plugins.sln")))
-            {
-                root = root.Parent;
-            }
-
-            var dll = Path.Combine(root!.FullName, "src", "Cnm.Daemon", "bin", configuration, baseDir.Name, "cnmd.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"cnmd is not built: {dll}");
-        }
-    }
+    public static string DaemonDll => BuiltArtifacts.Dll("Cnm.Daemon", "cnmd.dll");
 
     /// <summary>
     /// The native cnmd (Native AOT publish) named by <c>CNM_DAEMON_PATH</c>, as tests/run sets it, or null to run
     /// <see cref="DaemonDll"/> with dotnet.
     /// </summary>
-    public static string? NativeDaemon
-    {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("CNM_DAEMON_PATH");
-            return string.IsNullOrEmpty(path) ? null
-                : File.Exists(path) ? path
-                : throw new FileNotFoundException($"CNM_DAEMON_PATH names no file: {path}");
-        }
-    }
+    public static string? NativeDaemon => BuiltArtifacts.FromEnvironment("CNM_DAEMON_PATH");
 
     public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {

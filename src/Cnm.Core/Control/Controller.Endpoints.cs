@@ -185,11 +185,7 @@ public sealed partial class Controller
         }
         catch
         {
-            lock (_gate)
-            {
-                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
-            }
-
+            KeepReady();
             throw;
         }
 
@@ -200,11 +196,7 @@ public sealed partial class Controller
         }
         catch
         {
-            lock (_gate)
-            {
-                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
-            }
-
+            KeepReady();
             throw;
         }
 
@@ -231,6 +223,14 @@ public sealed partial class Controller
         lock (_gate)
         {
             _endpoints.Remove(endpoint.Id);
+        }
+
+        void KeepReady()
+        {
+            lock (_gate)
+            {
+                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
+            }
         }
     }
 

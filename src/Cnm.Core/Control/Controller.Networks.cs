@@ -152,11 +152,7 @@ public sealed partial class Controller
         }
         catch
         {
-            lock (_gate)
-            {
-                _networks[network.Id] = network with { State = ObjectState.Ready };
-            }
-
+            KeepReady();
             throw;
         }
 
@@ -167,12 +163,7 @@ public sealed partial class Controller
         }
         catch
         {
-            // The pools are still held and the store still has the network: keep it, as the store does.
-            lock (_gate)
-            {
-                _networks[network.Id] = network with { State = ObjectState.Ready };
-            }
-
+            KeepReady(); // the pools are still held and the store still has the network: keep it, as the store does
             throw;
         }
 
@@ -195,6 +186,14 @@ public sealed partial class Controller
         }
 
         Log.NetworkDeleted(_logger, network.Id, network.Name);
+
+        void KeepReady()
+        {
+            lock (_gate)
+            {
+                _networks[network.Id] = network with { State = ObjectState.Ready };
+            }
+        }
     }
 
     private void ThrowIfNetworkNameTaken(string name)
