@@ -223,7 +223,7 @@ public sealed class PluginDiscoveryTests(ITestOutputHelper output) : IDisposable
             Assert.Contains(path, error.Message, StringComparison.Ordinal);
         }
 
-        Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"took {elapsed.TotalMilliseconds} ms");
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"took {elapsed.TotalMilliseconds} ms"); // at once, not after the 15 s connect-retry budget (figure printed above)
     }
 
     [Fact]

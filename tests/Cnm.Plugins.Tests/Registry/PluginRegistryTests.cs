@@ -125,7 +125,7 @@ public sealed class PluginRegistryTests(ITestOutputHelper output) : IAsyncLifeti
         output.WriteLine($"unknown-name GetAsync: {elapsed.TotalMilliseconds:0.000} ms");
         Assert.Equal(ErrorCategory.NotFound, error.Category);
         Assert.Contains(Path.Join(_dirs.Sockets, "missing.sock"), error.Message, StringComparison.Ordinal);
-        Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"took {elapsed.TotalMilliseconds} ms");
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"took {elapsed.TotalMilliseconds} ms"); // at once, not after the 15 s connect-retry budget (figure printed above)
         Assert.Empty(_registry.Plugins);
     }
 
