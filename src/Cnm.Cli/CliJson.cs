@@ -74,7 +74,12 @@ internal sealed record IpamPoolView(string Network, string NetworkId, string Net
 /// <summary>How full a pool is.</summary>
 internal sealed record IpamUsageView(ulong Total, ulong Used, ulong Free, int References);
 
-/// <summary>Source-generated reading of the native plugin and IPAM answers.</summary>
+/// <summary>What is stored, as <c>GET /cnm/v1/system/df</c> answers it.</summary>
+internal sealed record SystemDfView(string StateFile, long Size, long WalSize, long Revision, int Keys,
+    int Networks, int Endpoints, int Sandboxes, int IpamPools);
+
+/// <summary>Source-generated reading of the native plugin, IPAM and system answers.</summary>
+[JsonSerializable(typeof(SystemDfView))]
 [JsonSerializable(typeof(List<PluginView>))]
 [JsonSerializable(typeof(PluginView))]
 [JsonSerializable(typeof(List<IpamPoolView>))]

@@ -68,6 +68,7 @@ internal static partial class Commands
         root.Subcommands.Add(Endpoint());
         root.Subcommands.Add(Plugin());
         root.Subcommands.Add(Ipam());
+        root.Subcommands.Add(SystemCommand());
         root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }

@@ -32,4 +32,5 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(List<NativeEndpointResource>))]
 [JsonSerializable(typeof(PluginResource))]
 [JsonSerializable(typeof(List<IpamPoolResource>))]
+[JsonSerializable(typeof(SystemDfResource))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

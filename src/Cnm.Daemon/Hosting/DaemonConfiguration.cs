@@ -56,6 +56,8 @@ internal static class DaemonConfiguration
               --store-sync MODE     full|normal: fsync every state commit, or survive  env CNMD_STORESYNC
                                     kill -9 only (default full; see spec/store.md)
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
+              --check               check the state file in the data root, print a report
+                                    and exit: 0 healthy, 1 not, 2 bad usage
               --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, StoreSync, LogLevel)
                                                                                       env CNMD_CONFIGFILE
         """;

@@ -31,6 +31,11 @@ internal static partial class DaemonHost
             return 0;
         }
 
+        if (args.Contains(StoreCheck.Flag))
+        {
+            return await CheckAsync([.. args.Where(a => a != StoreCheck.Flag)]).ConfigureAwait(false);
+        }
+
         DaemonOptions options;
         IConfiguration configuration;
         IReadOnlyList<ListenAddress> listeners;
@@ -79,6 +84,23 @@ internal static partial class DaemonHost
                 bound.Dispose();
             }
         }
+    }
+
+    private static async Task<int> CheckAsync(string[] args)
+    {
+        DaemonOptions options;
+        try
+        {
+            (_, options) = DaemonConfiguration.Load(args);
+            options.Validate();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        return await StoreCheck.RunAsync(options, Console.Out, Console.Error).ConfigureAwait(false);
     }
 
     private static async Task<int> ServeAsync(IConfiguration configuration, DaemonOptions options, IReadOnlyList<ListenAddress> listeners,
@@ -169,6 +191,7 @@ internal static partial class DaemonHost
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
         app.MapNativeIpam(controller);
+        app.MapNativeSystem(store);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>

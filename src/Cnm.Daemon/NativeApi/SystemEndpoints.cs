@@ -1,0 +1,42 @@
+using Cnm.Core.Persistence;
+using Cnm.Daemon.ApiDocs;
+using Cnm.Daemon.DockerApi;
+using Cnm.Store.Sqlite;
+
+namespace Cnm.Daemon.NativeApi;
+
+/// <summary>
+/// <c>GET /cnm/v1/system/df</c>: what is stored, read from the store itself (the same decoding as restore and
+/// <c>cnmd --check</c>), not from the controller's memory.
+/// </summary>
+internal static class SystemEndpoints
+{
+    public static void MapNativeSystem(this IEndpointRouteBuilder app, SqliteKeyValueStore store) =>
+        app.MapGet("/cnm/v1/system/df", async (CancellationToken cancellationToken) =>
+                DockerJson.Result(await DfAsync(store, cancellationToken).ConfigureAwait(false), DockerJson.Context.SystemDfResource))
+            .WithName("SystemDf").WithSummary("Show what is stored: the state file, its size and revision, and the stored objects").WithTags(RouteDescriptions.NativeTag)
+            .Produces<SystemDfResource>(StatusCodes.Status200OK, DockerJson.ContentType)
+            .ProducesErrors();
+
+    private static async Task<SystemDfResource> DfAsync(SqliteKeyValueStore store, CancellationToken cancellationToken)
+    {
+        var keys = await store.ListAsync("", cancellationToken).ConfigureAwait(false);
+        var summary = await StoredStateInspector.InspectAsync(store, cancellationToken).ConfigureAwait(false);
+        return new SystemDfResource(
+            store.Path,
+            SizeOf(store.Path),
+            SizeOf(store.Path + "-wal"),
+            summary.Revision,
+            keys.Entries.Count,
+            summary.Networks,
+            summary.Endpoints,
+            summary.Sandboxes,
+            summary.Pools);
+    }
+
+    private static long SizeOf(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? file.Length : 0;
+    }
+}
