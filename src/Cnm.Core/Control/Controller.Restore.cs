@@ -16,47 +16,14 @@ public sealed partial class Controller
     /// </summary>
     private async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        var list = await _store.ListAsync(StateKeys.Root, cancellationToken).ConfigureAwait(false);
-        var networks = new List<Network>();
-        var endpoints = new List<Endpoint>();
-        var sandboxes = new List<Sandbox>();
-        foreach (var entry in list.Entries)
+        var state = await StoredStateInspector.ReadAsync(_store, cancellationToken).ConfigureAwait(false);
+        if (state.Problems.Count > 0)
         {
-            if (entry.Key.StartsWith(StateKeys.Networks, StringComparison.Ordinal))
-            {
-                networks.Add(CheckId(entry.Key, StateKeys.Networks, StateMapping.ToNetwork(entry.Key, entry.Value), n => n.Id));
-            }
-            else if (entry.Key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal))
-            {
-                endpoints.Add(CheckId(entry.Key, StateKeys.Endpoints, StateMapping.ToEndpoint(entry.Key, entry.Value), e => e.Id));
-            }
-            else if (entry.Key.StartsWith(StateKeys.Sandboxes, StringComparison.Ordinal))
-            {
-                sandboxes.Add(CheckId(entry.Key, StateKeys.Sandboxes, StateMapping.ToSandbox(entry.Key, entry.Value), s => s.Id));
-            }
-            else
-            {
-                Log.UnknownStoreKey(_logger, entry.Key);
-            }
+            throw CnmException.Internal($"{state.Problems[0]}; the state file is inconsistent ({state.Problems.Count} problem(s); cnmd --check lists them all)");
         }
 
-        var networkIds = networks.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        var endpointIds = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        var sandboxIds = sandboxes.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var endpoint in endpoints)
-        {
-            if (!networkIds.Contains(endpoint.NetworkId) || (endpoint.SandboxId is { } sid && !sandboxIds.Contains(sid)))
-            {
-                throw CnmException.Internal(
-                    $"store record {StateKeys.Endpoint(endpoint.Id)} names network {endpoint.NetworkId} or sandbox {endpoint.SandboxId} that is not stored; the state file is inconsistent");
-            }
-        }
-
-        foreach (var sandbox in sandboxes.Where(s => s.EndpointIds.Any(id => !endpointIds.Contains(id))))
-        {
-            throw CnmException.Internal($"store record {StateKeys.Sandbox(sandbox.Id)} lists an endpoint that is not stored; the state file is inconsistent");
-        }
-
+        state.UnknownKeys.ForEach(key => Log.UnknownStoreKey(_logger, key));
+        var (networks, endpoints, sandboxes) = (state.Networks, state.Endpoints, state.Sandboxes);
         foreach (var network in networks)
         {
             await ReseedNetworkAsync(network, endpoints.Where(e => e.NetworkId == network.Id), cancellationToken).ConfigureAwait(false);
@@ -75,7 +42,7 @@ public sealed partial class Controller
             sandboxes.ForEach(s => _sandboxes.Add(s.Id, s));
         }
 
-        if (list.Entries.Count > 0)
+        if (networks.Count + endpoints.Count + sandboxes.Count + state.UnknownKeys.Count > 0)
         {
             Log.Restored(_logger, networks.Count, endpoints.Count, sandboxes.Count);
         }
@@ -132,9 +99,4 @@ public sealed partial class Controller
             }
         }
     }
-
-    private static T CheckId<T>(string key, string prefix, T record, Func<T, string> id) =>
-        key.AsSpan(prefix.Length).SequenceEqual(id(record))
-            ? record
-            : throw CnmException.Internal($"store record {key} holds the id {id(record)}, not the one its key names");
 }

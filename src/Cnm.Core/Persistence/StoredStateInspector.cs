@@ -23,61 +23,73 @@ public static class StoredStateInspector
     /// <summary>Reads and decodes every record under the controller's prefix.</summary>
     public static async Task<StoredStateSummary> InspectAsync(IKeyValueStore store, CancellationToken cancellationToken)
     {
+        var state = await ReadAsync(store, cancellationToken).ConfigureAwait(false);
+        var pools = state.Networks.Sum(n => n.IPv4Pools.Count + n.IPv6Pools.Count);
+        return new StoredStateSummary(state.Revision, state.Networks.Count, state.Endpoints.Count, state.Sandboxes.Count, pools, state.Problems);
+    }
+
+    /// <summary>
+    /// The decoded records, with one problem line per record that cannot be decoded, holds another id than its
+    /// key names, or refers to a record that is not stored. Restore refuses a state with problems; the check
+    /// reports them.
+    /// </summary>
+    internal static async Task<StoredState> ReadAsync(IKeyValueStore store, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(store);
         var list = await store.ListAsync(StateKeys.Root, cancellationToken).ConfigureAwait(false);
-        var problems = new List<string>();
-        var networks = new List<Network>();
-        var endpoints = new List<Endpoint>();
-        var sandboxes = new List<Sandbox>();
+        var state = new StoredState(list.Revision);
         foreach (var entry in list.Entries)
         {
             try
             {
-                Decode(entry, networks, endpoints, sandboxes);
+                Decode(entry, state);
             }
             catch (CnmException ex)
             {
-                problems.Add(ex.Message);
+                state.Problems.Add(ex.Message);
             }
         }
 
-        var networkIds = networks.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        var endpointIds = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        var sandboxIds = sandboxes.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var e in endpoints.Where(e => !networkIds.Contains(e.NetworkId)))
+        var networkIds = state.Networks.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var endpointIds = state.Endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var sandboxIds = state.Sandboxes.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var e in state.Endpoints.Where(e => !networkIds.Contains(e.NetworkId)))
         {
-            problems.Add($"store record {StateKeys.Endpoint(e.Id)} names network {e.NetworkId}, which is not stored");
+            state.Problems.Add($"store record {StateKeys.Endpoint(e.Id)} names network {e.NetworkId}, which is not stored");
         }
 
-        foreach (var e in endpoints.Where(e => e.SandboxId is { } sid && !sandboxIds.Contains(sid)))
+        foreach (var e in state.Endpoints.Where(e => e.SandboxId is { } sid && !sandboxIds.Contains(sid)))
         {
-            problems.Add($"store record {StateKeys.Endpoint(e.Id)} names sandbox {e.SandboxId}, which is not stored");
+            state.Problems.Add($"store record {StateKeys.Endpoint(e.Id)} names sandbox {e.SandboxId}, which is not stored");
         }
 
-        foreach (var s in sandboxes)
+        foreach (var s in state.Sandboxes)
         {
-            problems.AddRange(s.EndpointIds.Where(id => !endpointIds.Contains(id))
+            state.Problems.AddRange(s.EndpointIds.Where(id => !endpointIds.Contains(id))
                 .Select(id => $"store record {StateKeys.Sandbox(s.Id)} lists endpoint {id}, which is not stored"));
         }
 
-        var pools = networks.Sum(n => n.IPv4Pools.Count + n.IPv6Pools.Count);
-        return new StoredStateSummary(list.Revision, networks.Count, endpoints.Count, sandboxes.Count, pools, problems);
+        return state;
     }
 
-    private static void Decode(KeyValueEntry entry, List<Network> networks, List<Endpoint> endpoints, List<Sandbox> sandboxes)
+    private static void Decode(KeyValueEntry entry, StoredState state)
     {
         var key = entry.Key;
         if (key.StartsWith(StateKeys.Networks, StringComparison.Ordinal))
         {
-            networks.Add(Checked(key, StateKeys.Networks, StateMapping.ToNetwork(key, entry.Value), n => n.Id));
+            state.Networks.Add(Checked(key, StateKeys.Networks, StateMapping.ToNetwork(key, entry.Value), n => n.Id));
         }
         else if (key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal))
         {
-            endpoints.Add(Checked(key, StateKeys.Endpoints, StateMapping.ToEndpoint(key, entry.Value), e => e.Id));
+            state.Endpoints.Add(Checked(key, StateKeys.Endpoints, StateMapping.ToEndpoint(key, entry.Value), e => e.Id));
         }
         else if (key.StartsWith(StateKeys.Sandboxes, StringComparison.Ordinal))
         {
-            sandboxes.Add(Checked(key, StateKeys.Sandboxes, StateMapping.ToSandbox(key, entry.Value), s => s.Id));
+            state.Sandboxes.Add(Checked(key, StateKeys.Sandboxes, StateMapping.ToSandbox(key, entry.Value), s => s.Id));
+        }
+        else
+        {
+            state.UnknownKeys.Add(key);
         }
     }
 
@@ -85,4 +97,21 @@ public static class StoredStateInspector
         key.AsSpan(prefix.Length).SequenceEqual(id(value))
             ? value
             : throw CnmException.Internal($"store record {key} holds id {id(value)}, not the id its key names");
+}
+
+/// <summary>The controller's records as read from the store at one revision.</summary>
+internal sealed class StoredState(long revision)
+{
+    public long Revision { get; } = revision;
+
+    public List<Network> Networks { get; } = [];
+
+    public List<Endpoint> Endpoints { get; } = [];
+
+    public List<Sandbox> Sandboxes { get; } = [];
+
+    /// <summary>Keys under the controller's prefix that this version does not know (kept, not restored).</summary>
+    public List<string> UnknownKeys { get; } = [];
+
+    public List<string> Problems { get; } = [];
 }
