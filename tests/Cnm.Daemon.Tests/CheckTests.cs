@@ -10,44 +10,8 @@ namespace Cnm.Daemon.Tests;
 /// <c>GET /cnm/v1/system/df</c> on the same store.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class CheckTests : IAsyncLifetime
+public sealed class CheckTests() : StatefulDaemonTest("cnmd-check", "checkp")
 {
-    private const string Plugin = "checkp";
-    private readonly TempDirectory _temp = new("cnmd-check");
-    private PluginServer _plugin = null!;
-
-    private string Socket => _temp.File("run", "cnmd.sock");
-
-    private string DataRoot => _temp.File("data");
-
-    private string StateFile => Path.Combine(DataRoot, "cnm.db");
-
-    private IEnumerable<string> Args =>
-    [
-        "--host", "unix://" + Socket,
-        "--plugin-dir", _temp.CreateDirectory("plugins"),
-        "--spec-dir", _temp.CreateDirectory("specs"),
-        "--data-root", DataRoot,
-        "--exec-root", _temp.File("exec"),
-    ];
-
-    public async Task InitializeAsync()
-    {
-        _temp.CreateDirectory("plugins");
-        _plugin = await PluginServer.StartUnixAsync(_temp.File("plugins", Plugin + ".sock"), s => s
-            .Implements("NetworkDriver")
-            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
-            .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
-            .Map("NetworkDriver.CreateEndpoint", PluginReply.Json("{}"))
-            .Map("NetworkDriver.Join", PluginReply.Json("{}")));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _plugin.DisposeAsync();
-        _temp.Dispose();
-    }
-
     [Fact]
     public async Task Healthy_ExitsZero_WithCounts_AndDfAgrees()
     {
@@ -133,11 +97,11 @@ public sealed class CheckTests : IAsyncLifetime
     [Fact]
     public async Task MissingDataRoot_ClearError_NothingCreated()
     {
-        var missing = _temp.File("nowhere", "data");
+        var missing = Temp.File("nowhere", "data");
         var (code, stdout, stderr) = await CheckAsync("--data-root", missing);
         Assert.True(code == 1, $"exit {code}: {stdout}{stderr}");
         Assert.Contains($"data root {missing} does not exist", stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_temp.File("nowhere")));
+        Assert.False(Directory.Exists(Temp.File("nowhere")));
 
         Directory.CreateDirectory(missing);
         (code, _, stderr) = await CheckAsync("--data-root", missing);

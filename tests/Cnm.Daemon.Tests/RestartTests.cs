@@ -11,49 +11,14 @@ namespace Cnm.Daemon.Tests;
 /// has every acknowledged network, endpoint and sandbox back, with the same ids, and keeps working.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class RestartTests : IAsyncLifetime
+public sealed class RestartTests() : StatefulDaemonTest("cnmd-restart", "restartp")
 {
-    private const string Plugin = "restartp";
-    private readonly TempDirectory _temp = new("cnmd-restart");
-    private PluginServer _plugin = null!;
-
-    private string Socket => _temp.File("run", "cnmd.sock");
-
-    private IEnumerable<string> Args =>
-    [
-        "--host", "unix://" + Socket,
-        "--plugin-dir", _temp.File("plugins"),
-        "--spec-dir", _temp.CreateDirectory("specs"),
-        "--data-root", _temp.File("data"),
-        "--exec-root", _temp.File("exec"),
-    ];
-
-    public async Task InitializeAsync()
-    {
-        _temp.CreateDirectory("plugins");
-        _plugin = await PluginServer.StartUnixAsync(_temp.File("plugins", Plugin + ".sock"), s => s
-            .Implements("NetworkDriver")
-            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
-            .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
-            .Map("NetworkDriver.DeleteNetwork", PluginReply.Json("{}"))
-            .Map("NetworkDriver.CreateEndpoint", PluginReply.Json("{}"))
-            .Map("NetworkDriver.DeleteEndpoint", PluginReply.Json("{}"))
-            .Map("NetworkDriver.Join", PluginReply.Json("{}"))
-            .Map("NetworkDriver.Leave", PluginReply.Json("{}")));
-    }
-
     /// <summary>
     /// The plugin's driver calls. The watcher may activate the plugin (Plugin.Activate, GetCapabilities) at any
     /// time after start; restore itself must send nothing.
     /// </summary>
     private int DriverCalls() =>
-        _plugin.Requests.Count(r => r.ServiceMethod is not ("Plugin.Activate" or "NetworkDriver.GetCapabilities"));
-
-    public async Task DisposeAsync()
-    {
-        await _plugin.DisposeAsync();
-        _temp.Dispose();
-    }
+        PluginServer.Requests.Count(r => r.ServiceMethod is not ("Plugin.Activate" or "NetworkDriver.GetCapabilities"));
 
     [Fact]
     public async Task Sigterm_Restart_EverythingBackWithSameIds_AndStillWorks()
@@ -78,8 +43,8 @@ public sealed class RestartTests : IAsyncLifetime
         }
 
         // Closed on shutdown: a clean close checkpoints the WAL into cnm.db and removes it.
-        Assert.True(File.Exists(_temp.File("data", "cnm.db")));
-        Assert.False(File.Exists(_temp.File("data", "cnm.db-wal")));
+        Assert.True(File.Exists(Temp.File("data", "cnm.db")));
+        Assert.False(File.Exists(Temp.File("data", "cnm.db-wal")));
 
         var pluginCalls = DriverCalls();
         using var second = await StartAsync();
@@ -115,7 +80,7 @@ public sealed class RestartTests : IAsyncLifetime
         var address = third.GetProperty("Interface").GetProperty("Address").GetString();
         Assert.NotEqual("10.240.1.20/24", address);
         Assert.NotEqual((await GetAsync(client, "/cnm/v1/endpoints/" + dynamicEp)).GetProperty("Interface").GetProperty("Address").GetString(), address);
-        Assert.Single(_plugin.RequestsFor("NetworkDriver.Leave"), r => r.BodyText.Contains(fixedEp, StringComparison.Ordinal));
+        Assert.Single(PluginServer.RequestsFor("NetworkDriver.Leave"), r => r.BodyText.Contains(fixedEp, StringComparison.Ordinal));
         using (var deletedSandbox = await client.DeleteAsync("/cnm/v1/sandboxes/" + sandbox))
         {
             Assert.Equal(HttpStatusCode.NoContent, deletedSandbox.StatusCode);
@@ -170,12 +135,12 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task StoreCannotBeOpened_StartRefusedNamingTheFile()
     {
-        Directory.CreateDirectory(_temp.File("data", "cnm.db")); // a directory where the state file should be
+        Directory.CreateDirectory(Temp.File("data", "cnm.db")); // a directory where the state file should be
         using var daemon = DaemonProcess.Start(Args);
 
         Assert.Equal(1, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("cnmd: error:", daemon.Stderr, StringComparison.Ordinal);
-        Assert.Contains(_temp.File("data", "cnm.db"), daemon.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Temp.File("data", "cnm.db"), daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
