@@ -81,6 +81,12 @@ public sealed partial class Controller
             _endpoints.Add(endpoint.Id, endpoint);
         }
 
+        const string op = IntentOperations.EndpointCreate;
+        var notCreated = $"endpoint {options.Name} on network {owner.Name} was not created";
+        var hasPools = owner.IPv4Pools.Count + owner.IPv6Pools.Count > 0;
+        var tracksIpam = hasPools && TracksIpam(owner.IpamDriver);
+        var intent = NewIntent(op, endpoint.Id, options.Name, durable: !IsBuiltInNetworkDriver(owner.Driver) || tracksIpam);
+        intent.AddCall(new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id });
         var rollback = NewRollback();
         try
         {
@@ -90,7 +96,9 @@ public sealed partial class Controller
             }
 
             var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            if (owner.IPv4Pools.Count + owner.IPv6Pools.Count > 0)
+            await WriteIntentAsync(intent, notCreated).ConfigureAwait(false);
+            await StepAsync(op, "intent").ConfigureAwait(false);
+            if (hasPools)
             {
                 var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
                 if (ipam.Capabilities.RequiresMacAddress && mac is null)
@@ -101,9 +109,10 @@ public sealed partial class Controller
                 var ipamOptions = ipam.Capabilities.RequiresMacAddress
                     ? new Dictionary<string, string> { [IpamOptions.MacAddress] = EndpointInterface.Format(mac!) }
                     : null;
-                var (v4, pool4) = await AssignAddressAsync(owner, ipam, owner.IPv4Pools, staticV4, ipamOptions, options.Name, rollback, cancellationToken).ConfigureAwait(false);
+                var assign = new AddressAssignment(owner, ipam, ipamOptions, options.Name, rollback, tracksIpam ? intent : null, notCreated);
+                var (v4, pool4) = await AssignAddressAsync(assign, owner.IPv4Pools, staticV4, cancellationToken).ConfigureAwait(false);
                 var (v6, pool6) = owner.Options.EnableIPv6
-                    ? await AssignAddressAsync(owner, ipam, owner.IPv6Pools, staticV6, ipamOptions, options.Name, rollback, cancellationToken).ConfigureAwait(false)
+                    ? await AssignAddressAsync(assign, owner.IPv6Pools, staticV6, cancellationToken).ConfigureAwait(false)
                     : (null, null);
                 endpoint = endpoint with { Address = v4, AddressIPv6 = v6, PoolId = pool4, PoolIdIPv6 = pool6 };
             }
@@ -114,6 +123,7 @@ public sealed partial class Controller
                 () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken)).ConfigureAwait(false);
             var (nid, eid) = (owner.Id, endpoint.Id);
             rollback.Add($"delete endpoint {options.Name} in driver {owner.Driver}", () => driver.Driver.DeleteEndpointAsync(nid, eid, CancellationToken.None));
+            await StepAsync(op, "CreateEndpoint").ConfigureAwait(false);
 
             endpoint = endpoint with
             {
@@ -122,17 +132,20 @@ public sealed partial class Controller
                 MacAddress = iface.MacAddress,
                 State = ObjectState.Ready,
             };
-            await CommitAsync($"endpoint {options.Name} on network {owner.Name} was not created", PutEndpoint(endpoint)).ConfigureAwait(false);
+            await CommitAsync(notCreated, EndIntent(PutEndpoint(endpoint), intent)).ConfigureAwait(false);
+            intent.Written = false;
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint;
             }
 
+            await StepAsync(op, "commit").ConfigureAwait(false);
             return endpoint;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
+            await DropIntentAsync(intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _endpoints.Remove(endpoint.Id);
@@ -144,7 +157,8 @@ public sealed partial class Controller
 
     /// <summary>
     /// Deletes an endpoint: DeleteEndpoint, then the address releases. A joined endpoint is refused unless
-    /// forced, in which case it leaves first. A driver refusal fails a normal delete and changes nothing.
+    /// forced, in which case it leaves first. A driver refusal fails a normal delete and changes nothing; a
+    /// forced delete goes on, and calls to a driver that cannot be reached are kept as pending calls.
     /// </summary>
     public async Task DeleteEndpointAsync(string endpointIdOrName, bool force, CancellationToken cancellationToken)
     {
@@ -173,15 +187,30 @@ public sealed partial class Controller
             _endpoints[endpoint.Id] = endpoint = endpoint with { State = ObjectState.Deleting };
         }
 
+        const string op = IntentOperations.EndpointDelete;
+        var releases = new List<PendingCall>();
+        if (endpoint is { PoolId: { } pool4, Address: { } v4 })
+        {
+            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool4, v4.Address));
+        }
+
+        if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
+        {
+            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool6, v6.Address));
+        }
+
+        var tracksIpam = releases.Count > 0 && TracksIpam(owner.IpamDriver);
+        var intent = NewIntent(op, endpoint.Id, endpoint.Name, durable: !IsBuiltInNetworkDriver(owner.Driver) || tracksIpam);
+        var deleteCall = new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id };
+        intent.AddCall(deleteCall);
+        if (tracksIpam)
+        {
+            releases.ForEach(intent.AddCall);
+        }
+
         try
         {
-            var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to delete it",
-                () => driver.Driver.DeleteEndpointAsync(owner.Id, endpoint.Id, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (CnmException ex) when (force)
-        {
-            Log.ForcedEndpointDelete(_logger, endpoint.Id, ex.Message);
+            await WriteIntentAsync(intent, $"endpoint {endpoint.Name} was not deleted").ConfigureAwait(false);
         }
         catch
         {
@@ -189,40 +218,79 @@ public sealed partial class Controller
             throw;
         }
 
+        await StepAsync(op, "intent").ConfigureAwait(false);
+        await FlushPendingForAsync(owner.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
+        var undelivered = new List<PendingCall>();
+        var (outcome, error) = await RunCallAsync(deleteCall, cancellationToken).ConfigureAwait(false);
+        if (outcome != CallOutcome.Done)
+        {
+            if (!force)
+            {
+                await DropIntentAsync(intent).ConfigureAwait(false);
+                KeepReady();
+                throw DriverError(error!, $"endpoint {endpoint.Name}: driver {owner.Driver} failed to delete it");
+            }
+
+            Log.ForcedEndpointDelete(_logger, endpoint.Id, error!.Message);
+            if (outcome == CallOutcome.Unreachable)
+            {
+                undelivered.Add(deleteCall with { Reason = $"forced delete of endpoint {endpoint.Name} while driver {owner.Driver} could not be reached" });
+            }
+        }
+
+        await StepAsync(op, PendingMethods.DeleteEndpoint).ConfigureAwait(false);
+        if (tracksIpam)
+        {
+            undelivered.AddRange(await RunReleasesAsync(releases, op, $"endpoint {endpoint.Name}", cancellationToken).ConfigureAwait(false));
+        }
+
+        var numbered = new List<PendingCall>();
+        var transaction = PutPending(EndIntent(new StoreTransaction().Delete(StateKeys.Endpoint(endpoint.Id)), intent), undelivered, numbered);
         try
         {
             await CommitAsync($"endpoint {endpoint.Name} was deleted by driver {owner.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
-                new StoreTransaction().Delete(StateKeys.Endpoint(endpoint.Id))).ConfigureAwait(false);
+                transaction).ConfigureAwait(false);
         }
-        catch
+        catch (CnmException) when (!intent.Written)
         {
             KeepReady();
             throw;
         }
-
-        if (endpoint.PoolId is not null || endpoint.PoolIdIPv6 is not null)
+        catch (CnmException ex)
         {
-            // The driver has deleted the endpoint: from here on nothing may stop the local delete.
-            await BestEffortAsync($"release the addresses of endpoint {endpoint.Name}", async () =>
-            {
-                var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
-                if (endpoint is { PoolId: { } pool4, Address: { } v4 })
-                {
-                    await BestEffortAsync($"release address {v4.Address} of endpoint {endpoint.Name}",
-                        () => ipam.Driver.ReleaseAddressAsync(pool4, v4.Address, cancellationToken)).ConfigureAwait(false);
-                }
-
-                if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
-                {
-                    await BestEffortAsync($"release address {v6.Address} of endpoint {endpoint.Name}",
-                        () => ipam.Driver.ReleaseAddressAsync(pool6, v6.Address, cancellationToken)).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+            await ReleaseUntrackedAsync().ConfigureAwait(false);
+            Forget();
+            throw StoreFailedAfterDrivers($"endpoint {endpoint.Name} was deleted", ex);
         }
 
-        lock (_gate)
+        AddPending(numbered);
+        await StepAsync(op, "commit").ConfigureAwait(false);
+        await ReleaseUntrackedAsync().ConfigureAwait(false);
+        Forget();
+
+        async Task ReleaseUntrackedAsync()
         {
-            _endpoints.Remove(endpoint.Id);
+            if (releases.Count > 0 && !tracksIpam)
+            {
+                // The driver has deleted the endpoint: from here on nothing may stop the local delete.
+                await BestEffortAsync($"release the addresses of endpoint {endpoint.Name}", async () =>
+                {
+                    var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
+                    foreach (var release in releases)
+                    {
+                        await BestEffortAsync($"release address {release.Address} of endpoint {endpoint.Name}",
+                            () => ipam.Driver.ReleaseAddressAsync(release.PoolId!, IPAddress.Parse(release.Address!), cancellationToken)).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+            }
+        }
+
+        void Forget()
+        {
+            lock (_gate)
+            {
+                _endpoints.Remove(endpoint.Id);
+            }
         }
 
         void KeepReady()
@@ -234,10 +302,14 @@ public sealed partial class Controller
         }
     }
 
-    private static async Task<(IpPrefix? Address, string? PoolId)> AssignAddressAsync(Network network, IpamDriverEntry ipam,
-        IReadOnlyList<NetworkPool> pools, IPAddress? preferred, Dictionary<string, string>? options, string endpointName,
-        Rollback rollback, CancellationToken cancellationToken)
+    /// <summary>What address assignment for one endpoint create needs: the intent is set when releases to the IPAM are tracked.</summary>
+    private sealed record AddressAssignment(Network Network, IpamDriverEntry Ipam, Dictionary<string, string>? Options, string EndpointName,
+        Rollback Rollback, Intent? Intent, string NotCreated);
+
+    private async Task<(IpPrefix? Address, string? PoolId)> AssignAddressAsync(AddressAssignment assign, IReadOnlyList<NetworkPool> pools,
+        IPAddress? preferred, CancellationToken cancellationToken)
     {
+        var (network, ipam, options, endpointName) = (assign.Network, assign.Ipam, assign.Options, assign.EndpointName);
         if (pools.Count == 0)
         {
             return (null, null);
@@ -275,8 +347,15 @@ public sealed partial class Controller
 
             if (allocation.Address is { } address)
             {
-                rollback.Add($"release address {address.Address}",
+                assign.Rollback.Add($"release address {address.Address}",
                     () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address.Address, CancellationToken.None));
+                if (assign.Intent is { } intent)
+                {
+                    intent.AddRelease(ReleaseAddressCall(ipam.Name, pool.PoolId, address.Address));
+                    await WriteIntentAsync(intent, assign.NotCreated).ConfigureAwait(false);
+                }
+
+                await StepAsync(IntentOperations.EndpointCreate, "RequestAddress").ConfigureAwait(false);
             }
 
             return (allocation.Address, pool.PoolId);

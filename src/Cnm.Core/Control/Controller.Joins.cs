@@ -1,6 +1,7 @@
 using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
+using Cnm.Core.Persistence;
 
 namespace Cnm.Core.Control;
 
@@ -32,18 +33,33 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Busy };
         }
 
+        const string op = IntentOperations.Join;
+        var notJoined = $"endpoint {endpoint.Name} was not joined to sandbox {sandbox.Name}";
         var rollback = NewRollback();
+        Intent? intent = null;
         try
         {
             var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
+            var nid = owner.Id;
+            var eid = endpoint.Id;
+            intent = NewIntent(op, eid, endpoint.Name, durable: !driver.IsBuiltIn);
+            if (sandbox.GatewayEndpointId is null && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
+            {
+                intent.AddCall(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
+            }
+
+            intent.AddCall(new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
+            await FlushPendingForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
+            await WriteIntentAsync(intent, notJoined).ConfigureAwait(false);
+            await StepAsync(op, "intent").ConfigureAwait(false);
+
             var joinInfo = new JoinInfo();
             var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
             var request = new JoinRequest(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
             await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
                 () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken)).ConfigureAwait(false);
-            var nid = owner.Id;
-            var eid = endpoint.Id;
             rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));
+            await StepAsync(op, "Join").ConfigureAwait(false);
 
             var join = joinInfo.Result;
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
@@ -52,6 +68,7 @@ public sealed partial class Controller
             var key = sandbox.Key;
             rollback.Add($"remove interface of endpoint {endpoint.Name}",
                 () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
+            await StepAsync(op, "AddInterface").ConfigureAwait(false);
 
             var gatewayId = sandbox.GatewayEndpointId;
             if (gatewayId is null && IsGatewayCandidate(owner, join))
@@ -63,6 +80,7 @@ public sealed partial class Controller
                         () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
                     rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
                         () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
+                    await StepAsync(op, "ProgramExternalConnectivity").ConfigureAwait(false);
                 }
             }
 
@@ -73,18 +91,25 @@ public sealed partial class Controller
                 GatewayEndpointId = gatewayId,
                 State = ObjectState.Ready,
             };
-            await CommitAsync($"endpoint {endpoint.Name} was not joined to sandbox {sandbox.Name}", PutJoin(joinedReady, sandboxReady)).ConfigureAwait(false);
+            await CommitAsync(notJoined, EndIntent(PutJoin(joinedReady, sandboxReady), intent)).ConfigureAwait(false);
+            intent.Written = false;
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint = joinedReady;
                 _sandboxes[sandbox.Id] = sandboxReady;
             }
 
+            await StepAsync(op, "commit").ConfigureAwait(false);
             return endpoint;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
+            if (intent is not null)
+            {
+                await DropIntentAsync(intent).ConfigureAwait(false);
+            }
+
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };

@@ -36,9 +36,13 @@ public sealed partial class Controller
         }
 
         // The store is written before the driver steps: those never fail, so a store failure changes nothing.
+        // The intent written with it lists the driver calls still to make, so a crash in between cannot lose them.
+        const string op = IntentOperations.Leave;
+        var intent = LeaveIntent(plan);
         try
         {
-            await CommitAsync($"endpoint {endpoint.Name} did not leave sandbox {sandbox.Name}", PutJoin(plan.Left, plan.Sandbox)).ConfigureAwait(false);
+            await CommitAsync($"endpoint {endpoint.Name} did not leave sandbox {sandbox.Name}",
+                PutIntentIfDurable(PutJoin(plan.Left, plan.Sandbox), intent)).ConfigureAwait(false);
         }
         catch
         {
@@ -51,14 +55,88 @@ public sealed partial class Controller
             throw;
         }
 
-        await RunLeaveStepsAsync(plan, cancellationToken).ConfigureAwait(false);
+        await StepAsync(op, "commit").ConfigureAwait(false);
+        var undelivered = await RunLeaveStepsAsync(plan, intent, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _endpoints[endpoint.Id] = plan.Left;
             _sandboxes[sandbox.Id] = plan.Sandbox;
         }
 
+        await EndLeaveIntentsAsync([intent], undelivered).ConfigureAwait(false);
+        await StepAsync(op, "end").ConfigureAwait(false);
         return plan.Left;
+    }
+
+    /// <summary>The intent of a leave: the calls it still has to make, in order. Durable when a driver involved is not built in.</summary>
+    private Intent LeaveIntent(LeavePlan plan)
+    {
+        var (endpoint, owner) = (plan.Endpoint, plan.Owner);
+        var calls = new List<PendingCall>();
+        if (plan.WasGateway)
+        {
+            calls.Add(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id });
+        }
+
+        calls.Add(new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id });
+        if (plan.WasGateway && plan.Sandbox.GatewayEndpointId is { } next)
+        {
+            string nextDriver, nextNetwork;
+            lock (_gate)
+            {
+                nextNetwork = _endpoints[next].NetworkId;
+                nextDriver = _networks[nextNetwork].Driver;
+            }
+
+            calls.Add(new PendingCall
+            {
+                Method = PendingMethods.ProgramExternalConnectivity, Driver = nextDriver, NetworkId = nextNetwork, EndpointId = next, SandboxId = plan.Sandbox.Id,
+            });
+        }
+
+        var intent = NewIntent(IntentOperations.Leave, endpoint.Id, endpoint.Name, durable: calls.Any(c => !IsBuiltInNetworkDriver(c.Driver)));
+        calls.ForEach(intent.AddCall);
+        return intent;
+    }
+
+    private static StoreTransaction PutIntentIfDurable(StoreTransaction transaction, Intent intent)
+    {
+        if (intent.Durable)
+        {
+            transaction.Put(intent.Key, intent.Serialize());
+            intent.Written = true;
+        }
+
+        return transaction;
+    }
+
+    /// <summary>
+    /// Removes the intents of finished leaves and stores the calls that could not be delivered as pending. If the
+    /// store cannot, the intents stay and start-up makes their calls again; nothing is lost.
+    /// </summary>
+    private async Task EndLeaveIntentsAsync(IReadOnlyList<Intent> intents, List<PendingCall> undelivered)
+    {
+        if (!intents.Any(i => i.Written) && undelivered.Count == 0)
+        {
+            return;
+        }
+
+        var numbered = new List<PendingCall>();
+        var transaction = PutPending(new StoreTransaction(), undelivered, numbered);
+        foreach (var intent in intents)
+        {
+            EndIntent(transaction, intent);
+        }
+
+        try
+        {
+            await _store.CommitAsync(transaction, CancellationToken.None).ConfigureAwait(false);
+            AddPending(numbered);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.StoreFailed(_logger, "end a leave: its intent record stays, and start-up makes its driver calls again", ex);
+        }
     }
 
     /// <summary>
@@ -81,50 +159,43 @@ public sealed partial class Controller
             sandbox with { EndpointIds = remaining, GatewayEndpointId = gatewayId, State = ObjectState.Ready });
     }
 
-    /// <summary>The driver steps of a leave, each best effort, the driver lookup included: a leave never gets stuck.</summary>
-    private async Task RunLeaveStepsAsync(LeavePlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// The driver steps of a leave, each best effort: Revoke (if it was the gateway) and Leave, the interface
+    /// out of the sandbox, then Program for the next gateway. A leave never gets stuck; the calls whose driver
+    /// could not be reached are returned, to be kept as pending calls.
+    /// </summary>
+    private async Task<List<PendingCall>> RunLeaveStepsAsync(LeavePlan plan, Intent intent, CancellationToken cancellationToken)
     {
-        var (endpoint, owner) = (plan.Endpoint, plan.Owner);
-        var (nid, eid) = (owner.Id, endpoint.Id);
-        await BestEffortAsync($"leave of endpoint {endpoint.Name}", async () =>
+        var undelivered = new List<PendingCall>();
+        foreach (var call in intent.Calls.Where(c => c.Method != PendingMethods.ProgramExternalConnectivity))
         {
-            var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            if (plan.WasGateway && driver.Driver is IExternalConnectivityDriver external)
-            {
-                await BestEffortAsync($"revoke external connectivity of endpoint {endpoint.Name}",
-                    () => external.RevokeExternalConnectivityAsync(nid, eid, cancellationToken)).ConfigureAwait(false);
-            }
-
-            await driver.Driver.LeaveAsync(nid, eid, cancellationToken).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        await BestEffortAsync($"remove interface of endpoint {endpoint.Name}",
-            () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, endpoint, cancellationToken)).ConfigureAwait(false);
-        if (plan.WasGateway && plan.Sandbox.GatewayEndpointId is { } next)
-        {
-            await ProgramGatewayAsync(plan.Sandbox, next, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Programs external connectivity for the sandbox's new gateway endpoint; errors are logged.</summary>
-    private async Task ProgramGatewayAsync(Sandbox sandbox, string id, CancellationToken cancellationToken)
-    {
-        Endpoint candidate;
-        Network network;
-        lock (_gate)
-        {
-            candidate = _endpoints[id];
-            network = _networks[candidate.NetworkId];
+            await RunLeaveCallAsync(call).ConfigureAwait(false);
         }
 
-        await BestEffortAsync($"program external connectivity of endpoint {candidate.Name}", async () =>
+        await BestEffortAsync($"remove interface of endpoint {plan.Endpoint.Name}",
+            () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, cancellationToken)).ConfigureAwait(false);
+        await StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
+        foreach (var call in intent.Calls.Where(c => c.Method == PendingMethods.ProgramExternalConnectivity))
         {
-            var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-            if (driver.Driver is IExternalConnectivityDriver external)
+            await RunLeaveCallAsync(call).ConfigureAwait(false);
+        }
+
+        return undelivered;
+
+        async Task RunLeaveCallAsync(PendingCall call)
+        {
+            var (outcome, error) = await RunCallAsync(call, cancellationToken).ConfigureAwait(false);
+            if (outcome == CallOutcome.Unreachable)
             {
-                var options = GenericOptions.ForSandbox(sandbox.Options);
-                await external.ProgramExternalConnectivityAsync(network.Id, id, options, cancellationToken).ConfigureAwait(false);
+                undelivered.Add(call with { Reason = $"leave of endpoint {plan.Endpoint.Name} while driver {call.Driver} could not be reached" });
             }
-        }).ConfigureAwait(false);
+            else if (outcome == CallOutcome.Refused)
+            {
+                Log.CleanupFailed(_logger, $"{call.Describe()} for the leave of endpoint {plan.Endpoint.Name}", error!);
+            }
+
+            await StepAsync(IntentOperations.Leave, call.Method).ConfigureAwait(false);
+        }
     }
 
     /// <summary>One planned leave: the endpoint as it was, its network, and the endpoint and sandbox after it.</summary>

@@ -35,5 +35,23 @@ public sealed partial class Controller
 
         [LoggerMessage(2009, LogLevel.Warning, "Ignored store key {Key} under cnm/v1/: not a network, endpoint or sandbox record")]
         public static partial void UnknownStoreKey(ILogger logger, string key);
+
+        [LoggerMessage(2010, LogLevel.Warning, "Pending driver call {Call}: {Reason}; it is delivered once the driver can be reached")]
+        public static partial void CallPending(ILogger logger, string call, string reason);
+
+        [LoggerMessage(2011, LogLevel.Information, "Delivered pending driver call {Call}")]
+        public static partial void PendingDelivered(ILogger logger, string call);
+
+        [LoggerMessage(2012, LogLevel.Warning, "Pending driver call {Call} was answered with an error and is dropped: {Error}")]
+        public static partial void PendingRefused(ILogger logger, string call, string error);
+
+        [LoggerMessage(2013, LogLevel.Information, "Pending driver call {Call} is no longer needed (the object is in use again) and is dropped")]
+        public static partial void PendingStale(ILogger logger, string call);
+
+        [LoggerMessage(2014, LogLevel.Information, "Replayed CreateNetwork of network {NetworkId} ({Name}) to driver {Driver}")]
+        public static partial void NetworkReplayed(ILogger logger, string networkId, string name, string driver);
+
+        [LoggerMessage(2015, LogLevel.Warning, "Recovered an interrupted {Operation} of {Name} ({ObjectId}): {Outcome}")]
+        public static partial void IntentRecovered(ILogger logger, string operation, string name, string objectId, string outcome);
     }
 }

@@ -73,15 +73,23 @@ public sealed partial class Controller
             _networks.Add(network.Id, network);
         }
 
+        const string op = IntentOperations.NetworkCreate;
+        var tracksIpam = ipam is not null && TracksIpam(ipam.Name);
+        var intent = NewIntent(op, network.Id, network.Name, durable: !driver.IsBuiltIn || tracksIpam);
+        intent.AddCall(new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = driver.Name, NetworkId = network.Id });
+        var notCreated = $"network {options.Name} was not created";
         var rollback = NewRollback();
         try
         {
+            await WriteIntentAsync(intent, notCreated).ConfigureAwait(false);
+            await StepAsync(op, "intent").ConfigureAwait(false);
             if (ipam is not null)
             {
+                var allocation = new PoolAllocationContext(network, ipam, rollback, tracksIpam ? intent : null, notCreated);
                 network = network with
                 {
-                    IPv4Pools = await AllocatePoolsAsync(network, ipam, plan.IPv4, v6: false, rollback, cancellationToken).ConfigureAwait(false),
-                    IPv6Pools = await AllocatePoolsAsync(network, ipam, plan.IPv6, v6: true, rollback, cancellationToken).ConfigureAwait(false),
+                    IPv4Pools = await AllocatePoolsAsync(allocation, plan.IPv4, v6: false, cancellationToken).ConfigureAwait(false),
+                    IPv6Pools = await AllocatePoolsAsync(allocation, plan.IPv6, v6: true, cancellationToken).ConfigureAwait(false),
                 };
             }
 
@@ -91,20 +99,24 @@ public sealed partial class Controller
                 () => driver.Driver.CreateNetworkAsync(request, cancellationToken)).ConfigureAwait(false);
             var id = network.Id;
             rollback.Add($"delete network {options.Name} in driver {driver.Name}", () => driver.Driver.DeleteNetworkAsync(id, CancellationToken.None));
+            await StepAsync(op, "CreateNetwork").ConfigureAwait(false);
 
             network = network with { State = ObjectState.Ready };
-            await CommitAsync($"network {options.Name} was not created", PutNetwork(network)).ConfigureAwait(false);
+            await CommitAsync(notCreated, EndIntent(PutNetwork(network), intent)).ConfigureAwait(false);
+            intent.Written = false;
             lock (_gate)
             {
                 _networks[network.Id] = network;
             }
 
             Log.NetworkCreated(_logger, network.Id, network.Name, driver.Name);
+            await StepAsync(op, "commit").ConfigureAwait(false);
             return network;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
+            await DropIntentAsync(intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _networks.Remove(network.Id);
@@ -117,7 +129,8 @@ public sealed partial class Controller
     /// <summary>
     /// Deletes a network that has no endpoints: the driver's DeleteNetwork first, then the IPAM releases
     /// (DECISIONS.md, "network delete order"). A driver refusal fails a normal delete and changes nothing;
-    /// a forced delete goes on and is logged.
+    /// a forced delete goes on and is logged, and calls to a driver that cannot be reached are kept as
+    /// pending calls and delivered once it is back.
     /// </summary>
     public async Task DeleteNetworkAsync(string idOrName, bool force, CancellationToken cancellationToken)
     {
@@ -140,15 +153,21 @@ public sealed partial class Controller
             _networks[network.Id] = network = network with { State = ObjectState.Deleting };
         }
 
+        const string op = IntentOperations.NetworkDelete;
+        var pools = network.IPv4Pools.Concat(network.IPv6Pools).ToList();
+        var tracksIpam = pools.Count > 0 && TracksIpam(network.IpamDriver);
+        var intent = NewIntent(op, network.Id, network.Name, durable: !IsBuiltInNetworkDriver(network.Driver) || tracksIpam);
+        var deleteCall = new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = network.Driver, NetworkId = network.Id };
+        intent.AddCall(deleteCall);
+        var releases = pools.SelectMany(p => ReleaseCalls(network.IpamDriver, p)).ToList();
+        if (tracksIpam)
+        {
+            releases.ForEach(intent.AddCall);
+        }
+
         try
         {
-            var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-            await DriverCallAsync($"network {network.Name}: driver {network.Driver} failed to delete it",
-                () => driver.Driver.DeleteNetworkAsync(network.Id, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (CnmException ex) when (force)
-        {
-            Log.ForcedNetworkDelete(_logger, network.Id, ex.Message);
+            await WriteIntentAsync(intent, $"network {network.Name} was not deleted").ConfigureAwait(false);
         }
         catch
         {
@@ -156,36 +175,83 @@ public sealed partial class Controller
             throw;
         }
 
+        await StepAsync(op, "intent").ConfigureAwait(false);
+        await FlushPendingForAsync(network.Id, null, cancellationToken).ConfigureAwait(false);
+        var undelivered = new List<PendingCall>();
+        var (outcome, error) = await RunCallAsync(deleteCall, cancellationToken).ConfigureAwait(false);
+        if (outcome != CallOutcome.Done)
+        {
+            if (!force)
+            {
+                await DropIntentAsync(intent).ConfigureAwait(false);
+                KeepReady();
+                throw DriverError(error!, $"network {network.Name}: driver {network.Driver} failed to delete it");
+            }
+
+            Log.ForcedNetworkDelete(_logger, network.Id, error!.Message);
+            if (outcome == CallOutcome.Unreachable)
+            {
+                undelivered.Add(deleteCall with { Reason = $"forced delete of network {network.Name} while driver {network.Driver} could not be reached" });
+            }
+        }
+
+        await StepAsync(op, PendingMethods.DeleteNetwork).ConfigureAwait(false);
+        if (tracksIpam)
+        {
+            // Before the commit: the intent lists them, so a crash in between repeats them at start-up.
+            undelivered.AddRange(await RunReleasesAsync(releases, op, $"network {network.Name}", cancellationToken).ConfigureAwait(false));
+        }
+
+        var numbered = new List<PendingCall>();
+        var transaction = PutPending(EndIntent(new StoreTransaction().Delete(StateKeys.Network(network.Id)), intent), undelivered, numbered);
         try
         {
             await CommitAsync($"network {network.Name} was deleted by driver {network.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
-                new StoreTransaction().Delete(StateKeys.Network(network.Id))).ConfigureAwait(false);
+                transaction).ConfigureAwait(false);
         }
-        catch
+        catch (CnmException) when (!intent.Written)
         {
             KeepReady(); // the pools are still held and the store still has the network: keep it, as the store does
             throw;
         }
-
-        if (network.IPv4Pools.Count + network.IPv6Pools.Count > 0)
+        catch (CnmException ex)
         {
-            // The driver has deleted the network: from here on nothing may stop the local delete.
-            await BestEffortAsync($"release the pools of network {network.Name}", async () =>
-            {
-                var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
-                foreach (var pool in network.IPv4Pools.Concat(network.IPv6Pools))
-                {
-                    await ReleasePoolAsync(ipam, pool, cancellationToken).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+            // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
+            // finishes the delete in the store.
+            await ReleaseUntrackedAsync().ConfigureAwait(false);
+            Forget();
+            throw StoreFailedAfterDrivers($"network {network.Name} was deleted", ex);
         }
 
-        lock (_gate)
-        {
-            _networks.Remove(network.Id);
-        }
-
+        AddPending(numbered);
+        await StepAsync(op, "commit").ConfigureAwait(false);
+        await ReleaseUntrackedAsync().ConfigureAwait(false);
+        Forget();
         Log.NetworkDeleted(_logger, network.Id, network.Name);
+
+        async Task ReleaseUntrackedAsync()
+        {
+            if (pools.Count > 0 && !tracksIpam)
+            {
+                // The driver has deleted the network: from here on nothing may stop the local delete.
+                await BestEffortAsync($"release the pools of network {network.Name}", async () =>
+                {
+                    var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
+                    foreach (var pool in pools)
+                    {
+                        await ReleasePoolAsync(ipam, pool, cancellationToken).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+            }
+        }
+
+        void Forget()
+        {
+            lock (_gate)
+            {
+                _networks.Remove(network.Id);
+            }
+        }
 
         void KeepReady()
         {
@@ -195,6 +261,53 @@ public sealed partial class Controller
             }
         }
     }
+
+    /// <summary>The releases of a pool in the order the delete makes them: gateway, aux addresses, then the pool.</summary>
+    private static IEnumerable<PendingCall> ReleaseCalls(string ipamDriver, NetworkPool pool)
+    {
+        // A gateway that came in the pool's data was never requested by us, so it is not released
+        // (the reference releases it anyway: protocol-facts 10, item 30).
+        if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
+        {
+            yield return ReleaseAddressCall(ipamDriver, pool.PoolId, gateway.Address);
+        }
+
+        foreach (var address in pool.AuxAddresses.Values)
+        {
+            yield return ReleaseAddressCall(ipamDriver, pool.PoolId, address);
+        }
+
+        yield return new PendingCall { Method = PendingMethods.ReleasePool, Driver = ipamDriver, PoolId = pool.PoolId };
+    }
+
+    private static PendingCall ReleaseAddressCall(string ipamDriver, string poolId, IPAddress address) =>
+        new() { Method = PendingMethods.ReleaseAddress, Driver = ipamDriver, PoolId = poolId, Address = address.ToString() };
+
+    /// <summary>Makes tracked IPAM releases one by one; returns those whose IPAM could not be reached. Refusals are logged.</summary>
+    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string op, string owner, CancellationToken cancellationToken)
+    {
+        var undelivered = new List<PendingCall>();
+        foreach (var release in releases)
+        {
+            var (outcome, error) = await RunCallAsync(release, cancellationToken).ConfigureAwait(false);
+            if (outcome == CallOutcome.Unreachable)
+            {
+                undelivered.Add(release with { Reason = $"delete of {owner} while IPAM {release.Driver} could not be reached" });
+            }
+            else if (outcome == CallOutcome.Refused)
+            {
+                Log.CleanupFailed(_logger, $"{release.Describe()} for {owner}", error!);
+            }
+
+            await StepAsync(op, release.Method).ConfigureAwait(false);
+        }
+
+        return undelivered;
+    }
+
+    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
+        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
+        : CnmException.Internal($"{what}: {error.Message}", error);
 
     private void ThrowIfNetworkNameTaken(string name)
     {
@@ -207,27 +320,44 @@ public sealed partial class Controller
         }
     }
 
-    private static async Task<IReadOnlyList<NetworkPool>> AllocatePoolsAsync(Network network, IpamDriverEntry ipam,
-        IReadOnlyList<PoolPlan> plans, bool v6, Rollback rollback, CancellationToken cancellationToken)
+    /// <summary>What pool allocation for one network create needs: the intent is set when releases to the IPAM are tracked.</summary>
+    private sealed record PoolAllocationContext(Network Network, IpamDriverEntry Ipam, Rollback Rollback, Intent? Intent, string NotCreated);
+
+    private async Task<IReadOnlyList<NetworkPool>> AllocatePoolsAsync(PoolAllocationContext context, IReadOnlyList<PoolPlan> plans, bool v6,
+        CancellationToken cancellationToken)
     {
         var pools = new List<NetworkPool>();
         foreach (var plan in plans)
         {
-            pools.Add(await AllocatePoolAsync(network, ipam, plan, v6, rollback, cancellationToken).ConfigureAwait(false));
+            pools.Add(await AllocatePoolAsync(context, plan, v6, cancellationToken).ConfigureAwait(false));
         }
 
         return pools;
     }
 
-    private static async Task<NetworkPool> AllocatePoolAsync(Network network, IpamDriverEntry ipam, PoolPlan plan, bool v6,
-        Rollback rollback, CancellationToken cancellationToken)
+    /// <summary>Records an allocation just made in the intent (when tracked) before the next step, and runs the test hook.</summary>
+    private async Task AllocatedAsync(PoolAllocationContext context, PendingCall release, string step)
     {
+        if (context.Intent is { } intent)
+        {
+            intent.AddRelease(release);
+            await WriteIntentAsync(intent, context.NotCreated).ConfigureAwait(false);
+        }
+
+        await StepAsync(IntentOperations.NetworkCreate, step).ConfigureAwait(false);
+    }
+
+    private async Task<NetworkPool> AllocatePoolAsync(PoolAllocationContext context, PoolPlan plan, bool v6, CancellationToken cancellationToken)
+    {
+        var (network, ipam, rollback) = (context.Network, context.Ipam, context.Rollback);
         var name = network.Name;
         var family = v6 ? "IPv6" : "IPv4";
         var request = new PoolRequest(network.AddressSpace, plan.Subnet, plan.IpRange, network.Options.IpamOptions, v6);
         var pool = await DriverCallAsync($"network {name}: IPAM {ipam.Name} could not allocate an {family} pool",
             () => ipam.Driver.RequestPoolAsync(request, cancellationToken)).ConfigureAwait(false);
         rollback.Add($"release pool {pool.PoolId}", () => ipam.Driver.ReleasePoolAsync(pool.PoolId, CancellationToken.None));
+        await AllocatedAsync(context, new PendingCall { Method = PendingMethods.ReleasePool, Driver = ipam.Name, PoolId = pool.PoolId },
+            "RequestPool").ConfigureAwait(false);
 
         IpPrefix? gateway = null;
         var gatewayFromIpam = false;
@@ -255,6 +385,7 @@ public sealed partial class Controller
                     () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address.Address, CancellationToken.None));
                 gateway = address;
                 gatewayFromIpam = false;
+                await AllocatedAsync(context, ReleaseAddressCall(ipam.Name, pool.PoolId, address.Address), "RequestAddress").ConfigureAwait(false);
             }
         }
 
@@ -270,6 +401,7 @@ public sealed partial class Controller
                 () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken)).ConfigureAwait(false);
             rollback.Add($"release aux-address {address}", () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address, CancellationToken.None));
             aux[auxName] = address;
+            await AllocatedAsync(context, ReleaseAddressCall(ipam.Name, pool.PoolId, address), "RequestAddress").ConfigureAwait(false);
         }
 
         return new NetworkPool(pool.PoolId, pool.Pool, plan.IpRange, gateway, gatewayFromIpam, aux);

@@ -2,6 +2,7 @@ using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Persistence;
+using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
@@ -11,8 +12,10 @@ public sealed partial class Controller
     /// Loads every stored network, endpoint and sandbox with its id, and re-requests the pools and
     /// addresses they hold from the built-in IPAMs, whose state lives only in memory. No plugin is called
     /// or waited for: a plugin keeps its own state, and an object whose driver is not registered yet is
-    /// restored as it is and works once the driver resolves. Restore writes nothing to the store, so it
-    /// can run any number of times. A record that cannot be read or re-seeded fails start-up.
+    /// restored as it is and works once the driver resolves. Operations that a crash cut short are settled
+    /// from their intents (<see cref="RecoverIntentsAsync"/>), and the pending calls are handed to the
+    /// background delivery. Without intents restore writes nothing, so a second restart changes nothing.
+    /// A record that cannot be read or re-seeded fails start-up.
     /// </summary>
     private async Task RestoreAsync(CancellationToken cancellationToken)
     {
@@ -23,10 +26,14 @@ public sealed partial class Controller
         }
 
         state.UnknownKeys.ForEach(key => Log.UnknownStoreKey(_logger, key));
-        var (networks, endpoints, sandboxes) = (state.Networks, state.Endpoints, state.Sandboxes);
+        var finished = FinishedByIntents(state);
+        var networks = state.Networks.Where(n => !finished.Contains(n.Id)).ToList();
+        var endpoints = state.Endpoints.Where(e => !finished.Contains(e.Id)).ToList();
+        var sandboxes = state.Sandboxes;
+        var endpointsByNetwork = endpoints.ToLookup(e => e.NetworkId, StringComparer.Ordinal);
         foreach (var network in networks)
         {
-            await ReseedNetworkAsync(network, endpoints.Where(e => e.NetworkId == network.Id), cancellationToken).ConfigureAwait(false);
+            await ReseedNetworkAsync(network, endpointsByNetwork[network.Id], cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var sandbox in sandboxes)
@@ -42,10 +49,56 @@ public sealed partial class Controller
             sandboxes.ForEach(s => _sandboxes.Add(s.Id, s));
         }
 
+        var recovered = await RecoverIntentsAsync(state, finished).ConfigureAwait(false);
+        AddPending([.. state.Pending, .. recovered]);
         if (networks.Count + endpoints.Count + sandboxes.Count + state.UnknownKeys.Count > 0)
         {
             Log.Restored(_logger, networks.Count, endpoints.Count, sandboxes.Count);
         }
+    }
+
+    /// <summary>The networks and endpoints whose delete was in flight at the crash: start-up finishes those deletes.</summary>
+    private static HashSet<string> FinishedByIntents(StoredState state) =>
+    [
+        .. state.Intents.Where(i => i.Operation is IntentOperations.NetworkDelete or IntentOperations.EndpointDelete).Select(i => i.ObjectId),
+    ];
+
+    /// <summary>
+    /// Settles the operations that were in flight when the process stopped (spec/store.md, "Intents and pending
+    /// calls"): creates and joins are undone, deletes and leaves are finished. The store gets one commit that
+    /// removes the intents and the records of finished deletes, and stores their driver calls as pending calls,
+    /// which are delivered in the background once each driver can be reached. No driver is called here, so a
+    /// missing plugin never holds up start-up. Calls that could now do harm (a release of an address that an
+    /// object holds, say) are dropped. Returns the pending calls it stored.
+    /// </summary>
+    private async Task<List<PendingCall>> RecoverIntentsAsync(StoredState state, HashSet<string> finished)
+    {
+        if (state.Intents.Count == 0)
+        {
+            return [];
+        }
+
+        var transaction = new StoreTransaction();
+        var owed = new List<PendingCall>();
+        foreach (var intent in state.Intents)
+        {
+            transaction.Delete(StateKeys.Intent(intent.ObjectId));
+            if (finished.Contains(intent.ObjectId))
+            {
+                transaction.Delete(intent.Operation == IntentOperations.NetworkDelete ? StateKeys.Network(intent.ObjectId) : StateKeys.Endpoint(intent.ObjectId));
+            }
+
+            var outcome = IntentOperations.IsUndone(intent.Operation) ? "undone" : "finished";
+            Log.IntentRecovered(_logger, intent.Operation, intent.Name, intent.ObjectId, $"{outcome}; {intent.Calls.Count} driver call(s) owed");
+            owed.AddRange(intent.Calls
+                .Where(c => !(c.IsIpam && !TracksIpam(c.Driver)) && !IsStale(c))
+                .Select(c => c with { Reason = $"{intent.Operation} of {intent.Name} was interrupted by a stop of cnmd and is {outcome}" }));
+        }
+
+        var numbered = new List<PendingCall>();
+        await CommitAsync($"the interrupted operations in the state file could not be settled ({state.Intents.Count} intent record(s))",
+            PutPending(transaction, owed, numbered)).ConfigureAwait(false);
+        return numbered;
     }
 
     /// <summary>

@@ -117,6 +117,8 @@ public sealed partial class Controller
 
         var transaction = new StoreTransaction();
         plans.ForEach(p => transaction.Put(StateKeys.Endpoint(p.Left.Id), StateMapping.Serialize(p.Left)));
+        var intents = plans.Select(LeaveIntent).ToList();
+        intents.ForEach(i => PutIntentIfDurable(transaction, i));
         try
         {
             await CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction.Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
@@ -132,15 +134,17 @@ public sealed partial class Controller
             throw;
         }
 
-        foreach (var plan in plans)
+        var undelivered = new List<PendingCall>();
+        foreach (var (plan, intent) in plans.Zip(intents))
         {
-            await RunLeaveStepsAsync(plan, cancellationToken).ConfigureAwait(false);
+            undelivered.AddRange(await RunLeaveStepsAsync(plan, intent, cancellationToken).ConfigureAwait(false));
             lock (_gate)
             {
                 _endpoints[plan.Left.Id] = plan.Left;
             }
         }
 
+        await EndLeaveIntentsAsync(intents, undelivered).ConfigureAwait(false);
         await BestEffortAsync($"delete sandbox {sandbox.Name}",
             () => _sandboxProvider.DeleteAsync(sandbox.Key, cancellationToken)).ConfigureAwait(false);
         lock (_gate)

@@ -26,6 +26,9 @@ public sealed partial class Controller
     private readonly IKeyValueStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<string, Task>? _afterStep;
+    private readonly HashSet<string> _replayCreateNetwork;
+    private readonly TimeSpan _pendingRetryLimit;
 
     private Controller(ControllerOptions options, ILogger logger)
     {
@@ -33,6 +36,10 @@ public sealed partial class Controller
         _store = options.Store ?? new InMemoryKeyValueStore();
         _time = options.TimeProvider;
         _logger = logger;
+        _afterStep = options.AfterStep;
+        _replayCreateNetwork = new HashSet<string>(options.ReplayCreateNetwork, StringComparer.Ordinal);
+        _pendingRetryLimit = options.PendingRetryLimit > TimeSpan.Zero ? options.PendingRetryLimit : TimeSpan.FromSeconds(30);
+        _drivers.Registered += OnDriverRegistered;
     }
 
     /// <summary>

@@ -16,6 +16,22 @@ public sealed class ControllerOptions
     /// </summary>
     public IKeyValueStore? Store { get; set; }
 
+    /// <summary>
+    /// Plugins whose networks are sent CreateNetwork again each time the plugin is activated, for plugins
+    /// that keep no state across their own restarts (spec/store.md, "Replaying CreateNetwork"). Empty by default.
+    /// </summary>
+    public ISet<string> ReplayCreateNetwork { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The longest wait between two attempts to deliver pending driver calls (30 s by default).</summary>
+    public TimeSpan PendingRetryLimit { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Test hook: awaited after each step of a multi-step operation with <c>operation:step</c>, for example
+    /// <c>network-create:CreateNetwork</c> (spec/store.md, "Crash tests"). A hook that never completes, or kills
+    /// the process, simulates a crash right after that step. Null in production.
+    /// </summary>
+    public Func<string, Task>? AfterStep { get; set; }
+
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -47,6 +47,13 @@ internal sealed class DriverRegistry
         }
     }
 
+    /// <summary>Raised after a driver is registered (again), outside the lock, with its name.</summary>
+    public event Action<string>? Registered;
+
+    public NetworkDriverEntry? FindNetworkDriver(string name) => TryGet(_networkDrivers, name);
+
+    public IpamDriverEntry? FindIpamDriver(string name) => TryGet(_ipamDrivers, name);
+
     public async Task<NetworkDriverEntry> GetNetworkDriverAsync(string name, CancellationToken cancellationToken)
     {
         if (TryGet(_networkDrivers, name) is { } entry)
@@ -119,6 +126,8 @@ internal sealed class DriverRegistry
 
             map[name] = entry;
         }
+
+        Registered?.Invoke(name);
     }
 
     private sealed class Registrar(DriverRegistry registry, bool builtIn) : IDriverRegistrar

@@ -7,4 +7,6 @@ namespace Cnm.Core.Persistence;
 [JsonSerializable(typeof(StoredNetwork))]
 [JsonSerializable(typeof(StoredEndpoint))]
 [JsonSerializable(typeof(StoredSandbox))]
+[JsonSerializable(typeof(StoredIntent))]
+[JsonSerializable(typeof(PendingCall))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -55,6 +55,46 @@ internal static class StateMapping
         GatewayEndpointId = s.GatewayEndpointId,
     }, StateJsonContext.Default.StoredSandbox);
 
+    public static byte[] Serialize(StoredIntent intent) => JsonSerializer.SerializeToUtf8Bytes(intent, StateJsonContext.Default.StoredIntent);
+
+    public static byte[] Serialize(PendingCall call) => JsonSerializer.SerializeToUtf8Bytes(call, StateJsonContext.Default.PendingCall);
+
+    public static StoredIntent ToIntent(string key, ReadOnlyMemory<byte> value)
+    {
+        var intent = Read(key, value, StateJsonContext.Default.StoredIntent);
+        if (!IntentOperations.IsKnown(intent.Operation))
+        {
+            throw Bad(key, $"unknown operation \"{intent.Operation}\"");
+        }
+
+        intent.Calls.ForEach(c => Check(key, c));
+        return intent;
+    }
+
+    public static PendingCall ToPendingCall(string key, ReadOnlyMemory<byte> value)
+    {
+        if (!long.TryParse(key.AsSpan(StateKeys.Pending.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence <= 0)
+        {
+            throw Bad(key, "the key holds no sequence number");
+        }
+
+        return Check(key, Read(key, value, StateJsonContext.Default.PendingCall)) with { Sequence = sequence };
+    }
+
+    private static PendingCall Check(string key, PendingCall call)
+    {
+        if (!PendingMethods.IsKnown(call.Method))
+        {
+            throw Bad(key, $"unknown driver call \"{call.Method}\"");
+        }
+
+        var missing = string.IsNullOrEmpty(call.Driver) ? "driver"
+            : call.IsIpam ? (string.IsNullOrEmpty(call.PoolId) ? "pool id" : call.Method == PendingMethods.ReleaseAddress && !IPAddress.TryParse(call.Address, out _) ? "address" : null)
+            : string.IsNullOrEmpty(call.NetworkId) ? "network id"
+            : call.Method != PendingMethods.DeleteNetwork && string.IsNullOrEmpty(call.EndpointId) ? "endpoint id" : null;
+        return missing is null ? call : throw Bad(key, $"call {call.Method} has no valid {missing}");
+    }
+
     public static Network ToNetwork(string key, ReadOnlyMemory<byte> value)
     {
         var s = Read(key, value, StateJsonContext.Default.StoredNetwork);

@@ -11,7 +11,10 @@ namespace Cnm.Core.Persistence;
 /// <param name="Sandboxes">Sandboxes stored.</param>
 /// <param name="Pools">IPAM pools the stored networks hold (IPv4 and IPv6).</param>
 /// <param name="Problems">Records that cannot be decoded or refer to records that are not stored, one line each.</param>
-public sealed record StoredStateSummary(long Revision, int Networks, int Endpoints, int Sandboxes, int Pools, IReadOnlyList<string> Problems);
+/// <param name="Intents">Operations that were in flight when cnmd stopped (start-up finishes or undoes them).</param>
+/// <param name="PendingCalls">Driver calls owed to drivers that could not be reached yet.</param>
+public sealed record StoredStateSummary(long Revision, int Networks, int Endpoints, int Sandboxes, int Pools, IReadOnlyList<string> Problems,
+    int Intents = 0, int PendingCalls = 0);
 
 /// <summary>
 /// Decodes every stored network, endpoint and sandbox exactly as restore does (the same records, the same
@@ -25,7 +28,8 @@ public static class StoredStateInspector
     {
         var state = await ReadAsync(store, cancellationToken).ConfigureAwait(false);
         var pools = state.Networks.Sum(n => n.IPv4Pools.Count + n.IPv6Pools.Count);
-        return new StoredStateSummary(state.Revision, state.Networks.Count, state.Endpoints.Count, state.Sandboxes.Count, pools, state.Problems);
+        return new StoredStateSummary(state.Revision, state.Networks.Count, state.Endpoints.Count, state.Sandboxes.Count, pools, state.Problems,
+            state.Intents.Count, state.Pending.Count);
     }
 
     /// <summary>
@@ -87,6 +91,14 @@ public static class StoredStateInspector
         {
             state.Sandboxes.Add(Checked(key, StateKeys.Sandboxes, StateMapping.ToSandbox(key, entry.Value), s => s.Id));
         }
+        else if (key.StartsWith(StateKeys.Intents, StringComparison.Ordinal))
+        {
+            state.Intents.Add(Checked(key, StateKeys.Intents, StateMapping.ToIntent(key, entry.Value), i => i.ObjectId));
+        }
+        else if (key.StartsWith(StateKeys.Pending, StringComparison.Ordinal))
+        {
+            state.Pending.Add(StateMapping.ToPendingCall(key, entry.Value));
+        }
         else
         {
             state.UnknownKeys.Add(key);
@@ -109,6 +121,11 @@ internal sealed class StoredState(long revision)
     public List<Endpoint> Endpoints { get; } = [];
 
     public List<Sandbox> Sandboxes { get; } = [];
+
+    public List<StoredIntent> Intents { get; } = [];
+
+    /// <summary>Pending calls in key order, which is their sequence order.</summary>
+    public List<PendingCall> Pending { get; } = [];
 
     /// <summary>Keys under the controller's prefix that this version does not know (kept, not restored).</summary>
     public List<string> UnknownKeys { get; } = [];

@@ -8,35 +8,39 @@ namespace Cnm.Core.Tests.Control;
 public sealed class ControllerPersistenceTests
 {
     [Fact]
-    public async Task Operations_EachSuccessfulOne_IsOneCommitOfItsRecords()
+    public async Task Operations_EachSuccessfulOne_IsOneCommitOfItsRecords_IntentsGoneAfterwards()
     {
         var store = new FailingStore();
         var h = await ControllerHarness.CreateAsync(store: store);
 
         var network = await h.NetworkAsync("net1", o => o with { IpamDriver = "default", IPv4 = [new IpamConfig("10.77.0.0/24")] });
-        Assert.Equal(1, store.Commits);
+        Assert.Equal(1, store.RecordCommits);
         Assert.Contains($"cnm/v1/networks/{network.Id}=", await store.DumpAsync(), StringComparison.Ordinal);
         Assert.Contains("\"PoolId\":\"LocalDefault/10.77.0.0/24\"", await store.DumpAsync(), StringComparison.Ordinal);
 
         var endpoint = await h.EndpointAsync(network, "ep1", "10.77.0.9");
-        Assert.Equal(2, store.Commits);
+        Assert.Equal(2, store.RecordCommits);
         var sandbox = await h.SandboxAsync("c1");
-        Assert.Equal(3, store.Commits);
+        Assert.Equal(3, store.RecordCommits);
         await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
-        Assert.Equal(4, store.Commits);
+        Assert.Equal(4, store.RecordCommits);
         var dump = await store.DumpAsync();
         Assert.Contains($"\"SandboxId\":\"{sandbox.Id}\"", dump, StringComparison.Ordinal);
         Assert.Contains("\"Address\":\"10.77.0.9/24\"", dump, StringComparison.Ordinal);
         Assert.Contains($"\"EndpointIds\":[\"{endpoint.Id}\"]", dump, StringComparison.Ordinal);
 
         await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
-        Assert.Equal(5, store.Commits);
+        Assert.Equal(5, store.RecordCommits);
         Assert.DoesNotContain("\"SandboxId\"", await store.DumpAsync(), StringComparison.Ordinal);
         await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
         await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
         await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
-        Assert.Equal(8, store.Commits);
+        Assert.Equal(8, store.RecordCommits);
         Assert.Equal("", await store.DumpAsync());
+
+        // The fake driver and the recording IPAM stand for plugins: every multi-step operation wrote an intent
+        // first (and network and endpoint creates recorded each allocation in it), and the commit that ended it removed it.
+        Assert.True(store.Commits > store.RecordCommits + 5, $"{store.Commits} commits, {store.RecordCommits} with records");
     }
 
     [Fact]
@@ -51,7 +55,7 @@ public sealed class ControllerPersistenceTests
         await h.Controller.JoinAsync(e1.Id, sandbox.Id, CancellationToken.None);
         await h.Controller.JoinAsync(e2.Id, sandbox.Id, CancellationToken.None);
         var before = h.Snapshot();
-        var commits = store.Commits;
+        var commits = store.RecordCommits;
         h.Log.Clear();
 
         store.FailCommits = true;
@@ -62,7 +66,7 @@ public sealed class ControllerPersistenceTests
 
         store.FailCommits = false;
         await h.Controller.DeleteSandboxAsync("c1", CancellationToken.None);
-        Assert.Equal(commits + 1, store.Commits);
+        Assert.Equal(commits + 1, store.RecordCommits);
         var dump = await store.DumpAsync();
         Assert.DoesNotContain("cnm/v1/sandboxes/", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("\"SandboxId\"", dump, StringComparison.Ordinal);
@@ -78,7 +82,7 @@ public sealed class ControllerPersistenceTests
         var network = await h.NetworkAsync("net1");
         var sandbox = await h.SandboxAsync("c1");
         var before = await store.DumpAsync();
-        var commits = store.Commits;
+        var commits = store.RecordCommits;
 
         h.Log.FailNext("CreateEndpoint");
         await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "ep1"));
@@ -95,8 +99,8 @@ public sealed class ControllerPersistenceTests
         h.Log.FailNext("DeleteNetwork");
         await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
 
-        Assert.Equal(commits, store.Commits);
-        Assert.Equal(before, await store.DumpAsync());
+        Assert.Equal(commits, store.RecordCommits);
+        Assert.Equal(before, await store.DumpAsync()); // the intents of the failed operations are gone too
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class ControllerPersistenceTests
         var store = new FailingStore();
         var h = await ControllerHarness.CreateAsync(store: store);
         var before = h.Snapshot();
-        store.FailCommits = true;
+        store.FailRecordCommits = true;
 
         var ex = await Assert.ThrowsAsync<CnmException>(() => h.NetworkAsync("net1", o => o with { IPv4 = [new IpamConfig("10.78.0.0/24", Gateway: "10.78.0.1")] }));
 
@@ -113,8 +117,32 @@ public sealed class ControllerPersistenceTests
         Assert.Contains("network net1 was not created: the state store could not record it (injected: disk I/O error)", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, h.Snapshot());
         Assert.Equal(["CreateNetwork", "DeleteNetwork"], h.Log.Names.Where(n => n.EndsWith("Network", StringComparison.Ordinal)));
-        store.FailCommits = false;
+        Assert.Equal("", await store.DumpAsync()); // its intent was removed with the undo
+        store.FailRecordCommits = false;
         await h.NetworkAsync("net1", o => o with { IPv4 = [new IpamConfig("10.78.0.0/24", Gateway: "10.78.0.1")] }); // the pool was freed
+    }
+
+    [Fact]
+    public async Task Operations_StoreCannotTakeTheIntent_FailBeforeAnyDriverCall()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store);
+        var network = await h.NetworkAsync("net1");
+        var endpoint = await h.EndpointAsync(network, "ep1");
+        var sandbox = await h.SandboxAsync("c1");
+        var before = h.Snapshot();
+        h.Log.Clear();
+        store.FailCommits = true;
+
+        var create = await Assert.ThrowsAsync<CnmException>(() => h.NetworkAsync("net2"));
+        await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "ep2"));
+        await Assert.ThrowsAsync<CnmException>(() => h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None));
+        var delete = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None));
+
+        Assert.Contains("network net2 was not created: the state store could not record it", create.Message, StringComparison.Ordinal);
+        Assert.Contains("endpoint ep1 was not deleted: the state store could not record it", delete.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Log.Calls);
+        Assert.Equal(before, h.Snapshot());
     }
 
     [Fact]
@@ -127,7 +155,7 @@ public sealed class ControllerPersistenceTests
         var sandbox = await h.SandboxAsync("c1");
         var before = h.Snapshot();
         var stored = await store.DumpAsync();
-        store.FailCommits = true;
+        store.FailRecordCommits = true;
         h.Log.Clear();
 
         await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(network, "ep2"));
@@ -139,7 +167,7 @@ public sealed class ControllerPersistenceTests
         Assert.Equal(stored, await store.DumpAsync());
         Assert.Equal(["CreateEndpoint", "DeleteEndpoint", "Join", "ProgramExternalConnectivity", "RevokeExternalConnectivity", "Leave"],
             h.Log.Names.Where(n => n is not ("RequestAddress" or "ReleaseAddress")));
-        store.FailCommits = false;
+        store.FailRecordCommits = false;
         await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None); // nothing was left busy
     }
 
@@ -166,11 +194,37 @@ public sealed class ControllerPersistenceTests
         await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
         store.FailCommits = true;
         var kept = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
-        Assert.Contains("network net1 was deleted by driver fake but is kept", kept.Message, StringComparison.Ordinal);
+        Assert.Contains("network net1 was not deleted: the state store could not record it", kept.Message, StringComparison.Ordinal);
         Assert.Equal(ObjectState.Ready, h.Controller.GetNetwork("net1").State);
         Assert.NotEmpty(h.Controller.GetNetwork("net1").IPv4Pools);
+        Assert.DoesNotContain("DeleteNetwork", h.Log.Names);
+
+        // The intent is stored but the final commit fails: the drivers have deleted the network, so memory follows
+        // them, and the store keeps the record with its intent until start-up finishes the delete.
         store.FailCommits = false;
-        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+        store.FailRecordCommits = true;
+        var deleted = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
+        Assert.Contains("network net1 was deleted, but the state store could not record it", deleted.Message, StringComparison.Ordinal);
+        Assert.Contains("cnmd finishes it at the next start", deleted.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Controller.Networks);
+        var dump = await store.DumpAsync();
+        Assert.Contains($"cnm/v1/networks/{network.Id}", dump, StringComparison.Ordinal);
+        Assert.Contains($"cnm/v1/intents/{network.Id}", dump, StringComparison.Ordinal);
+
+        store.FailRecordCommits = false;
+        var again = await ControllerHarness.CreateAsync(store: store);
+        Assert.Empty(again.Controller.Networks);
+        Assert.DoesNotContain("cnm/v1/networks/", await store.DumpAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("cnm/v1/intents/", await store.DumpAsync(), StringComparison.Ordinal);
+
+        // Its calls are owed again (the drivers answer, and each call is dropped once answered).
+        for (var i = 0; i < 100 && again.Controller.PendingCalls.Count > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(again.Controller.PendingCalls);
         Assert.Equal("", await store.DumpAsync());
+        Assert.Contains("DeleteNetwork", again.Log.Names);
     }
 }

@@ -6,12 +6,19 @@ namespace Cnm.Core.Tests.Control;
 internal sealed class FailingStore : IKeyValueStore
 {
     private int _commits;
+    private int _recordCommits;
 
     public InMemoryKeyValueStore Inner { get; } = new();
 
     public bool FailCommits { get; set; }
 
+    /// <summary>Fail only the commits that write networks, endpoints or sandboxes; intents and pending calls still commit.</summary>
+    public bool FailRecordCommits { get; set; }
+
     public int Commits => Volatile.Read(ref _commits);
+
+    /// <summary>Commits that wrote a network, endpoint or sandbox record (not only intents or pending calls).</summary>
+    public int RecordCommits => Volatile.Read(ref _recordCommits);
 
     public Task<KeyValueEntry?> GetAsync(string key, CancellationToken cancellationToken) => Inner.GetAsync(key, cancellationToken);
 
@@ -25,12 +32,19 @@ internal sealed class FailingStore : IKeyValueStore
 
     public Task<long> CommitAsync(StoreTransaction transaction, CancellationToken cancellationToken)
     {
-        if (FailCommits)
+        var writesRecords = transaction.Operations.Any(o => !o.Key.StartsWith("cnm/v1/intents/", StringComparison.Ordinal)
+            && !o.Key.StartsWith("cnm/v1/pending/", StringComparison.Ordinal));
+        if (FailCommits || (FailRecordCommits && writesRecords))
         {
             throw new IOException("injected: disk I/O error");
         }
 
         Interlocked.Increment(ref _commits);
+        if (writesRecords)
+        {
+            Interlocked.Increment(ref _recordCommits);
+        }
+
         return Inner.CommitAsync(transaction, cancellationToken);
     }
 
