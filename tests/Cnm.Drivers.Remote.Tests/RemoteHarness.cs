@@ -4,6 +4,7 @@ using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Sandboxes;
+using Cnm.Core.Store;
 using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
 using Cnm.Testing;
@@ -20,9 +21,13 @@ internal sealed class RemoteHarness : IAsyncDisposable
 {
     public const string PluginName = "rec";
 
+    private readonly bool _ownsPlugin;
+
     private RemoteHarness(PluginLayout layout, PluginRegistry registry, RemoteDriverModule module, BuiltInDriverModule builtIn,
-        InMemorySandboxProvider sandboxes, Controller controller, RecordingPlugin plugin)
+        InMemorySandboxProvider sandboxes, Controller controller, RecordingPlugin plugin, IKeyValueStore store, bool ownsPlugin)
     {
+        Store = store;
+        _ownsPlugin = ownsPlugin;
         Layout = layout;
         Registry = registry;
         Module = module;
@@ -46,16 +51,46 @@ internal sealed class RemoteHarness : IAsyncDisposable
 
     public RecordingPlugin Plugin { get; }
 
-    public static async Task<RemoteHarness> CreateAsync(Action<RecordingPlugin>? configure = null, PluginClientOptions? clientOptions = null)
+    /// <summary>The controller's store; a restart (<see cref="RestartAsync"/>) reads it again.</summary>
+    public IKeyValueStore Store { get; }
+
+    public static async Task<RemoteHarness> CreateAsync(Action<RecordingPlugin>? configure = null, PluginClientOptions? clientOptions = null,
+        Func<string, Task>? afterStep = null)
     {
         var layout = new PluginLayout();
         var plugin = await RecordingPlugin.StartAsync(layout.SocketPath(PluginName), configure);
+        return await StartAsync(layout, plugin, new InMemoryKeyValueStore(), clientOptions, afterStep, ownsPlugin: true);
+    }
+
+    /// <summary>
+    /// A new "process" over the same plugin directories, plugin and store: a new registry, remote module,
+    /// built-in drivers (so a fresh default IPAM) and controller, which restores from the store. This
+    /// instance is left as it is (a crashed process does not clean up); only the first one owns the plugin.
+    /// </summary>
+    public Task<RemoteHarness> RestartAsync(Func<string, Task>? afterStep = null, PluginClientOptions? clientOptions = null) =>
+        StartAsync(Layout, Plugin, Store, clientOptions, afterStep, ownsPlugin: false);
+
+    private static async Task<RemoteHarness> StartAsync(PluginLayout layout, RecordingPlugin plugin, IKeyValueStore store,
+        PluginClientOptions? clientOptions, Func<string, Task>? afterStep, bool ownsPlugin)
+    {
         var registry = new PluginRegistry(layout.Discovery(), clientOptions);
         var module = new RemoteDriverModule(registry);
         var builtIn = new BuiltInDriverModule();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
-        var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes }, [builtIn, module]);
-        return new RemoteHarness(layout, registry, module, builtIn, sandboxes, controller, plugin);
+        var options = new ControllerOptions { Sandboxes = sandboxes, Store = store, AfterStep = afterStep };
+        var controller = await Controller.CreateAsync(options, [builtIn, module]);
+        return new RemoteHarness(layout, registry, module, builtIn, sandboxes, controller, plugin, store, ownsPlugin);
+    }
+
+    /// <summary>Waits until the controller has delivered every pending driver call (generous bound: 10 s).</summary>
+    public async Task WaitForNoPendingCallsAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Controller.PendingCalls.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"pending calls not delivered within 10 s: {string.Join("; ", Controller.PendingCalls)}");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>A network of the plugin (<c>-d rec</c>) with the built-in default IPAM unless configured otherwise.</summary>
@@ -148,9 +183,17 @@ internal sealed class RemoteHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Plugin.DisposeAsync();
+        await Controller.DisposeAsync();
+        if (_ownsPlugin)
+        {
+            await Plugin.DisposeAsync();
+        }
+
         Module.Dispose();
         await Registry.DisposeAsync();
-        Layout.Dispose();
+        if (_ownsPlugin)
+        {
+            Layout.Dispose();
+        }
     }
 }
