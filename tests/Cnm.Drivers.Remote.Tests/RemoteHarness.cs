@@ -55,11 +55,11 @@ internal sealed class RemoteHarness : IAsyncDisposable
     public IKeyValueStore Store { get; }
 
     public static async Task<RemoteHarness> CreateAsync(Action<RecordingPlugin>? configure = null, PluginClientOptions? clientOptions = null,
-        Func<string, Task>? afterStep = null)
+        Func<string, Task>? afterStep = null, Action<ControllerOptions>? configureController = null)
     {
         var layout = new PluginLayout();
         var plugin = await RecordingPlugin.StartAsync(layout.SocketPath(PluginName), configure);
-        return await StartAsync(layout, plugin, new InMemoryKeyValueStore(), clientOptions, afterStep, ownsPlugin: true);
+        return await StartAsync(layout, plugin, new InMemoryKeyValueStore(), clientOptions, afterStep, ownsPlugin: true, configureController);
     }
 
     /// <summary>
@@ -71,13 +71,14 @@ internal sealed class RemoteHarness : IAsyncDisposable
         StartAsync(Layout, Plugin, Store, clientOptions, afterStep, ownsPlugin: false);
 
     private static async Task<RemoteHarness> StartAsync(PluginLayout layout, RecordingPlugin plugin, IKeyValueStore store,
-        PluginClientOptions? clientOptions, Func<string, Task>? afterStep, bool ownsPlugin)
+        PluginClientOptions? clientOptions, Func<string, Task>? afterStep, bool ownsPlugin, Action<ControllerOptions>? configureController = null)
     {
         var registry = new PluginRegistry(layout.Discovery(), clientOptions);
         var module = new RemoteDriverModule(registry);
         var builtIn = new BuiltInDriverModule();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
         var options = new ControllerOptions { Sandboxes = sandboxes, Store = store, AfterStep = afterStep };
+        configureController?.Invoke(options);
         var controller = await Controller.CreateAsync(options, [builtIn, module]);
         return new RemoteHarness(layout, registry, module, builtIn, sandboxes, controller, plugin, store, ownsPlugin);
     }

@@ -86,7 +86,7 @@ public sealed partial class Controller : IAsyncDisposable
     }
 
     /// <summary>A driver was registered (a plugin was activated): deliver what it is owed, and replay networks to it if configured.</summary>
-    private void OnDriverRegistered(string name)
+    private void OnDriverRegistered(string name, bool networkDriver)
     {
         lock (_gate)
         {
@@ -96,7 +96,7 @@ public sealed partial class Controller : IAsyncDisposable
             }
         }
 
-        if (_replayCreateNetwork.Contains(name) && !_stopping.IsCancellationRequested)
+        if (networkDriver && _replayCreateNetwork.Contains(name) && !_stopping.IsCancellationRequested)
         {
             _ = Task.Run(() => ReplayNetworksAsync(name));
         }

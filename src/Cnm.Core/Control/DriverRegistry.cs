@@ -47,8 +47,8 @@ internal sealed class DriverRegistry
         }
     }
 
-    /// <summary>Raised after a driver is registered (again), outside the lock, with its name.</summary>
-    public event Action<string>? Registered;
+    /// <summary>Raised after a driver is registered (again), outside the lock, with its name and whether it is a network driver (else IPAM).</summary>
+    public event Action<string, bool>? Registered;
 
     public NetworkDriverEntry? FindNetworkDriver(string name) => TryGet(_networkDrivers, name);
 
@@ -127,7 +127,7 @@ internal sealed class DriverRegistry
             map[name] = entry;
         }
 
-        Registered?.Invoke(name);
+        Registered?.Invoke(name, ReferenceEquals(map, _networkDrivers));
     }
 
     private sealed class Registrar(DriverRegistry registry, bool builtIn) : IDriverRegistrar
