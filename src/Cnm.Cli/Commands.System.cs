@@ -19,8 +19,9 @@ internal static partial class Commands
             }
 
             var d = Read(answer, CliViewJsonContext.Default.SystemDfView);
-            return Table(["STATE FILE", "SIZE", "WAL", "REVISION", "KEYS", "NETWORKS", "ENDPOINTS", "SANDBOXES", "IPAM POOLS"],
-                [[d.StateFile, Bytes(d.Size), Bytes(d.WalSize), Count(d.Revision), Count(d.Keys), Count(d.Networks), Count(d.Endpoints), Count(d.Sandboxes), Count(d.IpamPools)]]);
+            return Table(["STATE FILE", "SIZE", "WAL", "REVISION", "KEYS", "NETWORKS", "ENDPOINTS", "SANDBOXES", "IPAM POOLS", "INTENTS", "PENDING CALLS"],
+                [[d.StateFile, Bytes(d.Size), Bytes(d.WalSize), Count(d.Revision), Count(d.Keys), Count(d.Networks), Count(d.Endpoints), Count(d.Sandboxes),
+                    Count(d.IpamPools), Count(d.Intents), Count(d.PendingCalls)]]);
         }));
 
         system.Subcommands.Add(df);

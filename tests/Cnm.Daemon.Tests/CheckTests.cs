@@ -45,7 +45,7 @@ public sealed class CheckTests() : StatefulDaemonTest("cnmd-check", "checkp")
         var (code, stdout, stderr) = await CheckAsync("--data-root", DataRoot);
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("file: " + StateFile, stdout, StringComparison.Ordinal);
-        Assert.Contains("networks: 2\nendpoints: 2\nsandboxes: 1\npools: 1\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("networks: 2\nendpoints: 2\nsandboxes: 1\npools: 1\nintents: 0\npending calls: 0\n", stdout, StringComparison.Ordinal);
         Assert.EndsWith("ok", stdout.TrimEnd(), StringComparison.Ordinal);
     }
 

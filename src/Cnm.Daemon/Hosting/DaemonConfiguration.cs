@@ -29,6 +29,7 @@ internal static class DaemonConfiguration
     private static readonly Dictionary<string, string> ListFlags = new(StringComparer.Ordinal)
     {
         ["--spec-dir"] = nameof(DaemonOptions.SpecDir),
+        ["--replay-create-network"] = nameof(DaemonOptions.ReplayCreateNetwork),
         ["--host"] = nameof(DaemonOptions.Host),
         ["-H"] = nameof(DaemonOptions.Host),
     };
@@ -55,10 +56,14 @@ internal static class DaemonConfiguration
               --exec-root DIR       run-time state (default /run/cnm)                 env CNMD_EXECROOT
               --store-sync MODE     full|normal: fsync every state commit, or survive  env CNMD_STORESYNC
                                     kill -9 only (default full; see spec/store.md)
+              --replay-create-network PLUGIN                                          env CNMD_REPLAYCREATENETWORK__0, ...
+                                    send CreateNetwork again for each of the plugin's networks whenever it
+                                    is activated (for plugins that keep no state), repeatable
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
-              --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, StoreSync, LogLevel)
+              --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, StoreSync,
+                                    ReplayCreateNetwork [..], LogLevel)
                                                                                       env CNMD_CONFIGFILE
         """;
 

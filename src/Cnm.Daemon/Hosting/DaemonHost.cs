@@ -172,10 +172,18 @@ internal static partial class DaemonHost
         Controller controller;
         try
         {
-            controller = await Controller.CreateAsync(
-                new ControllerOptions { Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")), Store = store },
-                [new BuiltInDriverModule(), remote], loggerFactory)
-                .ConfigureAwait(false);
+            var controllerOptions = new ControllerOptions
+            {
+                Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")),
+                Store = store,
+                AfterStep = CrashHook.FromEnvironment(),
+            };
+            foreach (var name in options.ReplayCreateNetwork ?? [])
+            {
+                controllerOptions.ReplayCreateNetwork.Add(name);
+            }
+
+            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), remote], loggerFactory).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -183,6 +191,8 @@ internal static partial class DaemonHost
             return 1;
         }
 
+        // Stops delivering pending driver calls before the store closes (disposed in reverse order).
+        await using var controllerLifetime = controller.ConfigureAwait(false);
         app.UseDockerApiConventions();
         app.UseRouting();
         app.MapDockerSystem();

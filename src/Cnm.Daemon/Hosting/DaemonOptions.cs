@@ -45,6 +45,12 @@ public sealed class DaemonOptions
     /// <summary>Directories of plugin spec files (repeatable flag); null means <see cref="DefaultSpecDirectories"/>.</summary>
     public IReadOnlyList<string>? SpecDir { get; set; }
 
+    /// <summary>
+    /// Plugins that keep no state across their own restarts: each time one is activated, CreateNetwork is sent
+    /// again for each of its networks (repeatable flag; spec/store.md, "Replaying CreateNetwork").
+    /// </summary>
+    public IReadOnlyList<string>? ReplayCreateNetwork { get; set; }
+
     /// <summary>Persistent state. Default <c>/var/lib/cnm</c>.</summary>
     public string DataRoot { get; set; } = "/var/lib/cnm";
 
@@ -110,6 +116,14 @@ public sealed class DaemonOptions
         foreach (var dir in SpecDirectories)
         {
             RequireAbsolute("--spec-dir", dir);
+        }
+
+        foreach (var name in ReplayCreateNetwork ?? [])
+        {
+            if (!Cnm.Plugins.Discovery.PluginDiscovery.IsValidName(name))
+            {
+                throw new ArgumentException($"--replay-create-network \"{name}\": not a valid plugin name (^[A-Za-z0-9][A-Za-z0-9_.-]*$, optionally :tag)");
+            }
         }
     }
 

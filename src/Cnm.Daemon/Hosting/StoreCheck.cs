@@ -68,7 +68,8 @@ internal static class StoreCheck
         if (summary is not null)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"networks: {summary.Networks}\nendpoints: {summary.Endpoints}\nsandboxes: {summary.Sandboxes}\npools: {summary.Pools}\n");
+                $"networks: {summary.Networks}\nendpoints: {summary.Endpoints}\nsandboxes: {summary.Sandboxes}\npools: {summary.Pools}\n" +
+                $"intents: {summary.Intents}\npending calls: {summary.PendingCalls}\n");
         }
 
         if (problems.Count == 0)

@@ -2,7 +2,8 @@ namespace Cnm.Daemon.NativeApi;
 
 /// <summary>
 /// What cnmd has stored (<c>GET /cnm/v1/system/df</c>): the state file, its size on disk (with its write-ahead log),
-/// the store revision and key count, and the stored networks, endpoints, sandboxes and the IPAM pools the networks hold.
+/// the store revision and key count, and the stored networks, endpoints, sandboxes and the IPAM pools the networks hold; the intents of operations in flight
+/// and the driver calls still owed to drivers that could not be reached (spec/store.md, "Intents and pending calls").
 /// </summary>
 internal sealed record SystemDfResource(
     string StateFile,
@@ -13,4 +14,6 @@ internal sealed record SystemDfResource(
     int Networks,
     int Endpoints,
     int Sandboxes,
-    int IpamPools);
+    int IpamPools,
+    int Intents,
+    int PendingCalls);

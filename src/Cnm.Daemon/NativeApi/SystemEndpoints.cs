@@ -31,7 +31,9 @@ internal static class SystemEndpoints
             summary.Networks,
             summary.Endpoints,
             summary.Sandboxes,
-            summary.Pools);
+            summary.Pools,
+            summary.Intents,
+            summary.PendingCalls);
     }
 
     private static long SizeOf(string path)

@@ -33,6 +33,9 @@ public sealed class PluginDiscovery
     /// <summary>The spec directories, in lookup order.</summary>
     public IReadOnlyList<string> SpecDirectories { get; }
 
+    /// <summary>True when <paramref name="name"/> is a valid plugin name (<c>^[A-Za-z0-9][A-Za-z0-9_.-]*$</c>, optionally <c>:tag</c>).</summary>
+    public static bool IsValidName(string? name) => PluginNames.IsValid(name);
+
     /// <summary>Resolves <paramref name="name"/> to the first matching socket or spec file.</summary>
     /// <exception cref="PluginException">
     /// InvalidParameter when the name breaks the naming rule or the first matching spec file is broken;
