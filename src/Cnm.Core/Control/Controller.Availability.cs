@@ -53,7 +53,7 @@ public sealed partial class Controller
     /// When <paramref name="error"/> failed an operation on <paramref name="network"/> and the network is waiting for
     /// its plugin, an Unavailable error that says so, naming the network, the plugin and why it is missing (the
     /// original error is its inner exception); otherwise <paramref name="error"/> itself. Only NotFound and Unavailable errors are explained: any
-    /// other error is not about a missing plugin.
+    /// other error, or one that does not name a plugin the network waits for, is not about a missing plugin.
     /// </summary>
     public CnmException ExplainWaiting(Network network, CnmException error)
     {
@@ -64,8 +64,9 @@ public sealed partial class Controller
             return error;
         }
 
+        // Only an error about one of the plugins the network waits for: every plugin error names its plugin in quotes.
         var availability = GetAvailability(network);
-        return availability.IsReady
+        return availability.IsReady || !availability.WaitingFor.Any(p => error.Message.Contains($"\"{p}\"", StringComparison.Ordinal))
             ? error
             : new CnmException(ErrorCategory.Unavailable, $"network {network.Name} is {availability.Message}", error);
     }

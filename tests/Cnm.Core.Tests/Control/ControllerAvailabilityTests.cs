@@ -96,6 +96,8 @@ public sealed class ControllerAvailabilityTests
         Assert.Same(original, explained.InnerException);
         var conflict = CnmException.Conflict("busy");
         Assert.Same(conflict, controller.ExplainWaiting(network, conflict)); // not about a plugin
+        var other = CnmException.NotFound("endpoint e9 not found");
+        Assert.Same(other, controller.ExplainWaiting(network, other)); // names no plugin the network waits for
     }
 
     /// <summary>Wraps a module and answers availability questions with <see cref="Reason"/>, recording them.</summary>
