@@ -111,8 +111,8 @@ internal static partial class Commands
         ls.SetAction((p, ct) => RunAsync(p, "network ls", async client =>
         {
             var answer = await client.SendAsync(HttpMethod.Get, "/networks", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["NETWORK ID", "NAME", "DRIVER", "SCOPE"], Parse(answer).EnumerateArray()
-                .Select(n => new[] { Short(Str(n, "Id")), Str(n, "Name"), Str(n, "Driver"), Str(n, "Scope") })
+            return Json(p) ? answer : Table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "STATUS"], Parse(answer).EnumerateArray()
+                .Select(n => new[] { Short(Str(n, "Id")), Str(n, "Name"), Str(n, "Driver"), Str(n, "Scope"), NetworkStatus(n) })
                 .OrderBy(r => r[1], StringComparer.Ordinal));
         }));
 
@@ -272,6 +272,20 @@ internal static partial class Commands
 
     private static string Str(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    /// <summary>A network's <c>CnmStatus</c> in one cell: <c>ready</c>, or <c>waiting for p1, p2</c> (spec/daemon-api.md).</summary>
+    private static string NetworkStatus(JsonElement network)
+    {
+        if (!network.TryGetProperty("CnmStatus", out var status) || status.ValueKind != JsonValueKind.Object)
+        {
+            return "";
+        }
+
+        var state = Str(status, "State");
+        return status.TryGetProperty("Plugins", out var plugins) && plugins.ValueKind == JsonValueKind.Array && plugins.GetArrayLength() > 0
+            ? $"{state} for {string.Join(", ", plugins.EnumerateArray().Select(p => p.GetString()))}"
+            : state;
+    }
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 

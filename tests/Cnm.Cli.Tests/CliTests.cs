@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cnm.Testing;
 using Xunit.Abstractions;
 
 using static Cnm.Cli.Tests.CliOutput;
@@ -68,8 +69,8 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
         var id = (await OkAsync("network", "create", "-d", MockDriver, "cli-ls")).Stdout.Trim();
 
         var table = Lines((await OkAsync("network", "ls")).Stdout);
-        Assert.Matches(@"^NETWORK ID\s+NAME\s+DRIVER\s+SCOPE$", table[0]);
-        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{id[..12]}\s+cli-ls\s+{MockDriver}\s+local$"));
+        Assert.Matches(@"^NETWORK ID\s+NAME\s+DRIVER\s+SCOPE\s+STATUS$", table[0]);
+        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{id[..12]}\s+cli-ls\s+{MockDriver}\s+local\s+ready$"));
 
         var json = Json((await OkAsync("network", "ls", "--format", "json")).Stdout);
         Assert.Equal(JsonValueKind.Array, json.ValueKind);
@@ -82,6 +83,34 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
     }
 
     private const string MockDriver = CliFixture.MockPlugin;
+
+    [Fact]
+    public async Task NetworkLs_PluginGone_StatusWaitingForIt_InspectCarriesTheReason()
+    {
+        var socket = fixture.Temp.File("plugins", "gonep.sock");
+        await using (var plugin = await PluginServer.StartUnixAsync(socket, s => s
+            .Implements("NetworkDriver")
+            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
+            .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))))
+        {
+            await OkAsync("network", "create", "-d", "gonep", "cli-gone");
+        }
+
+        Assert.False(File.Exists(socket));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15); // the watcher notices the socket is gone
+        string row;
+        while (!(row = Lines((await OkAsync("network", "ls")).Stdout).Single(l => l.Contains(" cli-gone ", StringComparison.Ordinal))).EndsWith(" waiting for gonep", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"cli-gone never showed as waiting: {row}");
+            await Task.Delay(50);
+        }
+
+        var status = Json((await OkAsync("network", "inspect", "cli-gone")).Stdout)[0].GetProperty("CnmStatus");
+        Assert.Equal("waiting", status.GetProperty("State").GetString());
+        Assert.StartsWith("waiting for plugin \"gonep\" (network driver): the plugin is gone (", status.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        var refused = await FailsAsync(1, "network", "rm", "cli-gone"); // the driver's DeleteNetwork cannot be sent
+        Assert.StartsWith("cnm: network cli-gone is waiting for plugin \"gonep\" (network driver): the plugin is gone", refused.Error, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task NetworkInspect_Several_PrintsAJsonArray_UnknownFailsWithTheDaemonsMessage()

@@ -72,6 +72,11 @@ public sealed partial class Controller
             {
                 controller._drivers.AddResolver(resolver);
             }
+
+            if (module is IDriverAvailability availability)
+            {
+                controller._availability.Add(availability);
+            }
         }
 
         await controller.RestoreAsync(cancellationToken).ConfigureAwait(false);

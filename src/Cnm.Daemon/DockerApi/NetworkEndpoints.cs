@@ -54,7 +54,8 @@ internal static class NetworkEndpoints
         {
             var network = controller.GetNetwork(id);
             ThrowIfInUse(controller, network);
-            await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
+            await controller.OnNetworkAsync(network.Id,
+                () => controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted)).ConfigureAwait(false);
             return Results.NoContent();
         })
             .WithName("NetworkDelete").WithSummary("Remove a network that has no endpoints (403 while it has)").WithTags(RouteDescriptions.DockerTag)
@@ -67,7 +68,7 @@ internal static class NetworkEndpoints
             var network = controller.GetNetwork(id);
             var sandbox = SandboxLookup.Find(controller, request.Container);
             var settings = request.EndpointConfig ?? new EndpointSettings();
-            var endpoint = await controller.CreateEndpointAsync(network.Id, new EndpointCreateOptions
+            var endpoint = await controller.OnNetworkAsync(network.Id, () => controller.CreateEndpointAsync(network.Id, new EndpointCreateOptions
             {
                 Name = sandbox.Name,
                 IPv4Address = NullIfEmpty(settings.IPAMConfig?.IPv4Address),
@@ -75,10 +76,10 @@ internal static class NetworkEndpoints
                 MacAddress = NullIfEmpty(settings.MacAddress),
                 DriverOptions = settings.DriverOpts ?? [],
                 Aliases = settings.Aliases ?? [],
-            }, context.RequestAborted).ConfigureAwait(false);
+            }, context.RequestAborted)).ConfigureAwait(false);
             try
             {
-                await controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted).ConfigureAwait(false);
+                await controller.OnNetworkAsync(network.Id, () => controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted)).ConfigureAwait(false);
             }
             catch
             {
@@ -111,14 +112,14 @@ internal static class NetworkEndpoints
             var force = request.Force == true;
             try
             {
-                await controller.LeaveAsync(endpoint.Id, context.RequestAborted).ConfigureAwait(false);
+                await controller.OnNetworkAsync(network.Id, () => controller.LeaveAsync(endpoint.Id, context.RequestAborted)).ConfigureAwait(false);
             }
             catch (CnmException) when (force)
             {
                 // A forced disconnect removes the endpoint even when the driver refuses to leave.
             }
 
-            await controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted).ConfigureAwait(false);
+            await controller.OnNetworkAsync(network.Id, () => controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.Ok();
         })
             .WithName("NetworkDisconnect").WithSummary("Disconnect a container from a network: leave and delete its endpoint").WithTags(RouteDescriptions.DockerTag)

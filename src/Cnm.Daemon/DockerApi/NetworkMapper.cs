@@ -108,6 +108,7 @@ internal static class NetworkMapper
             Containers = containers,
             Options = new(options.DriverOptions, StringComparer.Ordinal),
             Labels = new(options.Labels, StringComparer.Ordinal),
+            CnmStatus = CnmStatusResource.From(controller.GetAvailability(network)),
         };
     }
 

@@ -19,4 +19,7 @@ internal sealed record NetworkResource
     public required Dictionary<string, EndpointResource> Containers { get; init; }
     public required Dictionary<string, string> Options { get; init; }
     public required Dictionary<string, string> Labels { get; init; }
+
+    /// <summary>Cnm's addition: whether the network's drivers are there (<see cref="CnmStatusResource"/>).</summary>
+    public required CnmStatusResource CnmStatus { get; init; }
 }

@@ -23,7 +23,8 @@ internal static class EndpointEndpoints
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.EndpointCreateRequest).ConfigureAwait(false);
             var (network, options) = ToCreateOptions(controller, request);
-            var endpoint = await controller.CreateEndpointAsync(network.Id, options, context.RequestAborted).ConfigureAwait(false);
+            var endpoint = await controller.OnNetworkAsync(network.Id,
+                () => controller.CreateEndpointAsync(network.Id, options, context.RequestAborted)).ConfigureAwait(false);
             return DockerJson.Result(EndpointMapper.ToResource(endpoint, controller), DockerJson.Context.NativeEndpointResource,
                 StatusCodes.Status201Created);
         })
@@ -89,7 +90,8 @@ internal static class EndpointEndpoints
                 var other => throw CnmException.InvalidParameter($"invalid value for force: \"{other}\": expected true or false"),
             };
             var endpoint = EndpointLookup.Find(controller, id);
-            await controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted).ConfigureAwait(false);
+            await controller.OnNetworkAsync(endpoint.NetworkId,
+                () => controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.NoContent();
         })
             .WithName("DeleteEndpoint").WithSummary("Delete an endpoint; a joined one only with force=true").WithTags(RouteDescriptions.NativeTag)
@@ -103,7 +105,8 @@ internal static class EndpointEndpoints
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.EndpointJoinRequest).ConfigureAwait(false);
             var endpoint = EndpointLookup.Find(controller, id);
             var sandbox = FindSandbox(controller, request.Sandbox);
-            var joined = await controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted).ConfigureAwait(false);
+            var joined = await controller.OnNetworkAsync(endpoint.NetworkId,
+                () => controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted)).ConfigureAwait(false);
             return DockerJson.Result(EndpointMapper.ToResource(joined, controller), DockerJson.Context.NativeEndpointResource);
         })
             .WithName("JoinEndpoint").WithSummary("Join an endpoint to a sandbox (the driver's Join runs)").WithTags(RouteDescriptions.NativeTag)
@@ -115,7 +118,8 @@ internal static class EndpointEndpoints
         {
             Query.Only(context.Request);
             var endpoint = EndpointLookup.Find(controller, id);
-            var left = await controller.LeaveAsync(endpoint.Id, context.RequestAborted).ConfigureAwait(false);
+            var left = await controller.OnNetworkAsync(endpoint.NetworkId,
+                () => controller.LeaveAsync(endpoint.Id, context.RequestAborted)).ConfigureAwait(false);
             return DockerJson.Result(EndpointMapper.ToResource(left, controller), DockerJson.Context.NativeEndpointResource);
         })
             .WithName("LeaveEndpoint").WithSummary("Make a joined endpoint leave its sandbox (the driver's Leave runs)").WithTags(RouteDescriptions.NativeTag)

@@ -42,6 +42,7 @@ internal static class EndpointMapper
             Name = endpoint.Name,
             Network = new ObjectReference(endpoint.NetworkId, network?.Name ?? ""),
             Driver = network?.Driver ?? "",
+            NetworkStatus = network is null ? null : CnmStatusResource.From(controller.GetAvailability(network)),
             Sandbox = sandbox,
             Interface = new EndpointInterfaceResource(endpoint.Address?.ToString(), endpoint.AddressIPv6?.ToString(),
                 endpoint.MacAddress is { } mac ? FormatMac(mac) : null),

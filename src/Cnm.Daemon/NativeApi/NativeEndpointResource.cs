@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cnm.Daemon.DockerApi;
 
 namespace Cnm.Daemon.NativeApi;
 
@@ -17,6 +18,9 @@ internal sealed record NativeEndpointResource
     public required ObjectReference Network { get; init; }
 
     public required string Driver { get; init; }
+
+    /// <summary>The status of the endpoint's network, as its <c>CnmStatus</c>; absent when the network is gone meanwhile.</summary>
+    public CnmStatusResource? NetworkStatus { get; init; }
 
     public ObjectReference? Sandbox { get; init; }
 
