@@ -94,7 +94,7 @@ internal static partial class Commands
     private static Command EndpointRemove()
     {
         var refs = new Argument<string[]>("ENDPOINT") { Arity = ArgumentArity.OneOrMore, Description = "id, name or NETWORK/NAME" };
-        var force = new Option<bool>("--force", "-f") { Description = "leave first if joined, and remove even if the driver refuses" };
+        var force = new Option<bool>("--force", "-f") { Description = "leave first if joined, and remove even if the driver refuses or cannot be reached" };
         var rm = new Command("rm", "Remove endpoints (their addresses are released)") { refs, force };
         rm.Aliases.Add("remove");
         rm.SetAction((p, ct) => RunAsync(p, "endpoint rm", async client =>

@@ -130,14 +130,19 @@ internal static partial class Commands
         }));
 
         var rmRefs = new Argument<string[]>("NETWORK") { Arity = ArgumentArity.OneOrMore };
-        var rm = new Command("rm", "Remove networks") { rmRefs };
+        var rmForce = new Option<bool>("--force", "-f")
+        {
+            Description = "remove even if the driver refuses or cannot be reached (what a plugin that is down is owed is sent once it is back)",
+        };
+        var rm = new Command("rm", "Remove networks") { rmRefs, rmForce };
         rm.Aliases.Add("remove");
         rm.SetAction((p, ct) => RunAsync(p, "network rm", async client =>
         {
             var output = new StringBuilder();
             foreach (var r in p.GetValue(rmRefs)!)
             {
-                await client.SendAsync(HttpMethod.Delete, "/networks/" + Uri.EscapeDataString(r), ct).ConfigureAwait(false);
+                var path = "/networks/" + Uri.EscapeDataString(r) + (p.GetValue(rmForce) ? "?force=true" : "");
+                await client.SendAsync(HttpMethod.Delete, path, ct).ConfigureAwait(false);
                 output.AppendLine(r);
             }
 

@@ -8,7 +8,7 @@ using static Cnm.Daemon.Tests.NativeEndpointTests;
 namespace Cnm.Daemon.Tests;
 
 /// <summary>
-/// Issue 5, "kill -9 at every step", against the real cnmd: the test hook CNM_TEST_CRASH_AFTER makes cnmd kill
+/// Issue 5, "kill -9 at every step" and "a plugin that was down during a forced delete", against the real cnmd: the test hook CNM_TEST_CRASH_AFTER makes cnmd kill
 /// itself with SIGKILL right after a chosen step, and one test kills cnmd by PID while the plugin holds a call.
 /// After a restart (without the hook) cnmd settles the interrupted operation: its intent is gone, what it owed
 /// the plugin is delivered, and the plugin (network driver and IPAM) holds exactly what cnmd holds.
@@ -134,6 +134,55 @@ public sealed class CrashRestartTests : IAsyncLifetime
         var created = await CreateEndpointAsync(client, """{"Network":"n1","Name":"e1"}""");
         Assert.Equal(networkId, created.GetProperty("Network").GetProperty("Id").GetString());
         await AssertPluginAgreesAsync(client);
+    }
+
+    [Fact]
+    public async Task ForcedDeletes_WhilePluginDown_DeliveredOnceItIsBack()
+    {
+        using var daemon = DaemonProcess.Start(Args);
+        await daemon.WaitReadyAsync();
+        using var http = DaemonFixture.CreateClient(Socket);
+        var networkId = await PluginNetworkAsync(http, "n1");
+        var endpointId = (await CreateEndpointAsync(http, """{"Network":"n1","Name":"e1"}""")).GetProperty("Id").GetString()!;
+        await _plugin.StopAsync(); // its socket goes away
+        await WaitForAsync(async () => (await GetAsync(http, "/cnm/v1/plugins/" + PluginName)).GetProperty("State").GetString() == "gone",
+            "cnmd to see the plugin gone");
+
+        // Not forced, the delete is refused and changes nothing; forced, it succeeds and the plugin is owed the calls.
+        using (var refused = await http.DeleteAsync("/cnm/v1/endpoints/" + endpointId))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        await SendAsync(http, HttpMethod.Delete, $"/cnm/v1/endpoints/{endpointId}?force=true", null);
+        await SendAsync(http, HttpMethod.Delete, "/networks/n1?force=true", null);
+        Assert.Empty((await GetAsync(http, "/networks")).EnumerateArray());
+        Assert.Equal(5, (await GetAsync(http, "/cnm/v1/system/df")).GetProperty("PendingCalls").GetInt32());
+        Assert.Empty(_plugin.CallsTo(PluginMethods.Network.DeleteEndpoint));
+
+        _plugin.ClearCalls();
+        await _plugin.StartAsync(); // back, with the state it had
+        await SettledAsync(http);
+
+        Assert.Equal(endpointId, Assert.Single(_plugin.CallsTo(PluginMethods.Network.DeleteEndpoint)).Text("EndpointID"));
+        Assert.Equal(networkId, Assert.Single(_plugin.CallsTo(PluginMethods.Network.DeleteNetwork)).Text("NetworkID"));
+        Assert.True(_plugin.Calls.First(c => c.Method == PluginMethods.Network.DeleteEndpoint).Sequence
+            < _plugin.Calls.First(c => c.Method == PluginMethods.Network.DeleteNetwork).Sequence, "DeleteEndpoint must come before DeleteNetwork");
+        Assert.Empty(_plugin.Networks);
+        Assert.Empty(_plugin.Pools);
+        Assert.Empty(_plugin.Addresses);
+        await AssertPluginAgreesAsync(http);
+        Assert.Equal(0, await daemon.TerminateAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after 15 s waiting for {what}");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> PluginNetworkAsync(HttpClient http, string name)

@@ -52,13 +52,15 @@ internal static class NetworkEndpoints
 
         app.MapDelete("/networks/{id}", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
+            var force = Query.Flag(Query.Only(context.Request, "force"), "force");
             var network = controller.GetNetwork(id);
             ThrowIfInUse(controller, network);
             await controller.OnNetworkAsync(network.Id,
-                () => controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted)).ConfigureAwait(false);
+                () => controller.DeleteNetworkAsync(network.Id, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.NoContent();
         })
             .WithName("NetworkDelete").WithSummary("Remove a network that has no endpoints (403 while it has)").WithTags(RouteDescriptions.DockerTag)
+            .WithQueryParameter("force", "Cnm extension: true removes the network even when its driver refuses or cannot be reached; calls owed to a plugin that is down are delivered once it is back.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesErrors([StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
 

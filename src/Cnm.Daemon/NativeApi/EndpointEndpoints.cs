@@ -82,13 +82,7 @@ internal static class EndpointEndpoints
 
         group.MapDelete("/{id}", async (string id, HttpContext context) =>
         {
-            var query = Query.Only(context.Request, "force");
-            var force = query.GetValueOrDefault("force") switch
-            {
-                null or "" or "false" or "0" => false,
-                "true" or "1" => true,
-                var other => throw CnmException.InvalidParameter($"invalid value for force: \"{other}\": expected true or false"),
-            };
+            var force = Query.Flag(Query.Only(context.Request, "force"), "force");
             var endpoint = EndpointLookup.Find(controller, id);
             await controller.OnNetworkAsync(endpoint.NetworkId,
                 () => controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted)).ConfigureAwait(false);

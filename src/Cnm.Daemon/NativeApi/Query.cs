@@ -30,4 +30,12 @@ internal static class Query
 
         return values;
     }
+
+    /// <summary>The boolean query parameter <paramref name="name"/>: absent, empty, false or 0 is false; true or 1 is true.</summary>
+    public static bool Flag(Dictionary<string, string> query, string name) => query.GetValueOrDefault(name) switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        var other => throw CnmException.InvalidParameter($"invalid value for {name}: \"{other}\": expected true or false"),
+    };
 }
