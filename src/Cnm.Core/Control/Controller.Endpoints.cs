@@ -219,6 +219,10 @@ public sealed partial class Controller
         }
 
         await StepAsync(op, "intent").ConfigureAwait(false);
+
+        // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
+        // delete would leave the object neither here nor gone.
+        cancellationToken = CancellationToken.None;
         await FlushPendingForAsync(owner.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
         var undelivered = new List<PendingCall>();
         var (outcome, error) = await RunCallAsync(deleteCall, cancellationToken).ConfigureAwait(false);

@@ -56,7 +56,8 @@ public sealed partial class Controller
         }
 
         await StepAsync(op, "commit").ConfigureAwait(false);
-        var undelivered = await RunLeaveStepsAsync(plan, intent, cancellationToken).ConfigureAwait(false);
+        // Committed: the leave finishes even if the caller gives up.
+        var undelivered = await RunLeaveStepsAsync(plan, intent, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {
             _endpoints[endpoint.Id] = plan.Left;

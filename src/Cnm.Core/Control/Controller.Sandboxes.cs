@@ -137,7 +137,7 @@ public sealed partial class Controller
         var undelivered = new List<PendingCall>();
         foreach (var (plan, intent) in plans.Zip(intents))
         {
-            undelivered.AddRange(await RunLeaveStepsAsync(plan, intent, cancellationToken).ConfigureAwait(false));
+            undelivered.AddRange(await RunLeaveStepsAsync(plan, intent, CancellationToken.None).ConfigureAwait(false));
             lock (_gate)
             {
                 _endpoints[plan.Left.Id] = plan.Left;
