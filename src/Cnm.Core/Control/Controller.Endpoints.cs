@@ -187,7 +187,6 @@ public sealed partial class Controller
             _endpoints[endpoint.Id] = endpoint = endpoint with { State = ObjectState.Deleting };
         }
 
-        const string op = IntentOperations.EndpointDelete;
         var releases = new List<PendingCall>();
         if (endpoint is { PoolId: { } pool4, Address: { } v4 })
         {
@@ -199,91 +198,31 @@ public sealed partial class Controller
             releases.Add(ReleaseAddressCall(owner.IpamDriver, pool6, v6.Address));
         }
 
-        var tracksIpam = releases.Count > 0 && TracksIpam(owner.IpamDriver);
-        var intent = NewIntent(op, endpoint.Id, endpoint.Name, durable: !IsBuiltInNetworkDriver(owner.Driver) || tracksIpam);
-        var deleteCall = new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id };
-        intent.AddCall(deleteCall);
-        if (tracksIpam)
-        {
-            releases.ForEach(intent.AddCall);
-        }
-
-        try
-        {
-            await WriteIntentAsync(intent, $"endpoint {endpoint.Name} was not deleted").ConfigureAwait(false);
-        }
-        catch
-        {
-            KeepReady();
-            throw;
-        }
-
-        await StepAsync(op, "intent").ConfigureAwait(false);
-
-        // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
-        // delete would leave the object neither here nor gone.
-        cancellationToken = CancellationToken.None;
-        await FlushPendingForAsync(owner.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
-        var undelivered = new List<PendingCall>();
-        var (outcome, error) = await RunCallAsync(deleteCall, cancellationToken).ConfigureAwait(false);
-        if (outcome != CallOutcome.Done)
-        {
-            if (!force)
-            {
-                await DropIntentAsync(intent).ConfigureAwait(false);
-                KeepReady();
-                throw DriverError(error!, $"endpoint {endpoint.Name}: driver {owner.Driver} failed to delete it");
-            }
-
-            Log.ForcedEndpointDelete(_logger, endpoint.Id, error!.Message);
-            if (outcome == CallOutcome.Unreachable)
-            {
-                undelivered.Add(deleteCall with { Reason = $"forced delete of endpoint {endpoint.Name} while driver {owner.Driver} could not be reached" });
-            }
-        }
-
-        await StepAsync(op, PendingMethods.DeleteEndpoint).ConfigureAwait(false);
-        if (tracksIpam)
-        {
-            undelivered.AddRange(await RunReleasesAsync(releases, op, $"endpoint {endpoint.Name}", cancellationToken).ConfigureAwait(false));
-        }
-
-        var numbered = new List<PendingCall>();
-        var transaction = PutPending(EndIntent(new StoreTransaction().Delete(StateKeys.Endpoint(endpoint.Id)), intent), undelivered, numbered);
-        try
-        {
-            await CommitAsync($"endpoint {endpoint.Name} was deleted by driver {owner.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
-                transaction).ConfigureAwait(false);
-        }
-        catch (CnmException) when (!intent.Written)
-        {
-            KeepReady();
-            throw;
-        }
-        catch (CnmException ex)
-        {
-            await ReleaseUntrackedAsync().ConfigureAwait(false);
-            Forget();
-            throw StoreFailedAfterDrivers($"endpoint {endpoint.Name} was deleted", ex);
-        }
-
-        AddPending(numbered);
-        await StepAsync(op, "commit").ConfigureAwait(false);
-        await ReleaseUntrackedAsync().ConfigureAwait(false);
-        Forget();
+        await RunDeleteAsync(new DeletePlan(
+            IntentOperations.EndpointDelete,
+            $"endpoint {endpoint.Name}",
+            new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id },
+            releases,
+            releases.Count > 0 && TracksIpam(owner.IpamDriver),
+            force,
+            StateKeys.Endpoint(endpoint.Id),
+            KeepReady,
+            Forget,
+            ReleaseUntrackedAsync,
+            reason => Log.ForcedEndpointDelete(_logger, endpoint.Id, reason))).ConfigureAwait(false);
 
         async Task ReleaseUntrackedAsync()
         {
-            if (releases.Count > 0 && !tracksIpam)
+            if (releases.Count > 0 && !TracksIpam(owner.IpamDriver))
             {
                 // The driver has deleted the endpoint: from here on nothing may stop the local delete.
                 await BestEffortAsync($"release the addresses of endpoint {endpoint.Name}", async () =>
                 {
-                    var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
+                    var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, CancellationToken.None).ConfigureAwait(false);
                     foreach (var release in releases)
                     {
                         await BestEffortAsync($"release address {release.Address} of endpoint {endpoint.Name}",
-                            () => ipam.Driver.ReleaseAddressAsync(release.PoolId!, IPAddress.Parse(release.Address!), cancellationToken)).ConfigureAwait(false);
+                            () => ipam.Driver.ReleaseAddressAsync(release.PoolId!, IPAddress.Parse(release.Address!), CancellationToken.None)).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
             }

@@ -153,97 +153,32 @@ public sealed partial class Controller
             _networks[network.Id] = network = network with { State = ObjectState.Deleting };
         }
 
-        const string op = IntentOperations.NetworkDelete;
         var pools = network.IPv4Pools.Concat(network.IPv6Pools).ToList();
-        var tracksIpam = pools.Count > 0 && TracksIpam(network.IpamDriver);
-        var intent = NewIntent(op, network.Id, network.Name, durable: !IsBuiltInNetworkDriver(network.Driver) || tracksIpam);
-        var deleteCall = new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = network.Driver, NetworkId = network.Id };
-        intent.AddCall(deleteCall);
-        var releases = pools.SelectMany(p => ReleaseCalls(network.IpamDriver, p)).ToList();
-        if (tracksIpam)
-        {
-            releases.ForEach(intent.AddCall);
-        }
-
-        try
-        {
-            await WriteIntentAsync(intent, $"network {network.Name} was not deleted").ConfigureAwait(false);
-        }
-        catch
-        {
-            KeepReady();
-            throw;
-        }
-
-        await StepAsync(op, "intent").ConfigureAwait(false);
-
-        // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
-        // delete would leave the object neither here nor gone.
-        cancellationToken = CancellationToken.None;
-        await FlushPendingForAsync(network.Id, null, cancellationToken).ConfigureAwait(false);
-        var undelivered = new List<PendingCall>();
-        var (outcome, error) = await RunCallAsync(deleteCall, cancellationToken).ConfigureAwait(false);
-        if (outcome != CallOutcome.Done)
-        {
-            if (!force)
-            {
-                await DropIntentAsync(intent).ConfigureAwait(false);
-                KeepReady();
-                throw DriverError(error!, $"network {network.Name}: driver {network.Driver} failed to delete it");
-            }
-
-            Log.ForcedNetworkDelete(_logger, network.Id, error!.Message);
-            if (outcome == CallOutcome.Unreachable)
-            {
-                undelivered.Add(deleteCall with { Reason = $"forced delete of network {network.Name} while driver {network.Driver} could not be reached" });
-            }
-        }
-
-        await StepAsync(op, PendingMethods.DeleteNetwork).ConfigureAwait(false);
-        if (tracksIpam)
-        {
-            // Before the commit: the intent lists them, so a crash in between repeats them at start-up.
-            undelivered.AddRange(await RunReleasesAsync(releases, op, $"network {network.Name}", cancellationToken).ConfigureAwait(false));
-        }
-
-        var numbered = new List<PendingCall>();
-        var transaction = PutPending(EndIntent(new StoreTransaction().Delete(StateKeys.Network(network.Id)), intent), undelivered, numbered);
-        try
-        {
-            await CommitAsync($"network {network.Name} was deleted by driver {network.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
-                transaction).ConfigureAwait(false);
-        }
-        catch (CnmException) when (!intent.Written)
-        {
-            KeepReady(); // the pools are still held and the store still has the network: keep it, as the store does
-            throw;
-        }
-        catch (CnmException ex)
-        {
-            // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
-            // finishes the delete in the store.
-            await ReleaseUntrackedAsync().ConfigureAwait(false);
-            Forget();
-            throw StoreFailedAfterDrivers($"network {network.Name} was deleted", ex);
-        }
-
-        AddPending(numbered);
-        await StepAsync(op, "commit").ConfigureAwait(false);
-        await ReleaseUntrackedAsync().ConfigureAwait(false);
-        Forget();
+        await RunDeleteAsync(new DeletePlan(
+            IntentOperations.NetworkDelete,
+            $"network {network.Name}",
+            new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = network.Driver, NetworkId = network.Id },
+            [.. pools.SelectMany(p => ReleaseCalls(network.IpamDriver, p))],
+            pools.Count > 0 && TracksIpam(network.IpamDriver),
+            force,
+            StateKeys.Network(network.Id),
+            KeepReady,
+            Forget,
+            ReleaseUntrackedAsync,
+            reason => Log.ForcedNetworkDelete(_logger, network.Id, reason))).ConfigureAwait(false);
         Log.NetworkDeleted(_logger, network.Id, network.Name);
 
         async Task ReleaseUntrackedAsync()
         {
-            if (pools.Count > 0 && !tracksIpam)
+            if (pools.Count > 0 && !TracksIpam(network.IpamDriver))
             {
                 // The driver has deleted the network: from here on nothing may stop the local delete.
                 await BestEffortAsync($"release the pools of network {network.Name}", async () =>
                 {
-                    var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
+                    var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, CancellationToken.None).ConfigureAwait(false);
                     foreach (var pool in pools)
                     {
-                        await ReleasePoolAsync(ipam, pool, cancellationToken).ConfigureAwait(false);
+                        await ReleasePoolAsync(ipam, pool, CancellationToken.None).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
             }
@@ -286,32 +221,6 @@ public sealed partial class Controller
 
     private static PendingCall ReleaseAddressCall(string ipamDriver, string poolId, IPAddress address) =>
         new() { Method = PendingMethods.ReleaseAddress, Driver = ipamDriver, PoolId = poolId, Address = address.ToString() };
-
-    /// <summary>Makes tracked IPAM releases one by one; returns those whose IPAM could not be reached. Refusals are logged.</summary>
-    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string op, string owner, CancellationToken cancellationToken)
-    {
-        var undelivered = new List<PendingCall>();
-        foreach (var release in releases)
-        {
-            var (outcome, error) = await RunCallAsync(release, cancellationToken).ConfigureAwait(false);
-            if (outcome == CallOutcome.Unreachable)
-            {
-                undelivered.Add(release with { Reason = $"delete of {owner} while IPAM {release.Driver} could not be reached" });
-            }
-            else if (outcome == CallOutcome.Refused)
-            {
-                Log.CleanupFailed(_logger, $"{release.Describe()} for {owner}", error!);
-            }
-
-            await StepAsync(op, release.Method).ConfigureAwait(false);
-        }
-
-        return undelivered;
-    }
-
-    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
-        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
-        : CnmException.Internal($"{what}: {error.Message}", error);
 
     private void ThrowIfNetworkNameTaken(string name)
     {

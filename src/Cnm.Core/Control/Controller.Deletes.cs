@@ -1,0 +1,128 @@
+using Cnm.Core.Errors;
+using Cnm.Core.Persistence;
+using Cnm.Core.Store;
+
+namespace Cnm.Core.Control;
+
+public sealed partial class Controller
+{
+    /// <summary>
+    /// One delete of a network or endpoint, marked deleting in memory: the driver's delete call, the IPAM releases,
+    /// its store record, and what to do with the object in memory.
+    /// </summary>
+    private sealed record DeletePlan(string Operation, string What, PendingCall DeleteCall, IReadOnlyList<PendingCall> Releases, bool TracksIpam,
+        bool Force, string RecordKey, Action KeepReady, Action Forget, Func<Task> ReleaseUntrackedAsync, Action<string> LogForced);
+
+    /// <summary>
+    /// Runs a delete (DECISIONS.md, "network delete order"): intent, the driver's delete, the tracked IPAM releases
+    /// (before the commit: the intent lists them, so a crash in between repeats them at start-up), then the commit
+    /// that removes the record and the intent and keeps the calls that could not be delivered as pending calls,
+    /// then the untracked releases (the default IPAM). A driver refusal fails a normal delete and changes nothing;
+    /// a forced delete goes on.
+    /// </summary>
+    private async Task RunDeleteAsync(DeletePlan d)
+    {
+        var call = d.DeleteCall;
+        var intent = NewIntent(d.Operation, call.EndpointId ?? call.NetworkId!, d.What, durable: !IsBuiltInNetworkDriver(call.Driver) || d.TracksIpam);
+        intent.AddCall(call);
+        if (d.TracksIpam)
+        {
+            foreach (var release in d.Releases)
+            {
+                intent.AddCall(release);
+            }
+        }
+
+        try
+        {
+            await WriteIntentAsync(intent, $"{d.What} was not deleted").ConfigureAwait(false);
+        }
+        catch
+        {
+            d.KeepReady();
+            throw;
+        }
+
+        await StepAsync(d.Operation, "intent").ConfigureAwait(false);
+
+        // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
+        // delete would leave the object neither here nor gone.
+        var none = CancellationToken.None;
+        await FlushPendingForAsync(call.NetworkId!, call.EndpointId, none).ConfigureAwait(false);
+        var undelivered = new List<PendingCall>();
+        var (outcome, error) = await RunCallAsync(call, none).ConfigureAwait(false);
+        if (outcome != CallOutcome.Done)
+        {
+            if (!d.Force)
+            {
+                await DropIntentAsync(intent).ConfigureAwait(false);
+                d.KeepReady();
+                throw DriverError(error!, $"{d.What}: driver {call.Driver} failed to delete it");
+            }
+
+            d.LogForced(error!.Message);
+            if (outcome == CallOutcome.Unreachable)
+            {
+                undelivered.Add(call with { Reason = $"forced delete of {d.What} while driver {call.Driver} could not be reached" });
+            }
+        }
+
+        await StepAsync(d.Operation, call.Method).ConfigureAwait(false);
+        if (d.TracksIpam)
+        {
+            undelivered.AddRange(await RunReleasesAsync(d.Releases, d.Operation, d.What, none).ConfigureAwait(false));
+        }
+
+        var numbered = new List<PendingCall>();
+        var transaction = PutPending(EndIntent(new StoreTransaction().Delete(d.RecordKey), intent), undelivered, numbered);
+        try
+        {
+            await CommitAsync($"{d.What} was deleted by driver {call.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
+                transaction).ConfigureAwait(false);
+        }
+        catch (CnmException) when (!intent.Written)
+        {
+            d.KeepReady(); // the addresses are still held and the store still has the object: keep it, as the store does
+            throw;
+        }
+        catch (CnmException ex)
+        {
+            // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
+            // finishes the delete in the store.
+            await d.ReleaseUntrackedAsync().ConfigureAwait(false);
+            d.Forget();
+            throw StoreFailedAfterDrivers($"{d.What} was deleted", ex);
+        }
+
+        AddPending(numbered);
+        await StepAsync(d.Operation, "commit").ConfigureAwait(false);
+        await d.ReleaseUntrackedAsync().ConfigureAwait(false);
+        d.Forget();
+    }
+
+    /// <summary>Makes tracked IPAM releases one by one; returns those whose IPAM could not be reached. Refusals are logged.</summary>
+    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string op, string owner, CancellationToken cancellationToken)
+    {
+        var undelivered = new List<PendingCall>();
+        foreach (var release in releases)
+        {
+            var (outcome, error) = await RunCallAsync(release, cancellationToken).ConfigureAwait(false);
+            if (outcome == CallOutcome.Unreachable)
+            {
+                undelivered.Add(release with { Reason = $"delete of {owner} while IPAM {release.Driver} could not be reached" });
+            }
+            else if (outcome == CallOutcome.Refused)
+            {
+                Log.CleanupFailed(_logger, $"{release.Describe()} for {owner}", error!);
+            }
+
+            await StepAsync(op, release.Method).ConfigureAwait(false);
+        }
+
+        return undelivered;
+    }
+
+    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
+        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
+        : CnmException.Internal($"{what}: {error.Message}", error);
+}
