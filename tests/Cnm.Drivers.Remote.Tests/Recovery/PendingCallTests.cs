@@ -40,6 +40,19 @@ public sealed class PendingCallTests
             "the watcher to report the plugin gone");
     }
 
+    /// <summary>Starts the plugin again and checks that it gets the owed calls, in order, and then holds nothing.</summary>
+    private static async Task PluginBackGetsWhatItIsOwedAsync(RemoteHarness h)
+    {
+        h.Plugin.ClearCalls();
+        await h.Plugin.StartAsync();
+        await h.WaitForNoPendingCallsAsync();
+
+        Assert.Equal(OwedToThePlugin, h.Plugin.Methods.Where(m => !m.Contains("Capabilities", StringComparison.Ordinal)
+            && m is not (PluginMethods.Activate or PluginMethods.Ipam.GetDefaultAddressSpaces)));
+        Assert.Equal("", h.Plugin.Snapshot());
+        Assert.Empty(await PendingKeysAsync(h));
+    }
+
     private static async Task<IReadOnlyList<string>> PendingKeysAsync(RemoteHarness h) =>
         [.. (await h.Store.ListAsync("cnm/v1/pending/", CancellationToken.None)).Entries.Select(e => e.Key)];
 
@@ -59,16 +72,9 @@ public sealed class PendingCallTests
             Assert.Empty(h.Controller.Networks);
             Assert.Equal(5, h.Controller.PendingCalls.Count);
             Assert.Equal(5, (await PendingKeysAsync(h)).Count);
-            h.Plugin.ClearCalls();
-            await h.Plugin.StartAsync(); // the plugin restarts, keeping its state (it is this process's object)
-            await h.WaitForNoPendingCallsAsync();
-
-            Assert.Equal(OwedToThePlugin, h.Plugin.Methods.Where(m => !m.Contains("Capabilities", StringComparison.Ordinal)
-                && m is not (PluginMethods.Activate or PluginMethods.Ipam.GetDefaultAddressSpaces)));
+            await PluginBackGetsWhatItIsOwedAsync(h); // the plugin restarts, keeping its state (it is this process's object)
             Assert.Equal(endpoint.Id, h.Plugin.CallsTo(PluginMethods.Network.DeleteEndpoint).Single().Text("EndpointID"));
             Assert.Equal(network.Id, h.Plugin.CallsTo(PluginMethods.Network.DeleteNetwork).Single().Text("NetworkID"));
-            Assert.Equal("", h.Plugin.Snapshot());
-            Assert.Empty(await PendingKeysAsync(h));
             h.AssertPluginAgrees();
         }
         finally
@@ -102,14 +108,7 @@ public sealed class PendingCallTests
         await watcher2.StartAsync(CancellationToken.None);
         try
         {
-            h.Plugin.ClearCalls();
-            await h.Plugin.StartAsync();
-            await restarted.WaitForNoPendingCallsAsync();
-
-            Assert.Equal(OwedToThePlugin, h.Plugin.Methods.Where(m => !m.Contains("Capabilities", StringComparison.Ordinal)
-                && m is not (PluginMethods.Activate or PluginMethods.Ipam.GetDefaultAddressSpaces)));
-            Assert.Equal("", h.Plugin.Snapshot());
-            Assert.Empty(await PendingKeysAsync(restarted));
+            await PluginBackGetsWhatItIsOwedAsync(restarted);
         }
         finally
         {
