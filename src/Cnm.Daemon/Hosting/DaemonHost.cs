@@ -41,6 +41,7 @@ internal static partial class DaemonHost
         IReadOnlyList<ListenAddress> listeners;
         TlsMaterial? tls = null;
         var sockets = new List<System.Net.Sockets.Socket>();
+        var boundPaths = new List<string>();
         try
         {
             (configuration, options) = DaemonConfiguration.Load(args);
@@ -58,15 +59,12 @@ internal static partial class DaemonHost
             foreach (var path in options.SocketPaths)
             {
                 sockets.Add(UnixSocketBinder.Bind(path, groupId));
+                boundPaths.Add(path);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            foreach (var bound in sockets)
-            {
-                bound.Dispose();
-            }
-
+            Release(sockets, boundPaths);
             tls?.Dispose();
             await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
             return 1;
@@ -79,10 +77,24 @@ internal static partial class DaemonHost
         }
         finally
         {
-            foreach (var bound in sockets)
-            {
-                bound.Dispose();
-            }
+            Release(sockets, boundPaths);
+        }
+    }
+
+    /// <summary>
+    /// Closes the sockets this cnmd bound and removes their files, also when start-up failed after binding (a
+    /// store that cannot be opened), so that a refused start leaves no socket behind.
+    /// </summary>
+    private static void Release(List<System.Net.Sockets.Socket> sockets, List<string> paths)
+    {
+        foreach (var bound in sockets)
+        {
+            bound.Dispose();
+        }
+
+        foreach (var path in paths)
+        {
+            TryDelete(path);
         }
     }
 
