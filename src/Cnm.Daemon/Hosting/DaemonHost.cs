@@ -2,6 +2,7 @@ using Cnm.Core.Control;
 using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Sandboxes;
+using Cnm.Core.Store;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
@@ -167,10 +168,18 @@ internal static partial class DaemonHost
         var logger = loggerFactory.CreateLogger("Cnm.Daemon");
         var registry = app.Services.GetRequiredService<PluginRegistry>();
         using var remote = new RemoteDriverModule(registry, loggerFactory);
-        SqliteKeyValueStore store;
+        IKeyValueStore store;
         try
         {
-            store = await SqliteKeyValueStore.OpenAsync(options.StorePath, null, options.StoreSyncMode, CancellationToken.None).ConfigureAwait(false);
+            if (options.InMemoryStore)
+            {
+                Log.InMemoryStore(logger);
+                store = new InMemoryKeyValueStore();
+            }
+            else
+            {
+                store = await SqliteKeyValueStore.OpenAsync(options.StorePath, null, options.StoreSyncMode, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -203,7 +212,7 @@ internal static partial class DaemonHost
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
         app.MapNativeIpam(controller);
-        app.MapNativeSystem(store);
+        app.MapNativeSystem(store, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
@@ -260,5 +269,9 @@ internal static partial class DaemonHost
         [LoggerMessage(EventId = 1, Level = LogLevel.Information,
             Message = "API listening on {Addresses}; plugin sockets in {PluginDir}, spec files in {SpecDirs}; default driver {DefaultDriver}")]
         public static partial void Listening(ILogger logger, string addresses, string pluginDir, IReadOnlyList<string> specDirs, string defaultDriver);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+            Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
+        public static partial void InMemoryStore(ILogger logger);
     }
 }
