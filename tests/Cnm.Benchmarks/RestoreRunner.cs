@@ -9,13 +9,15 @@ using Cnm.Testing;
 namespace Cnm.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- restore [networks] [endpoints-per-network] [starts] [cnmd]</c>:
+/// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- restore [networks] [endpoints-per-network] [starts] [cnmd] [data-root]</c>:
 /// restore time. Seeds one data root through cnmd's API (default 1,000 networks on a remote network plugin with
 /// the default built-in IPAM and a /24 each, 20 endpoints per network; 8 parallel keep-alive clients,
 /// <c>--store-sync normal</c> while seeding), stops cnmd, then starts it on that data root <c>starts</c> times
 /// (default 7) with the plugin present and as often with it absent (an empty plugin directory), taking turns,
 /// after one unmeasured start of each. Measures process start → first answered <c>GET /_ping</c> and → the
-/// readiness line, and RSS right after; checks that everything came back.
+/// readiness line, and RSS right after; checks that everything came back; then times restore's steps in this
+/// process (<see cref="RestoreBreakdown"/>). A <c>data-root</c> that already holds a <c>cnm.db</c> is used as it
+/// is (no seeding; it must hold what the counts say); an empty or missing one is seeded and kept, for reruns.
 /// </summary>
 internal static class RestoreRunner
 {
@@ -28,7 +30,7 @@ internal static class RestoreRunner
         var networks = args.Length > 0 ? int.Parse(args[0], inv) : 1000;
         var endpoints = args.Length > 1 ? int.Parse(args[1], inv) : 20;
         var starts = args.Length > 2 ? int.Parse(args[2], inv) : 7;
-        var executable = args.Length > 3 ? args[3] : DaemonProcess.NativeDaemon;
+        var executable = args.Length > 3 && args[3].Length > 0 ? args[3] : DaemonProcess.NativeDaemon;
         if (networks > 250 * 256)
         {
             throw new ArgumentException($"at most {250 * 256} networks (one /24 each in 10.0.0.0/8)");
@@ -40,9 +42,13 @@ internal static class RestoreRunner
         await using var plugin = await StartPluginAsync(Path.Combine(withPlugin, Plugin + ".sock")).ConfigureAwait(false);
         plugin.RecordRequests = false;
 
+        var dataRoot = args.Length > 4 ? Path.GetFullPath(args[4]) : temp.File("data");
+        var stateFile = Path.Combine(dataRoot, "cnm.db");
+        var seeded = File.Exists(stateFile);
         var seedWatch = Stopwatch.StartNew();
-        using (var seeder = Cnmd.Start(executable, temp, ["--plugin-dir", withPlugin, "--store-sync", "normal"]))
+        if (!seeded)
         {
+            using var seeder = Cnmd.Start(executable, temp, ["--plugin-dir", withPlugin, "--store-sync", "normal", "--data-root", dataRoot]);
             await seeder.WaitReadyAsync().ConfigureAwait(false);
             await SeedAsync(seeder, networks, endpoints).ConfigureAwait(false);
             var code = await seeder.StopAsync().ConfigureAwait(false);
@@ -53,11 +59,10 @@ internal static class RestoreRunner
         }
 
         seedWatch.Stop();
-        var stateFile = temp.File("data", "cnm.db");
         var s = new StringBuilder();
         void Line(FormattableString text) => s.AppendLine(text.ToString(inv));
         Line($"Restore: cnmd ({executable ?? "dotnet cnmd.dll, Release"}) started on a data root holding {networks} networks (remote driver {Plugin}, default IPAM, a /24 each)");
-        Line($"with {endpoints} endpoints each ({networks * endpoints} endpoints); seeded through the API in {seedWatch.Elapsed.TotalSeconds:0.0} s; state file {new FileInfo(stateFile).Length / 1048576.0:0.0} MB");
+        Line($"with {endpoints} endpoints each ({networks * endpoints} endpoints); {(seeded ? "seeded before, in " + dataRoot : $"seeded through the API in {seedWatch.Elapsed.TotalSeconds:0.0} s")}; state file {new FileInfo(stateFile).Length / 1048576.0:0.0} MB");
         Line($"{starts} measured starts with the plugin present and {starts} with it absent, taking turns, after one unmeasured start of each; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Line($"machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; {FileSystemLine(stateFile)}; load average before {File.ReadAllText("/proc/loadavg").Trim()}");
 
@@ -69,7 +74,7 @@ internal static class RestoreRunner
         {
             for (var k = 0; k < kinds.Length; k++)
             {
-                using var cnmd = Cnmd.Start(executable, temp, ["--plugin-dir", kinds[k].Item2]);
+                using var cnmd = Cnmd.Start(executable, temp, ["--plugin-dir", kinds[k].Item2, "--data-root", dataRoot]);
                 var toPing = await cnmd.WaitPingAsync().ConfigureAwait(false);
                 var toReady = await cnmd.WaitReadyAsync().ConfigureAwait(false);
                 var megabytes = cnmd.RssMegabytes();
@@ -98,6 +103,7 @@ internal static class RestoreRunner
         }
 
         Line($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
+        Line($"{await RestoreBreakdown.MeasureAsync(stateFile).ConfigureAwait(false)}");
         Console.Write(s.ToString());
         return 0;
     }

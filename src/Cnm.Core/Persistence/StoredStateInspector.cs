@@ -38,15 +38,42 @@ public static class StoredStateInspector
         ArgumentNullException.ThrowIfNull(store);
         var list = await store.ListAsync(StateKeys.Root, cancellationToken).ConfigureAwait(false);
         var state = new StoredState(list.Revision);
-        foreach (var entry in list.Entries)
+        var entries = list.Entries;
+        var decoded = new object[entries.Count];
+
+        // Records decode independently; a large state (20,000 endpoints) decodes on every core. The results are
+        // then taken in key order, so lists and problems come out the same as one by one.
+        if (entries.Count >= ParallelDecodeThreshold)
         {
-            try
+            Parallel.For(0, entries.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => decoded[i] = DecodeOrProblem(entries[i]));
+        }
+        else
+        {
+            for (var i = 0; i < entries.Count; i++)
             {
-                Decode(entry, state);
+                decoded[i] = DecodeOrProblem(entries[i]);
             }
-            catch (CnmException ex)
+        }
+
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            switch (decoded[i])
             {
-                state.Problems.Add(ex.Message);
+                case Network network:
+                    state.Networks.Add(network);
+                    break;
+                case Endpoint endpoint:
+                    state.Endpoints.Add(endpoint);
+                    break;
+                case Sandbox sandbox:
+                    state.Sandboxes.Add(sandbox);
+                    break;
+                case Problem problem:
+                    state.Problems.Add(problem.Message);
+                    break;
+                default:
+                    state.UnknownKeys.Add(entries[i].Key);
+                    break;
             }
         }
 
@@ -72,26 +99,43 @@ public static class StoredStateInspector
         return state;
     }
 
-    private static void Decode(KeyValueEntry entry, StoredState state)
+    /// <summary>Below this many records, decoding in parallel costs more than it saves.</summary>
+    private const int ParallelDecodeThreshold = 512;
+
+    /// <summary>A network, endpoint or sandbox; a <see cref="Problem"/>; or an unknown key's marker.</summary>
+    private static object DecodeOrProblem(KeyValueEntry entry)
+    {
+        try
+        {
+            return Decode(entry);
+        }
+        catch (CnmException ex)
+        {
+            return new Problem(ex.Message);
+        }
+    }
+
+    private static object Decode(KeyValueEntry entry)
     {
         var key = entry.Key;
         if (key.StartsWith(StateKeys.Networks, StringComparison.Ordinal))
         {
-            state.Networks.Add(Checked(key, StateKeys.Networks, StateMapping.ToNetwork(key, entry.Value), n => n.Id));
+            return Checked(key, StateKeys.Networks, StateMapping.ToNetwork(key, entry.Value), n => n.Id);
         }
-        else if (key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal))
+
+        if (key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal))
         {
-            state.Endpoints.Add(Checked(key, StateKeys.Endpoints, StateMapping.ToEndpoint(key, entry.Value), e => e.Id));
+            return Checked(key, StateKeys.Endpoints, StateMapping.ToEndpoint(key, entry.Value), e => e.Id);
         }
-        else if (key.StartsWith(StateKeys.Sandboxes, StringComparison.Ordinal))
-        {
-            state.Sandboxes.Add(Checked(key, StateKeys.Sandboxes, StateMapping.ToSandbox(key, entry.Value), s => s.Id));
-        }
-        else
-        {
-            state.UnknownKeys.Add(key);
-        }
+
+        return key.StartsWith(StateKeys.Sandboxes, StringComparison.Ordinal)
+            ? Checked(key, StateKeys.Sandboxes, StateMapping.ToSandbox(key, entry.Value), s => s.Id)
+            : UnknownKey;
     }
+
+    private static readonly object UnknownKey = new();
+
+    private sealed record Problem(string Message);
 
     private static T Checked<T>(string key, string prefix, T value, Func<T, string> id) =>
         key.AsSpan(prefix.Length).SequenceEqual(id(value))
@@ -107,6 +151,15 @@ internal sealed class StoredState(long revision)
     public List<Network> Networks { get; } = [];
 
     public List<Endpoint> Endpoints { get; } = [];
+
+    /// <summary>
+    /// <see cref="Endpoints"/> grouped by network id, in store order within a network: restore re-seeds an IPAM
+    /// network by network, and scanning every endpoint once per network is quadratic (1,000 networks × 20,000
+    /// endpoints is 20 million comparisons; spec/performance.md, "Restore").
+    /// </summary>
+    public ILookup<string, Endpoint> EndpointsByNetwork => _byNetwork ??= Endpoints.ToLookup(e => e.NetworkId, StringComparer.Ordinal);
+
+    private ILookup<string, Endpoint>? _byNetwork;
 
     public List<Sandbox> Sandboxes { get; } = [];
 
