@@ -101,7 +101,7 @@ internal static class ApiRunner
         return 0;
     }
 
-    private static async Task CycleAsync(HttpClient http, string name, string driver)
+    internal static async Task CycleAsync(HttpClient http, string name, string driver)
     {
         if (driver == "ping")
         {

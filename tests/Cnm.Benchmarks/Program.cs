@@ -13,6 +13,18 @@ if (args.Length > 0 && args[0] == "api")
     return await ApiRunner.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `durable [cycles] [rounds] [warm-up] [cnmd]`: the api cycle with --store memory, --store-sync normal and full side by side.
+if (args.Length > 0 && args[0] == "durable")
+{
+    return await DurableRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+// `restore [networks] [endpoints-per-network] [starts] [cnmd]`: start to ready on a seeded data root.
+if (args.Length > 0 && args[0] == "restore")
+{
+    return await RestoreRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `startup [runs] [idle-seconds] [cnmd]`: cnmd time to ready and idle RSS.
 if (args.Length > 0 && args[0] == "startup")
 {

@@ -30,10 +30,10 @@ public sealed partial class Controller
         var networks = state.Networks.Where(n => !finished.Contains(n.Id)).ToList();
         var endpoints = state.Endpoints.Where(e => !finished.Contains(e.Id)).ToList();
         var sandboxes = state.Sandboxes;
-        var endpointsByNetwork = endpoints.ToLookup(e => e.NetworkId, StringComparer.Ordinal);
         foreach (var network in networks)
         {
-            await ReseedNetworkAsync(network, endpointsByNetwork[network.Id], cancellationToken).ConfigureAwait(false);
+            var held = state.EndpointsByNetwork[network.Id];
+            await ReseedNetworkAsync(network, finished.Count == 0 ? held : held.Where(e => !finished.Contains(e.Id)), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var sandbox in sandboxes)

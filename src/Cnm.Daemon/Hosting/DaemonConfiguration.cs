@@ -14,6 +14,7 @@ internal static class DaemonConfiguration
         ["--plugin-dir"] = nameof(DaemonOptions.PluginDir),
         ["--data-root"] = nameof(DaemonOptions.DataRoot),
         ["--exec-root"] = nameof(DaemonOptions.ExecRoot),
+        ["--store"] = nameof(DaemonOptions.Store),
         ["--store-sync"] = nameof(DaemonOptions.StoreSync),
         ["--log-level"] = nameof(DaemonOptions.LogLevel),
         ["-l"] = nameof(DaemonOptions.LogLevel),
@@ -54,6 +55,8 @@ internal static class DaemonConfiguration
                                     (default /etc/docker/plugins /usr/lib/docker/plugins)
               --data-root DIR       persistent state (default /var/lib/cnm)           env CNMD_DATAROOT
               --exec-root DIR       run-time state (default /run/cnm)                 env CNMD_EXECROOT
+              --store KIND          sqlite|memory: the state file in the data root, or  env CNMD_STORE
+                                    nothing kept across restarts (default sqlite)
               --store-sync MODE     full|normal: fsync every state commit, or survive  env CNMD_STORESYNC
                                     kill -9 only (default full; see spec/store.md)
               --replay-create-network PLUGIN                                          env CNMD_REPLAYCREATENETWORK__0, ...
@@ -62,7 +65,7 @@ internal static class DaemonConfiguration
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
-              --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, StoreSync,
+              --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
                                     ReplayCreateNetwork [..], LogLevel)
                                                                                       env CNMD_CONFIGFILE
         """;

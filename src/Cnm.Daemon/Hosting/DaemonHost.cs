@@ -2,6 +2,7 @@ using Cnm.Core.Control;
 using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Sandboxes;
+using Cnm.Core.Store;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
@@ -41,6 +42,7 @@ internal static partial class DaemonHost
         IReadOnlyList<ListenAddress> listeners;
         TlsMaterial? tls = null;
         var sockets = new List<System.Net.Sockets.Socket>();
+        var boundPaths = new List<string>();
         try
         {
             (configuration, options) = DaemonConfiguration.Load(args);
@@ -58,15 +60,12 @@ internal static partial class DaemonHost
             foreach (var path in options.SocketPaths)
             {
                 sockets.Add(UnixSocketBinder.Bind(path, groupId));
+                boundPaths.Add(path);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            foreach (var bound in sockets)
-            {
-                bound.Dispose();
-            }
-
+            Release(sockets, boundPaths);
             tls?.Dispose();
             await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
             return 1;
@@ -79,10 +78,24 @@ internal static partial class DaemonHost
         }
         finally
         {
-            foreach (var bound in sockets)
-            {
-                bound.Dispose();
-            }
+            Release(sockets, boundPaths);
+        }
+    }
+
+    /// <summary>
+    /// Closes the sockets this cnmd bound and removes their files, also when start-up failed after binding (a
+    /// store that cannot be opened), so that a refused start leaves no socket behind.
+    /// </summary>
+    private static void Release(List<System.Net.Sockets.Socket> sockets, List<string> paths)
+    {
+        foreach (var bound in sockets)
+        {
+            bound.Dispose();
+        }
+
+        foreach (var path in paths)
+        {
+            TryDelete(path);
         }
     }
 
@@ -155,10 +168,18 @@ internal static partial class DaemonHost
         var logger = loggerFactory.CreateLogger("Cnm.Daemon");
         var registry = app.Services.GetRequiredService<PluginRegistry>();
         using var remote = new RemoteDriverModule(registry, loggerFactory);
-        SqliteKeyValueStore store;
+        IKeyValueStore store;
         try
         {
-            store = await SqliteKeyValueStore.OpenAsync(options.StorePath, null, options.StoreSyncMode, CancellationToken.None).ConfigureAwait(false);
+            if (options.InMemoryStore)
+            {
+                Log.InMemoryStore(logger);
+                store = new InMemoryKeyValueStore();
+            }
+            else
+            {
+                store = await SqliteKeyValueStore.OpenAsync(options.StorePath, null, options.StoreSyncMode, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -201,7 +222,7 @@ internal static partial class DaemonHost
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
         app.MapNativeIpam(controller);
-        app.MapNativeSystem(store);
+        app.MapNativeSystem(store, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
@@ -258,5 +279,9 @@ internal static partial class DaemonHost
         [LoggerMessage(EventId = 1, Level = LogLevel.Information,
             Message = "API listening on {Addresses}; plugin sockets in {PluginDir}, spec files in {SpecDirs}; default driver {DefaultDriver}")]
         public static partial void Listening(ILogger logger, string addresses, string pluginDir, IReadOnlyList<string> specDirs, string defaultDriver);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+            Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
+        public static partial void InMemoryStore(ILogger logger);
     }
 }

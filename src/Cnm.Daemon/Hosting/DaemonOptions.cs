@@ -66,6 +66,20 @@ public sealed class DaemonOptions
     /// </summary>
     public string StoreSync { get; set; } = "full";
 
+    /// <summary>
+    /// Where the controller keeps its state: <c>sqlite</c> (default; <see cref="StorePath"/>, survives restarts)
+    /// or <c>memory</c> (nothing survives a restart; for tests and benchmarks). spec/store.md, "Choosing the store".
+    /// </summary>
+    public string Store { get; set; } = "sqlite";
+
+    /// <summary>True when <see cref="Store"/> is <c>memory</c>.</summary>
+    public bool InMemoryStore => Store.ToLowerInvariant() switch
+    {
+        "sqlite" => false,
+        "memory" => true,
+        _ => throw new ArgumentException($"--store {Store}: expected sqlite or memory"),
+    };
+
     /// <summary>The state file: <c>cnm.db</c> in <see cref="DataRoot"/>.</summary>
     public string StorePath => Path.Combine(DataRoot, "cnm.db");
 
@@ -110,6 +124,7 @@ public sealed class DaemonOptions
 
         _ = MinimumLevel;
         _ = StoreSyncMode;
+        _ = InMemoryStore;
         RequireAbsolute("--plugin-dir", PluginDir);
         RequireAbsolute("--data-root", DataRoot);
         RequireAbsolute("--exec-root", ExecRoot);

@@ -30,11 +30,26 @@ internal static class Preflight
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (IOException ex) when (ex.HResult == ReadOnlyFileSystem)
+        {
+            // Root ignores file modes, so for cnmd this is the usual way a data root is read-only: its mount.
+            throw new InvalidOperationException(
+                $"{flag} {path} is read-only: it is on a read-only file system ({ex.Message}). cnmd did not change anything there. "
+                + $"Remount it read-write to make it writable, or choose another {flag}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new InvalidOperationException(
+                $"{flag} {path} is read-only for cnmd: permission denied ({ex.Message}). Fix its owner or mode to make it writable, or choose another {flag}", ex);
+        }
+        catch (IOException ex)
         {
             throw new InvalidOperationException($"{flag} {path} is not a writable directory: {ex.Message}", ex);
         }
     }
+
+    // EROFS on Linux, which .NET puts in IOException.HResult.
+    private const int ReadOnlyFileSystem = 30;
 
     private static void ClaimSocketPath(string path)
     {

@@ -1,7 +1,7 @@
 using Cnm.Core.Persistence;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
-using Cnm.Store.Sqlite;
+using Cnm.Core.Store;
 
 namespace Cnm.Daemon.NativeApi;
 
@@ -11,21 +11,24 @@ namespace Cnm.Daemon.NativeApi;
 /// </summary>
 internal static class SystemEndpoints
 {
-    public static void MapNativeSystem(this IEndpointRouteBuilder app, SqliteKeyValueStore store) =>
+    /// <summary>The <c>StateFile</c> reported with <c>--store memory</c>, SQLite's name for a database that is not a file.</summary>
+    public const string InMemoryStateFile = ":memory:";
+
+    public static void MapNativeSystem(this IEndpointRouteBuilder app, IKeyValueStore store, string stateFile) =>
         app.MapGet("/cnm/v1/system/df", async (CancellationToken cancellationToken) =>
-                DockerJson.Result(await DfAsync(store, cancellationToken).ConfigureAwait(false), DockerJson.Context.SystemDfResource))
+                DockerJson.Result(await DfAsync(store, stateFile, cancellationToken).ConfigureAwait(false), DockerJson.Context.SystemDfResource))
             .WithName("SystemDf").WithSummary("Show what is stored: the state file, its size and revision, and the stored objects").WithTags(RouteDescriptions.NativeTag)
             .Produces<SystemDfResource>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors();
 
-    private static async Task<SystemDfResource> DfAsync(SqliteKeyValueStore store, CancellationToken cancellationToken)
+    private static async Task<SystemDfResource> DfAsync(IKeyValueStore store, string stateFile, CancellationToken cancellationToken)
     {
         var keys = await store.ListAsync("", cancellationToken).ConfigureAwait(false);
         var summary = await StoredStateInspector.InspectAsync(store, cancellationToken).ConfigureAwait(false);
         return new SystemDfResource(
-            store.Path,
-            SizeOf(store.Path),
-            SizeOf(store.Path + "-wal"),
+            stateFile,
+            SizeOf(stateFile),
+            SizeOf(stateFile + "-wal"),
             summary.Revision,
             keys.Entries.Count,
             summary.Networks,
@@ -38,6 +41,11 @@ internal static class SystemEndpoints
 
     private static long SizeOf(string path)
     {
+        if (!Path.IsPathFullyQualified(path))
+        {
+            return 0; // InMemoryStateFile
+        }
+
         var file = new FileInfo(path);
         return file.Exists ? file.Length : 0;
     }

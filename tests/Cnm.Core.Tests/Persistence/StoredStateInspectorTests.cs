@@ -42,6 +42,36 @@ public sealed class StoredStateInspectorTests
         Assert.Equal(3, summary.Problems.Count);
     }
 
+    [Fact]
+    public async Task ReadAsync_ManyRecords_DecodedInKeyOrder_ProblemsInKeyOrder_GroupedByNetwork()
+    {
+        // Over the parallel-decode threshold: 600 endpoints on two networks, two bad records, one unknown key.
+        var store = new InMemoryKeyValueStore();
+        var controller = await Controller.CreateAsync(new ControllerOptions { Store = store }, [new BuiltInDriverModule()]);
+        var a = await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "a", Driver = "null" }, CancellationToken.None);
+        var b = await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "b", Driver = "null" }, CancellationToken.None);
+        for (var i = 0; i < 600; i++)
+        {
+            await controller.CreateEndpointAsync((i % 3 == 0 ? a : b).Id, new EndpointCreateOptions { Name = $"e{i}" }, CancellationToken.None);
+        }
+
+        await store.CommitAsync(new StoreTransaction()
+            .Put("cnm/v1/endpoints/zz-bad", Encoding.UTF8.GetBytes("{not json"))
+            .Put("cnm/v1/endpoints/00-bad", Encoding.UTF8.GetBytes("[]"))
+            .Put("cnm/v1/later/thing", Encoding.UTF8.GetBytes("{}")), CancellationToken.None);
+
+        var state = await StoredStateInspector.ReadAsync(store, CancellationToken.None);
+
+        var keys = (await store.ListAsync(StateKeys.Endpoints, CancellationToken.None)).Entries.Select(e => e.Key).ToList();
+        Assert.Equal(keys.Where(k => !k.EndsWith("-bad", StringComparison.Ordinal)), state.Endpoints.Select(e => StateKeys.Endpoint(e.Id)));
+        Assert.Equal(2, state.Problems.Count);
+        Assert.StartsWith("store record cnm/v1/endpoints/00-bad ", state.Problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("store record cnm/v1/endpoints/zz-bad ", state.Problems[1], StringComparison.Ordinal);
+        Assert.Equal(["cnm/v1/later/thing"], state.UnknownKeys);
+        Assert.Equal(200, state.EndpointsByNetwork[a.Id].Count());
+        Assert.Equal(state.Endpoints.Where(e => e.NetworkId == b.Id), state.EndpointsByNetwork[b.Id]);
+    }
+
     private static async Task<InMemoryKeyValueStore> StoreWithStateAsync()
     {
         var store = new InMemoryKeyValueStore();
