@@ -96,8 +96,6 @@ public sealed partial class Controller
             }
 
             var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            await WriteIntentAsync(intent, notCreated).ConfigureAwait(false);
-            await StepAsync(op, "intent").ConfigureAwait(false);
             if (hasPools)
             {
                 var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
@@ -117,6 +115,7 @@ public sealed partial class Controller
                 endpoint = endpoint with { Address = v4, AddressIPv6 = v6, PoolId = pool4, PoolIdIPv6 = pool6 };
             }
 
+            await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
             var iface = new EndpointInterface(endpoint.Address, endpoint.AddressIPv6, mac);
             var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, mac));
             await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",

@@ -70,6 +70,20 @@ public sealed partial class Controller
         intent.Written = true;
     }
 
+    /// <summary>
+    /// Writes the intent of a create or join before a driver call whose undo it names, unless an allocation has
+    /// written it already (test step <c>intent</c>). Not before the IPAM calls: the undo of a pool or address is
+    /// known only from the answer, so the intent is written right after it instead, which saves a commit.
+    /// </summary>
+    private async Task EnsureIntentAsync(Intent intent, string what)
+    {
+        if (intent.Durable && !intent.Written)
+        {
+            await WriteIntentAsync(intent, what).ConfigureAwait(false);
+            await StepAsync(intent.Operation, "intent").ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Adds the intent's removal to the transaction that ends the operation.</summary>
     private static StoreTransaction EndIntent(StoreTransaction transaction, Intent intent) =>
         intent.Written ? transaction.Delete(intent.Key) : transaction;

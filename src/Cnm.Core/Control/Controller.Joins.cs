@@ -50,8 +50,7 @@ public sealed partial class Controller
 
             intent.AddCall(new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
             await FlushPendingForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
-            await WriteIntentAsync(intent, notJoined).ConfigureAwait(false);
-            await StepAsync(op, "intent").ConfigureAwait(false);
+            await EnsureIntentAsync(intent, notJoined).ConfigureAwait(false);
 
             var joinInfo = new JoinInfo();
             var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);

@@ -81,8 +81,6 @@ public sealed partial class Controller
         var rollback = NewRollback();
         try
         {
-            await WriteIntentAsync(intent, notCreated).ConfigureAwait(false);
-            await StepAsync(op, "intent").ConfigureAwait(false);
             if (ipam is not null)
             {
                 var allocation = new PoolAllocationContext(network, ipam, rollback, tracksIpam ? intent : null, notCreated);
@@ -93,6 +91,7 @@ public sealed partial class Controller
                 };
             }
 
+            await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
             var request = new CreateNetworkRequest(network.Id, GenericOptions.ForNetwork(options),
                 [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
             await DriverCallAsync($"network {options.Name}: driver {driver.Name} failed to create it",

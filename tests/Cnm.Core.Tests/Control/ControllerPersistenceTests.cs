@@ -123,7 +123,7 @@ public sealed class ControllerPersistenceTests
     }
 
     [Fact]
-    public async Task Operations_StoreCannotTakeTheIntent_FailBeforeAnyDriverCall()
+    public async Task Operations_StoreCannotTakeTheIntent_FailBeforeTheDriverCallAndGiveBackTheirAddresses()
     {
         var store = new FailingStore();
         var h = await ControllerHarness.CreateAsync(store: store);
@@ -141,7 +141,11 @@ public sealed class ControllerPersistenceTests
 
         Assert.Contains("network net2 was not created: the state store could not record it", create.Message, StringComparison.Ordinal);
         Assert.Contains("endpoint ep1 was not deleted: the state store could not record it", delete.Message, StringComparison.Ordinal);
-        Assert.Empty(h.Log.Calls);
+        // The IPAM answers come first (their undo is known only from the answer), then the intent cannot be
+        // written: each allocation is given back, and no network driver call is made.
+        Assert.DoesNotContain(h.Log.Names, n => n is not ("RequestPool" or "ReleasePool" or "RequestAddress" or "ReleaseAddress"));
+        Assert.Equal(h.Log.Names.Count(n => n == "RequestPool"), h.Log.Names.Count(n => n == "ReleasePool"));
+        Assert.Equal(h.Log.Names.Count(n => n == "RequestAddress"), h.Log.Names.Count(n => n == "ReleaseAddress"));
         Assert.Equal(before, h.Snapshot());
     }
 
