@@ -13,11 +13,20 @@ namespace Cnm.Benchmarks;
 /// (network + IPAM, the <c>api</c> runner's constant-reply mock). Each does network create + delete cycles on
 /// the null driver and on the plugin, one keep-alive HttpClient each. Default 500 cycles per round, 7 rounds,
 /// 1,000 warm-up cycles per row; the six rows take turns round by round. Prints every round, the medians,
-/// and each store's cost against memory (ratio and ms per cycle; a cycle is two store commits).
+/// and each store's cost against memory (ratio and ms per cycle, and per commit: the commits of a cycle are counted
+/// from the store revision, which each commit bumps by one).
 /// </summary>
 internal static class DurableRunner
 {
     private const string Plugin = "benchp";
+
+    private static async Task<long> RevisionAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/cnm/v1/system/df", UriKind.Relative)).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        return document.RootElement.GetProperty("Revision").GetInt64();
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -58,11 +67,13 @@ internal static class DurableRunner
 
             await Task.Delay(500).ConfigureAwait(false);
             var perSecond = rows.Select(_ => new List<double>()).ToArray();
+            var commitsPerCycle = new double[rows.Count];
             for (var r = 0; r < rounds; r++)
             {
                 for (var row = 0; row < rows.Count; row++)
                 {
                     var (store, driver) = rows[row];
+                    var revision = r == 0 ? await RevisionAsync(clients[store]).ConfigureAwait(false) : 0;
                     var start = Stopwatch.GetTimestamp();
                     for (var i = 0; i < cycles; i++)
                     {
@@ -70,6 +81,11 @@ internal static class DurableRunner
                     }
 
                     perSecond[row].Add(cycles / ((Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency));
+                    if (r == 0)
+                    {
+                        // Each commit bumps the store revision by one: the first round counts the commits of a cycle.
+                        commitsPerCycle[row] = (await RevisionAsync(clients[store]).ConfigureAwait(false) - revision) / (double)cycles;
+                    }
                 }
             }
 
@@ -94,7 +110,8 @@ internal static class DurableRunner
                 var (store, driver) = rows[row];
                 var baseline = medians[row % 2];
                 var extraMs = (1000 / medians[row]) - (1000 / baseline);
-                Line($"{stores[store].Name,-14} {driver,-7} vs memory: {baseline / medians[row]:0.00}x the time per cycle, {extraMs:+0.000;-0.000} ms per cycle ({extraMs / 2:+0.000;-0.000} ms per commit)");
+                var commits = commitsPerCycle[row];
+                Line($"{stores[store].Name,-14} {driver,-7} vs memory: {baseline / medians[row]:0.00}x the time per cycle, {extraMs:+0.000;-0.000} ms per cycle ({commits:0.##} commits per cycle, {extraMs / commits:+0.000;-0.000} ms per commit)");
             }
 
             Line($"cnmd RSS after the run: {string.Join(", ", daemons.Select((d, i) => string.Create(inv, $"{stores[i].Name} {d.RssMegabytes():0.0} MB")))}");
