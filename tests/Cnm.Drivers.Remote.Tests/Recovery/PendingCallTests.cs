@@ -25,9 +25,23 @@ public sealed class PendingCallTests
         ActivationRetryMax = TimeSpan.FromSeconds(1),
     });
 
-    private static async Task<(Network Network, Endpoint Endpoint)> NetworkAndEndpointAsync(RemoteHarness h, PluginWatcher watcher)
+    /// <summary>Runs <paramref name="body"/> with a plugin watcher on the harness's registry, as cnmd runs one.</summary>
+    private static async Task WithWatcherAsync(RemoteHarness h, Func<Task> body)
     {
+        using var watcher = Watcher(h);
         await watcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            await watcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<(Network Network, Endpoint Endpoint)> NetworkAndEndpointAsync(RemoteHarness h)
+    {
         await h.Plugin.WaitForCallsAsync(PluginMethods.Ipam.GetDefaultAddressSpaces);
         var network = await h.PluginIpamNetworkAsync("n1");
         return (network, await h.EndpointAsync(network, "e1"));
@@ -60,10 +74,9 @@ public sealed class PendingCallTests
     public async Task ForcedDeletes_PluginDown_DeliveredInOrderOnceItIsBack()
     {
         await using var h = await RemoteHarness.CreateAsync();
-        using var watcher = Watcher(h);
-        try
+        await WithWatcherAsync(h, async () =>
         {
-            var (network, endpoint) = await NetworkAndEndpointAsync(h, watcher);
+            var (network, endpoint) = await NetworkAndEndpointAsync(h);
             await StopPluginAsync(h);
 
             await h.Controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None);
@@ -76,54 +89,35 @@ public sealed class PendingCallTests
             Assert.Equal(endpoint.Id, h.Plugin.CallsTo(PluginMethods.Network.DeleteEndpoint).Single().Text("EndpointID"));
             Assert.Equal(network.Id, h.Plugin.CallsTo(PluginMethods.Network.DeleteNetwork).Single().Text("NetworkID"));
             h.AssertPluginAgrees();
-        }
-        finally
-        {
-            await watcher.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
     public async Task ForcedDeletes_PluginDown_PendingCallsSurviveARestart()
     {
         await using var h = await RemoteHarness.CreateAsync();
-        using var watcher = Watcher(h);
-        try
+        await WithWatcherAsync(h, async () =>
         {
-            var (network, endpoint) = await NetworkAndEndpointAsync(h, watcher);
+            var (network, endpoint) = await NetworkAndEndpointAsync(h);
             await StopPluginAsync(h);
             await h.Controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None);
             await h.Controller.DeleteNetworkAsync(network.Id, force: true, CancellationToken.None);
-        }
-        finally
-        {
-            await watcher.StopAsync(CancellationToken.None);
-        }
+        });
 
         // cnmd restarts while the plugin is still down: the calls are still owed, start-up does not wait for them.
         await using var restarted = await h.RestartAsync();
         Assert.Equal(5, restarted.Controller.PendingCalls.Count);
         Assert.Empty(restarted.Controller.Networks);
-        using var watcher2 = Watcher(restarted);
-        await watcher2.StartAsync(CancellationToken.None);
-        try
-        {
-            await PluginBackGetsWhatItIsOwedAsync(restarted);
-        }
-        finally
-        {
-            await watcher2.StopAsync(CancellationToken.None);
-        }
+        await WithWatcherAsync(restarted, () => PluginBackGetsWhatItIsOwedAsync(restarted));
     }
 
     [Fact]
     public async Task Leave_PluginDown_LeaveDeliveredBeforeTheNextJoin()
     {
         await using var h = await RemoteHarness.CreateAsync();
-        using var watcher = Watcher(h);
-        try
+        await WithWatcherAsync(h, async () =>
         {
-            var (_, endpoint) = await NetworkAndEndpointAsync(h, watcher);
+            var (_, endpoint) = await NetworkAndEndpointAsync(h);
             var sandbox = await h.SandboxAsync("c1");
             await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
             await StopPluginAsync(h);
@@ -141,10 +135,6 @@ public sealed class PendingCallTests
             Assert.Equal([PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave, PluginMethods.Network.Join,
                 PluginMethods.Network.ProgramExternalConnectivity], calls);
             h.AssertPluginAgrees();
-        }
-        finally
-        {
-            await watcher.StopAsync(CancellationToken.None);
-        }
+        });
     }
 }
