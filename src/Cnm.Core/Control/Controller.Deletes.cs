@@ -11,14 +11,14 @@ public sealed partial class Controller
     /// its store record, and what to do with the object in memory.
     /// </summary>
     private sealed record DeletePlan(string Operation, string What, PendingCall DeleteCall, IReadOnlyList<PendingCall> Releases, bool TracksIpam,
-        bool Force, string RecordKey, Action KeepReady, Action Forget, Func<Task> ReleaseUntrackedAsync, Action<string> LogForced);
+        bool Force, string RecordKey, Action KeepReady, Action Forget, Action<string> LogForced);
 
     /// <summary>
     /// Runs a delete (DECISIONS.md, "network delete order"): intent, the driver's delete, the tracked IPAM releases
     /// (before the commit: the intent lists them, so a crash in between repeats them at start-up), then the commit
     /// that removes the record and the intent and keeps the calls that could not be delivered as pending calls,
-    /// then the untracked releases (the default IPAM). A driver refusal fails a normal delete and changes nothing;
-    /// a forced delete goes on.
+    /// then the untracked releases (the default IPAM, whose allocations the records hold: they are released once the
+    /// record is gone). A driver refusal fails a normal delete and changes nothing; a forced delete goes on.
     /// </summary>
     private async Task RunDeleteAsync(DeletePlan d)
     {
@@ -70,7 +70,7 @@ public sealed partial class Controller
         await StepAsync(d.Operation, call.Method).ConfigureAwait(false);
         if (d.TracksIpam)
         {
-            undelivered.AddRange(await RunReleasesAsync(d.Releases, d.Operation, d.What, none).ConfigureAwait(false));
+            undelivered.AddRange(await RunReleasesAsync(d.Releases, d.Operation, d.What).ConfigureAwait(false));
         }
 
         var numbered = new List<PendingCall>();
@@ -89,24 +89,36 @@ public sealed partial class Controller
         {
             // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
             // finishes the delete in the store.
-            await d.ReleaseUntrackedAsync().ConfigureAwait(false);
+            await ReleaseUntrackedAsync().ConfigureAwait(false);
             d.Forget();
             throw StoreFailedAfterDrivers($"{d.What} was deleted", ex);
         }
 
         AddPending(numbered);
         await StepAsync(d.Operation, "commit").ConfigureAwait(false);
-        await d.ReleaseUntrackedAsync().ConfigureAwait(false);
+        await ReleaseUntrackedAsync().ConfigureAwait(false);
         d.Forget();
+
+        // The driver has deleted the object: from here on nothing may stop the local delete.
+        async Task ReleaseUntrackedAsync()
+        {
+            if (!d.TracksIpam)
+            {
+                await RunReleasesAsync(d.Releases, null, d.What).ConfigureAwait(false);
+            }
+        }
     }
 
-    /// <summary>Makes tracked IPAM releases one by one; returns those whose IPAM could not be reached. Refusals are logged.</summary>
-    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string op, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes IPAM releases one by one, to the end; returns those whose IPAM could not be reached. Refusals are logged.
+    /// The test hook sees each one when <paramref name="op"/> is given (tracked releases, made before the commit).
+    /// </summary>
+    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string? op, string owner)
     {
         var undelivered = new List<PendingCall>();
         foreach (var release in releases)
         {
-            var (outcome, error) = await RunCallAsync(release, cancellationToken).ConfigureAwait(false);
+            var (outcome, error) = await RunCallAsync(release, CancellationToken.None).ConfigureAwait(false);
             if (outcome == CallOutcome.Unreachable)
             {
                 undelivered.Add(release with { Reason = $"delete of {owner} while IPAM {release.Driver} could not be reached" });
@@ -116,13 +128,12 @@ public sealed partial class Controller
                 Log.CleanupFailed(_logger, $"{release.Describe()} for {owner}", error!);
             }
 
-            await StepAsync(op, release.Method).ConfigureAwait(false);
+            if (op is not null)
+            {
+                await StepAsync(op, release.Method).ConfigureAwait(false);
+            }
         }
 
         return undelivered;
     }
-
-    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
-        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
-        : CnmException.Internal($"{what}: {error.Message}", error);
 }

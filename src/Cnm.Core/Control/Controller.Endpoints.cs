@@ -207,25 +207,7 @@ public sealed partial class Controller
             StateKeys.Endpoint(endpoint.Id),
             KeepReady,
             Forget,
-            ReleaseUntrackedAsync,
             reason => Log.ForcedEndpointDelete(_logger, endpoint.Id, reason))).ConfigureAwait(false);
-
-        async Task ReleaseUntrackedAsync()
-        {
-            if (releases.Count > 0 && !TracksIpam(owner.IpamDriver))
-            {
-                // The driver has deleted the endpoint: from here on nothing may stop the local delete.
-                await BestEffortAsync($"release the addresses of endpoint {endpoint.Name}", async () =>
-                {
-                    var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, CancellationToken.None).ConfigureAwait(false);
-                    foreach (var release in releases)
-                    {
-                        await BestEffortAsync($"release address {release.Address} of endpoint {endpoint.Name}",
-                            () => ipam.Driver.ReleaseAddressAsync(release.PoolId!, IPAddress.Parse(release.Address!), CancellationToken.None)).ConfigureAwait(false);
-                    }
-                }).ConfigureAwait(false);
-            }
-        }
 
         void Forget()
         {

@@ -163,25 +163,8 @@ public sealed partial class Controller
             StateKeys.Network(network.Id),
             KeepReady,
             Forget,
-            ReleaseUntrackedAsync,
             reason => Log.ForcedNetworkDelete(_logger, network.Id, reason))).ConfigureAwait(false);
         Log.NetworkDeleted(_logger, network.Id, network.Name);
-
-        async Task ReleaseUntrackedAsync()
-        {
-            if (pools.Count > 0 && !TracksIpam(network.IpamDriver))
-            {
-                // The driver has deleted the network: from here on nothing may stop the local delete.
-                await BestEffortAsync($"release the pools of network {network.Name}", async () =>
-                {
-                    var ipam = await _drivers.GetIpamDriverAsync(network.IpamDriver, CancellationToken.None).ConfigureAwait(false);
-                    foreach (var pool in pools)
-                    {
-                        await ReleasePoolAsync(ipam, pool, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }).ConfigureAwait(false);
-            }
-        }
 
         void Forget()
         {
@@ -317,26 +300,6 @@ public sealed partial class Controller
         }
 
         return new NetworkPool(pool.PoolId, pool.Pool, plan.IpRange, gateway, gatewayFromIpam, aux);
-    }
-
-    private async Task ReleasePoolAsync(IpamDriverEntry ipam, NetworkPool pool, CancellationToken cancellationToken)
-    {
-        // A gateway that came in the pool's data was never requested by us, so it is not released
-        // (the reference releases it anyway: protocol-facts 10, item 30).
-        if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
-        {
-            await BestEffortAsync($"release gateway {gateway.Address} of pool {pool.PoolId}",
-                () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, gateway.Address, cancellationToken)).ConfigureAwait(false);
-        }
-
-        foreach (var address in pool.AuxAddresses.Values)
-        {
-            await BestEffortAsync($"release aux-address {address} of pool {pool.PoolId}",
-                () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address, cancellationToken)).ConfigureAwait(false);
-        }
-
-        await BestEffortAsync($"release pool {pool.PoolId}",
-            () => ipam.Driver.ReleasePoolAsync(pool.PoolId, cancellationToken)).ConfigureAwait(false);
     }
 
     private static IpamData ToIpamData(Network network, NetworkPool pool) =>

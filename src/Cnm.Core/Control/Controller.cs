@@ -96,13 +96,9 @@ public sealed partial class Controller
         {
             return await call().ConfigureAwait(false);
         }
-        catch (CnmException ex)
-        {
-            throw new CnmException(ex.Category, $"{what}: {ex.Message}", ex);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw CnmException.Internal($"{what}: {ex.Message}", ex);
+            throw DriverError(ex, what);
         }
     }
 
@@ -112,15 +108,16 @@ public sealed partial class Controller
         {
             await call().ConfigureAwait(false);
         }
-        catch (CnmException ex)
-        {
-            throw new CnmException(ex.Category, $"{what}: {ex.Message}", ex);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw CnmException.Internal($"{what}: {ex.Message}", ex);
+            throw DriverError(ex, what);
         }
     }
+
+    /// <summary>A driver's failure as a <see cref="CnmException"/> whose message starts with <paramref name="what"/>, keeping its category.</summary>
+    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
+        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
+        : CnmException.Internal($"{what}: {error.Message}", error);
 
     /// <summary>Runs a call whose failure must not stop the operation (clean-up); the failure is logged.</summary>
     private async Task BestEffortAsync(string what, Func<Task> call)
