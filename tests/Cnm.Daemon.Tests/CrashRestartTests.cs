@@ -17,27 +17,20 @@ namespace Cnm.Daemon.Tests;
 public sealed class CrashRestartTests : IAsyncLifetime
 {
     private const string PluginName = "crashp";
-    private readonly TempDirectory _temp = new("cnmd-crash");
+    private readonly DaemonLayout _layout = new("cnmd-crash");
     private RecordingPlugin _plugin = null!;
 
-    private string Socket => _temp.File("run", "cnmd.sock");
+    private string Socket => _layout.Socket;
 
-    private IEnumerable<string> Args =>
-    [
-        "--host", "unix://" + Socket,
-        "--plugin-dir", _temp.CreateDirectory("plugins"),
-        "--spec-dir", _temp.CreateDirectory("specs"),
-        "--data-root", _temp.File("data"),
-        "--exec-root", _temp.File("exec"),
-    ];
+    private IEnumerable<string> Args => _layout.Args;
 
     public async Task InitializeAsync() =>
-        _plugin = await RecordingPlugin.StartAsync(Path.Combine(_temp.CreateDirectory("plugins"), PluginName + ".sock"));
+        _plugin = await RecordingPlugin.StartAsync(Path.Combine(_layout.PluginDir, PluginName + ".sock"));
 
     public async Task DisposeAsync()
     {
         await _plugin.DisposeAsync();
-        _temp.Dispose();
+        _layout.Dispose();
     }
 
     public static TheoryData<string> Steps() =>

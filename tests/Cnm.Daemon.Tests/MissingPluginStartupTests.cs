@@ -20,29 +20,22 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
     private const string Plugin = "p";
     private const int NetworkCount = 50;
 
-    private readonly TempDirectory _temp = new("cnmd-waiting");
+    private readonly DaemonLayout _layout = new("cnmd-waiting");
     private readonly List<DaemonProcess> _daemons = [];
     private RecordingPlugin _plugin = null!;
 
-    private string Socket => _temp.File("run", "cnmd.sock");
+    private string Socket => _layout.Socket;
 
-    private IEnumerable<string> Args =>
-    [
-        "--host", "unix://" + Socket,
-        "--plugin-dir", _temp.CreateDirectory("plugins"),
-        "--spec-dir", _temp.CreateDirectory("specs"),
-        "--data-root", _temp.File("data"),
-        "--exec-root", _temp.File("exec"),
-    ];
+    private IEnumerable<string> Args => _layout.Args;
 
     public async Task InitializeAsync() =>
-        _plugin = await RecordingPlugin.StartAsync(Path.Combine(_temp.CreateDirectory("plugins"), Plugin + ".sock"));
+        _plugin = await RecordingPlugin.StartAsync(Path.Combine(_layout.PluginDir, Plugin + ".sock"));
 
     public async Task DisposeAsync()
     {
         _daemons.ForEach(d => d.Dispose()); // kills, by PID, any cnmd a failed assertion left running
         await _plugin.DisposeAsync();
-        _temp.Dispose();
+        _layout.Dispose();
     }
 
     [Fact]

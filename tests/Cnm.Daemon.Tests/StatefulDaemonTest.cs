@@ -11,29 +11,23 @@ public abstract class StatefulDaemonTest(string tempPrefix, string pluginName) :
     /// <summary>The mock plugin's name, usable as a network driver.</summary>
     protected string Plugin { get; } = pluginName;
 
-    protected TempDirectory Temp { get; } = new(tempPrefix);
+    private readonly DaemonLayout _layout = new(tempPrefix);
+
+    protected TempDirectory Temp => _layout.Temp;
 
     protected PluginServer PluginServer { get; private set; } = null!;
 
-    protected string Socket => Temp.File("run", "cnmd.sock");
+    protected string Socket => _layout.Socket;
 
-    protected string DataRoot => Temp.File("data");
+    protected string DataRoot => _layout.DataRoot;
 
-    protected string StateFile => Path.Combine(DataRoot, "cnm.db");
+    protected string StateFile => _layout.StateFile;
 
-    protected IEnumerable<string> Args =>
-    [
-        "--host", "unix://" + Socket,
-        "--plugin-dir", Temp.CreateDirectory("plugins"),
-        "--spec-dir", Temp.CreateDirectory("specs"),
-        "--data-root", DataRoot,
-        "--exec-root", Temp.File("exec"),
-    ];
+    protected IEnumerable<string> Args => _layout.Args;
 
     public async Task InitializeAsync()
     {
-        Temp.CreateDirectory("plugins");
-        PluginServer = await PluginServer.StartUnixAsync(Temp.File("plugins", Plugin + ".sock"), s => s
+        PluginServer = await PluginServer.StartUnixAsync(Path.Combine(_layout.PluginDir, Plugin + ".sock"), s => s
             .Implements("NetworkDriver")
             .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local"}"""))
             .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
@@ -47,6 +41,6 @@ public abstract class StatefulDaemonTest(string tempPrefix, string pluginName) :
     public async Task DisposeAsync()
     {
         await PluginServer.DisposeAsync();
-        Temp.Dispose();
+        _layout.Dispose();
     }
 }
