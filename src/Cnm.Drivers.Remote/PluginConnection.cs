@@ -9,7 +9,7 @@ namespace Cnm.Drivers.Remote;
 /// <summary>
 /// The current client of one plugin. The driver registered for the plugin keeps this connection for its
 /// whole life: while the plugin is gone calls fail as Unavailable, and when it comes back the new client
-/// is swapped in, with no user action (DECISIONS.md, "plugin restart").
+/// is swapped in, with no user action (docs/decisions.md, "plugin restart").
 /// </summary>
 internal sealed class PluginConnection(string pluginName)
 {

@@ -13,7 +13,7 @@ namespace Cnm.Drivers.Remote;
 /// Connects the plugin registry to the controller's registrar: every plugin that implements
 /// <c>NetworkDriver</c> or <c>IpamDriver</c> is registered under its own name whenever it is activated,
 /// so the controller cannot tell it from a built-in driver. A plugin that goes away stays registered and
-/// its calls fail as Unavailable until it is back (DECISIONS.md, "plugin restart").
+/// its calls fail as Unavailable until it is back (docs/decisions.md, "plugin restart").
 /// </summary>
 public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver, IDisposable
 {

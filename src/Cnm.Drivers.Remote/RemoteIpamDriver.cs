@@ -7,14 +7,14 @@ using Wire = Cnm.Protocol.Ipam;
 
 namespace Cnm.Drivers.Remote;
 
-/// <summary>An IPAM driver that is a plugin process (protocol-facts 4).</summary>
+/// <summary>An IPAM driver that is a plugin process (docs/reference-host.md §4).</summary>
 internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
 {
     private static PluginJsonContext Json => PluginJsonContext.Default;
 
     public string Name => plugin.PluginName;
 
-    /// <summary>Capabilities; any failure means a legacy driver without any (protocol-facts 4.2).</summary>
+    /// <summary>Capabilities; any failure means a legacy driver without any (docs/reference-host.md §4.2).</summary>
     public async Task<IpamCapabilities> GetCapabilitiesAsync(CancellationToken cancellationToken)
     {
         try
@@ -61,7 +61,7 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
                 $"plugin \"{Name}\" {PluginMethods.Ipam.RequestPool}: bad reply: PoolID \"{reply.PoolId}\", Pool \"{reply.Pool}\" (expected an id and a CIDR)");
         }
 
-        // Host bits are kept: the pool is forwarded to the network driver as the IPAM wrote it (protocol-facts 3.2).
+        // Host bits are kept: the pool is forwarded to the network driver as the IPAM wrote it (docs/reference-host.md §3.2).
         return new PoolAllocation(reply.PoolId, pool, reply.Data);
     }
 
@@ -83,7 +83,7 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
         if (!IpPrefix.TryParse(reply.Address, out var address))
         {
             // The plugin holds the address it answered with: give it back rather than leak it (the reference
-            // leaks it; DECISIONS.md, "endpoint and join rollback": nothing is leaked whatever step fails).
+            // leaks it; docs/decisions.md, "endpoint and join rollback": nothing is leaked whatever step fails).
             if (IPAddress.TryParse(reply.Address.Split('/')[0], out var held))
             {
                 try

@@ -13,8 +13,8 @@ internal sealed partial class RemoteNetworkDriver
 {
     /// <summary>
     /// CreateEndpoint with the interface as it stands. Each field of the answer may only fill a field that
-    /// is still empty (protocol-facts 3.5); an answer that does not parse, or that would change a field set
-    /// before, is rolled back with DeleteEndpoint and rejected (DECISIONS.md, "CreateEndpoint reply").
+    /// is still empty (docs/reference-host.md §3.5); an answer that does not parse, or that would change a field set
+    /// before, is rolled back with DeleteEndpoint and rejected (docs/decisions.md, "CreateEndpoint reply").
     /// </summary>
     public async Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface,
         CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ internal sealed partial class RemoteNetworkDriver
 
     /// <summary>
     /// Join, and the answer read in the reference's order. An answer that does not parse is rolled back
-    /// with Leave (the reference sends none: DECISIONS.md, "endpoint and join rollback").
+    /// with Leave (the reference sends none: docs/decisions.md, "endpoint and join rollback").
     /// </summary>
     public async Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken)
     {
@@ -120,7 +120,7 @@ internal sealed partial class RemoteNetworkDriver
         }
 
         var destination = ParseCidr($"StaticRoutes[{index}].Destination", route.Destination);
-        // Only 0 means NEXTHOP; any other value is CONNECTED, as in the reference (protocol-facts 3.8).
+        // Only 0 means NEXTHOP; any other value is CONNECTED, as in the reference (docs/reference-host.md §3.8).
         var type = route.RouteType == Wire.RouteTypes.NextHop ? RouteType.NextHop : RouteType.Connected;
         var nextHop = string.IsNullOrEmpty(route.NextHop) ? null : ParseIp($"StaticRoutes[{index}].NextHop", route.NextHop);
         if (type == RouteType.NextHop && nextHop is null)

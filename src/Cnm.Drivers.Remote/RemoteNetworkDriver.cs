@@ -8,7 +8,7 @@ namespace Cnm.Drivers.Remote;
 
 /// <summary>
 /// A network driver that is a plugin process: each verb becomes one <c>NetworkDriver.*</c> call,
-/// translated exactly as the reference does (protocol-facts 3).
+/// translated exactly as the reference does (docs/reference-host.md §3).
 /// </summary>
 internal sealed partial class RemoteNetworkDriver(PluginConnection plugin)
     : INetworkDriver, IExternalConnectivityDriver, IDiscoveryDriver, INetworkAllocator
@@ -46,7 +46,7 @@ internal sealed partial class RemoteNetworkDriver(PluginConnection plugin)
     public async Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId,
         CancellationToken cancellationToken)
     {
-        // A 404 is empty info, not a failed container start (DECISIONS.md, "EndpointOperInfo 404").
+        // A 404 is empty info, not a failed container start (docs/decisions.md, "EndpointOperInfo 404").
         var reply = await plugin.CallOptionalAsync(PluginMethods.Network.EndpointOperInfo,
             new Wire.EndpointOperInfoRequest(networkId, endpointId), Json.EndpointOperInfoRequest, Json.EndpointOperInfoResponse,
             cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed partial class RemoteNetworkDriver(PluginConnection plugin)
             new Wire.RevokeExternalConnectivityRequest(networkId, endpointId),
             Json.RevokeExternalConnectivityRequest, Json.RevokeExternalConnectivityResponse, cancellationToken);
 
-    // 404 tolerated for discovery too (DECISIONS.md, "404").
+    // 404 tolerated for discovery too (docs/decisions.md, "404").
     public Task DiscoverNewAsync(int discoveryType, JsonElement data, CancellationToken cancellationToken) =>
         plugin.CallOptionalAsync(PluginMethods.Network.DiscoverNew, new Wire.DiscoveryNotification(discoveryType, data),
             Json.DiscoveryNotification, Json.DiscoveryResponse, cancellationToken);

@@ -10,7 +10,7 @@ public static class PluginMediaTypes
     public const string PluginResponse = "application/vnd.docker.plugins.v1.1+json";
 
     /// <summary>
-    /// The <c>Host</c> header sent to plugins, as Docker 20.10.26 and newer send it (DECISIONS.md, "request shape").
+    /// The <c>Host</c> header sent to plugins, as Docker 20.10.26 and newer send it (docs/decisions.md, "request shape").
     /// </summary>
     public const string Host = "plugin.moby.localhost";
 }

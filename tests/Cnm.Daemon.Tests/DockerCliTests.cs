@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Cnm.Daemon.Tests;
 
-/// <summary>The real docker CLI against cnmd (test-infra.md section 5): output, exit codes and error messages.</summary>
+/// <summary>The real docker CLI against cnmd (spec/daemon-api.md, "Docker-compatible routes"): output, exit codes and error messages.</summary>
 public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<DaemonFixture>
 {
     private DockerCli Docker => fixture.Docker;
@@ -232,7 +232,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         Assert.Equal("Plugin.Activate", calls[0]);
         var work = calls.SkipWhile(c => c is "Plugin.Activate" || c.EndsWith(".GetCapabilities", StringComparison.Ordinal)
             || c == "IpamDriver.GetDefaultAddressSpaces").ToList();
-        // protocol-facts 3.14 and 4.4; the network delete order is Cnm's (DECISIONS.md, "network delete order").
+        // docs/reference-host.md §3.14 and 4.4; the network delete order is Cnm's (docs/decisions.md, "network delete order").
         Assert.Equal(
         [
             "IpamDriver.RequestPool", "IpamDriver.RequestAddress", "NetworkDriver.CreateNetwork",

@@ -102,7 +102,7 @@ public class PluginJsonContextTests
     [Fact]
     public void Serialize_IpamDataWithoutPoolGatewayOrAux_OmitsThem()
     {
-        // Go's IPAMData.MarshalJSON leaves out a nil Pool, Gateway and AuxAddresses (protocol-facts 3.2).
+        // Go's IPAMData.MarshalJSON leaves out a nil Pool, Gateway and AuxAddresses (docs/reference-host.md §3.2).
         var bare = JsonSerializer.Serialize(new IpamData("LocalDefault"), Json.IpamData);
         var emptyAux = JsonSerializer.Serialize(
             new IpamData("LocalDefault", "0.0.0.0/0", null, new Dictionary<string, string>()), Json.IpamData);

@@ -14,7 +14,7 @@ public sealed partial class Controller
         bool Force, string RecordKey, Action KeepReady, Action Forget, Action<string> LogForced);
 
     /// <summary>
-    /// Runs a delete (DECISIONS.md, "network delete order"): intent, the driver's delete, the tracked IPAM releases
+    /// Runs a delete (docs/decisions.md, "network delete order"): intent, the driver's delete, the tracked IPAM releases
     /// (before the commit: the intent lists them, so a crash in between repeats them at start-up), then the commit
     /// that removes the record and the intent and keeps the calls that could not be delivered as pending calls,
     /// then the untracked releases (the default IPAM, whose allocations the records hold: they are released once the

@@ -47,7 +47,7 @@ public sealed partial class Controller
     }
 
     /// <summary>
-    /// Creates an endpoint: IPAM addresses first, then the driver's CreateEndpoint (protocol-facts 3.14).
+    /// Creates an endpoint: IPAM addresses first, then the driver's CreateEndpoint (docs/reference-host.md §3.14).
     /// A failure releases the addresses.
     /// </summary>
     public async Task<Endpoint> CreateEndpointAsync(string network, EndpointCreateOptions options, CancellationToken cancellationToken)
@@ -256,7 +256,7 @@ public sealed partial class Controller
                     .ConfigureAwait(false);
             }
             // Only the built-in IPAM's "no available addresses" moves on to the next pool, as in the reference
-            // (protocol-facts 4.4). From a plugin, Unavailable means it cannot be reached: that must be reported
+            // (docs/reference-host.md §4.4). From a plugin, Unavailable means it cannot be reached: that must be reported
             // as such, not as full pools.
             catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable && preferred is null && ipam.IsBuiltIn)
             {

@@ -10,7 +10,7 @@ public sealed partial class Controller
     /// <summary>
     /// Joins an endpoint to a sandbox: the driver's Join, the interface into the sandbox, then
     /// ProgramExternalConnectivity when the endpoint becomes the sandbox's gateway endpoint on a
-    /// non-internal network (protocol-facts 3.14). A later failure undoes the earlier steps, Leave included.
+    /// non-internal network (docs/reference-host.md §3.14). A later failure undoes the earlier steps, Leave included.
     /// </summary>
     public async Task<Endpoint> JoinAsync(string endpointIdOrName, string sandboxIdOrName, CancellationToken cancellationToken)
     {

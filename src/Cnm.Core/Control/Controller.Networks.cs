@@ -11,7 +11,7 @@ namespace Cnm.Core.Control;
 
 public sealed partial class Controller
 {
-    /// <summary>Drivers that manage no addresses; their networks skip IPAM (protocol-facts 5.10).</summary>
+    /// <summary>Drivers that manage no addresses; their networks skip IPAM (docs/reference-host.md §5.10).</summary>
     private static bool IsSpecialDriver(NetworkDriverEntry driver) =>
         driver.IsBuiltIn && driver.Name is BuiltInDrivers.Null or BuiltInDrivers.Host;
 
@@ -38,7 +38,7 @@ public sealed partial class Controller
 
     /// <summary>
     /// Creates a network: IPAM pools, gateways and aux addresses per IP version, then the driver's
-    /// CreateNetwork (protocol-facts 6.4). Any failure releases everything allocated so far.
+    /// CreateNetwork (docs/reference-host.md §6.4). Any failure releases everything allocated so far.
     /// </summary>
     public async Task<Network> CreateNetworkAsync(NetworkCreateOptions options, CancellationToken cancellationToken)
     {
@@ -127,7 +127,7 @@ public sealed partial class Controller
 
     /// <summary>
     /// Deletes a network that has no endpoints: the driver's DeleteNetwork first, then the IPAM releases
-    /// (DECISIONS.md, "network delete order"). A driver refusal fails a normal delete and changes nothing;
+    /// (docs/decisions.md, "network delete order"). A driver refusal fails a normal delete and changes nothing;
     /// a forced delete goes on and is logged, and calls to a driver that cannot be reached are kept as
     /// pending calls and delivered once it is back.
     /// </summary>
@@ -187,7 +187,7 @@ public sealed partial class Controller
     private static IEnumerable<PendingCall> ReleaseCalls(string ipamDriver, NetworkPool pool)
     {
         // A gateway that came in the pool's data was never requested by us, so it is not released
-        // (the reference releases it anyway: protocol-facts 10, item 30).
+        // (the reference releases it anyway: docs/reference-host.md §10, item 30).
         if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
         {
             yield return ReleaseAddressCall(ipamDriver, pool.PoolId, gateway.Address);

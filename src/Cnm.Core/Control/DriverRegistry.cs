@@ -6,7 +6,7 @@ namespace Cnm.Core.Control;
 
 /// <summary>
 /// Network and IPAM drivers by name. Entries may change at runtime (plugins come and go); readers copy
-/// the entry under the lock and call the driver outside it (STYLE.md, registries).
+/// the entry under the lock and call the driver outside it (docs/style.md, registries).
 /// </summary>
 internal sealed class DriverRegistry
 {

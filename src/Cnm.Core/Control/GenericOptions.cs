@@ -5,7 +5,7 @@ using Cnm.Core.Model;
 
 namespace Cnm.Core.Control;
 
-/// <summary>Builds the generic option maps that drivers receive (protocol-facts 3.2, 3.5, 3.8).</summary>
+/// <summary>Builds the generic option maps that drivers receive (docs/reference-host.md §3.2, 3.5, 3.8).</summary>
 internal static class GenericOptions
 {
     public const string Generic = "com.docker.network.generic";

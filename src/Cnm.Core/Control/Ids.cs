@@ -7,7 +7,7 @@ internal static class Ids
 {
     /// <summary>
     /// A new id. Ids whose first 12 characters are all digits are drawn again, because a short id that
-    /// looks like a number confuses tools that accept both (protocol-facts 6.1).
+    /// looks like a number confuses tools that accept both (docs/reference-host.md §6.1).
     /// </summary>
     public static string New()
     {

@@ -2,7 +2,7 @@ namespace Cnm.Core.Control;
 
 /// <summary>
 /// Undo steps of a multi-step operation. On failure they run in reverse order; their own errors are
-/// reported to <paramref name="onUndoError"/> and never replace the first error (STYLE.md, errors).
+/// reported to <paramref name="onUndoError"/> and never replace the first error (docs/style.md, errors).
 /// </summary>
 internal sealed class Rollback(Action<string, Exception> onUndoError)
 {

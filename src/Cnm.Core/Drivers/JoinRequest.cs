@@ -6,5 +6,5 @@ namespace Cnm.Core.Drivers;
 /// <param name="NetworkId">The network.</param>
 /// <param name="EndpointId">The endpoint.</param>
 /// <param name="SandboxKey">The sandbox's network-namespace path.</param>
-/// <param name="Options">The sandbox's generic options (protocol-facts 3.8).</param>
+/// <param name="Options">The sandbox's generic options (docs/reference-host.md §3.8).</param>
 public sealed record JoinRequest(string NetworkId, string EndpointId, string SandboxKey, IReadOnlyDictionary<string, JsonElement> Options);

@@ -1,6 +1,6 @@
 namespace Cnm.Core.Drivers;
 
-/// <summary>Kind of a static route (protocol-facts 3.8: 0 is NEXTHOP, anything else CONNECTED).</summary>
+/// <summary>Kind of a static route (docs/reference-host.md §3.8: 0 is NEXTHOP, anything else CONNECTED).</summary>
 public enum RouteType
 {
     /// <summary>Routed through a next hop.</summary>

@@ -3,7 +3,7 @@ using Cnm.Core.Ipam.Null;
 
 namespace Cnm.Core.Ipam;
 
-/// <summary>The IPAM drivers built into Cnm, as the reference registers them (protocol-facts 5.1, 5.10).</summary>
+/// <summary>The IPAM drivers built into Cnm, as the reference registers them (docs/reference-host.md §5.1, 5.10).</summary>
 public static class BuiltInIpams
 {
     /// <summary>Name of the default IPAM.</summary>

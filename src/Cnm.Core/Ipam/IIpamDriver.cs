@@ -4,7 +4,7 @@ namespace Cnm.Core.Ipam;
 
 /// <summary>
 /// An IP address manager, built in (default, null) or remote. The controller asks it for pools when a
-/// network is created and for addresses when endpoints are created (protocol-facts 4.4).
+/// network is created and for addresses when endpoints are created (docs/reference-host.md §4.4).
 /// Failures are <see cref="Errors.CnmException"/>s; see <see cref="IpamErrors"/> for the catalogue.
 /// </summary>
 public interface IIpamDriver

@@ -3,7 +3,7 @@ using Cnm.Core.Errors;
 namespace Cnm.Core.Ipam;
 
 /// <summary>
-/// The IPAM error catalogue (protocol-facts 5.8), with Cnm's categories. Texts match the reference so
+/// The IPAM error catalogue (docs/reference-host.md §5.8), with Cnm's categories. Texts match the reference so
 /// that users and tests recognise them; details (pool, address) are appended after a colon.
 /// </summary>
 public static class IpamErrors

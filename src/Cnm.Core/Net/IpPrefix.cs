@@ -8,7 +8,7 @@ namespace Cnm.Core.Net;
 /// <summary>
 /// An address with a prefix length, such as <c>172.18.0.1/16</c>. Unlike <see cref="IPNetwork"/> it keeps
 /// host bits, because the protocol uses the same form for pools, gateways and endpoint addresses
-/// (protocol-facts 3.2: a remote IPAM's <c>10.1.2.3/24</c> is forwarded unchanged).
+/// (docs/reference-host.md §3.2: a remote IPAM's <c>10.1.2.3/24</c> is forwarded unchanged).
 /// </summary>
 public readonly record struct IpPrefix
 {

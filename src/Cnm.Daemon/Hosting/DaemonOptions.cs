@@ -5,7 +5,7 @@ namespace Cnm.Daemon.Hosting;
 /// <summary>
 /// cnmd's settings. Each comes from a flag (<c>--host</c>), an environment variable (<c>CNMD_HOST</c>) or
 /// a JSON config file (<c>--config-file</c>, key <c>Host</c>); flags win over the environment, which wins
-/// over the file. Paths default to the reference host's (ARCHITECTURE.md, "Defaults a user can override").
+/// over the file. Paths default to the reference host's (docs/architecture.md, "Defaults a user can override").
 /// </summary>
 public sealed class DaemonOptions
 {

@@ -60,7 +60,7 @@ internal static class PluginEndpoints
         p.Generation,
         p.LastError,
         NetworkMapper.FormatTime(p.Since),
-        // A plugin's network driver is registered under the plugin's own name (ARCHITECTURE.md, "registration by callback").
+        // A plugin's network driver is registered under the plugin's own name (docs/design.md, "registration by callback").
         controller.GetNetworkDriverCapability(p.Name)?.Scope.ToString().ToLowerInvariant(),
         methods.Sum(m => m.Calls),
         methods.Sum(m => m.Errors));

@@ -16,7 +16,7 @@ namespace Cnm.Plugins.Client;
 /// Failures are <see cref="PluginException"/>s whose message names the plugin, the method and the reason.
 /// Only a connection that could not be made is retried (backoff 1, 2, 4, 8 s … within
 /// <see cref="PluginClientOptions.ConnectRetryBudget"/>); once a request byte was written it is never
-/// sent again (DECISIONS.md, "socket exists, nobody listening").
+/// sent again (docs/decisions.md, "socket exists, nobody listening").
 /// </remarks>
 public sealed partial class PluginClient : IDisposable
 {
@@ -138,7 +138,7 @@ public sealed partial class PluginClient : IDisposable
                 request.Headers.TryAddWithoutValidation("Host", _hostHeader);
             }
 
-            // What Go's client sends; on the wire a plugin must not tell Cnm from the reference (DECISIONS.md, rule one).
+            // What Go's client sends; on the wire a plugin must not tell Cnm from the reference (docs/decisions.md, rule one).
             request.Headers.TryAddWithoutValidation("User-Agent", GoUserAgent);
             // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
             // another pooled connection once it began writing it.

@@ -1,6 +1,6 @@
 namespace Cnm.Plugins.Client;
 
-/// <summary>Options of <see cref="PluginClient"/>. Defaults follow DECISIONS.md.</summary>
+/// <summary>Options of <see cref="PluginClient"/>. Defaults follow docs/decisions.md.</summary>
 public sealed class PluginClientOptions
 {
     /// <summary>Limit for one call, from the first connection attempt to the last response byte. Default 60 s.</summary>

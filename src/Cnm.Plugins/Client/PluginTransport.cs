@@ -137,7 +137,7 @@ internal static class PluginTransport
         var ssl = new SslClientAuthenticationOptions { TargetHost = spec.Address.Host };
         if (tls is null)
         {
-            return ssl; // no TLSConfig: platform defaults, verification on (protocol-facts 2.7)
+            return ssl; // no TLSConfig: platform defaults, verification on (docs/reference-host.md §2.7)
         }
 
         if (!string.IsNullOrEmpty(tls.CertFile) || !string.IsNullOrEmpty(tls.KeyFile))
@@ -153,7 +153,7 @@ internal static class PluginTransport
 
         if (tls.InsecureSkipVerify)
         {
-            // The plugin's own spec asked for no verification (protocol-facts 2.7: a .spec file, or a
+            // The plugin's own spec asked for no verification (docs/reference-host.md §2.7: a .spec file, or a
             // TLSConfig without CAFile, means InsecureSkipVerify in the reference).
 #pragma warning disable CA5359
             ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;

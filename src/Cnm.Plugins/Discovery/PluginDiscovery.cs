@@ -5,8 +5,8 @@ namespace Cnm.Plugins.Discovery;
 
 /// <summary>
 /// Finds v1 plugins by name in the socket and spec directories, in the reference host's exact order
-/// (protocol-facts 1.2), and lists all of them (protocol-facts 1.4). It only reads the file system:
-/// no network, no retries, no caching, so an unknown name fails at once (DECISIONS.md, "unknown driver").
+/// (docs/reference-host.md §1.2), and lists all of them (docs/reference-host.md §1.4). It only reads the file system:
+/// no network, no retries, no caching, so an unknown name fails at once (docs/decisions.md, "unknown driver").
 /// </summary>
 /// <remarks>
 /// Lookup order for a name <c>N</c>, first hit wins: <c>SOCK/N.sock</c>, <c>SOCK/N/N.sock</c> (each must be
@@ -109,7 +109,7 @@ public sealed class PluginDiscovery
     /// <summary>The first match for <paramref name="name"/> with its fingerprint, or null when there is none.</summary>
     internal DiscoveredPlugin? Locate(string name)
     {
-        // Validated before any path is built from it (DECISIONS.md, "plugin names").
+        // Validated before any path is built from it (docs/decisions.md, "plugin names").
         PluginNames.Validate(name);
         return Probe(name) is { } hit ? Load(name, hit) : null;
     }
@@ -126,7 +126,7 @@ public sealed class PluginDiscovery
 
         foreach (var path in SpecCandidates(name))
         {
-            // Any stat hit counts here, even a directory, which then fails to load (protocol-facts 1.2).
+            // Any stat hit counts here, even a directory, which then fails to load (docs/reference-host.md §1.2).
             if (UnixFileStat.Stat(path) is { } status)
             {
                 return new Hit(path, status, IsSocket: false);
@@ -174,7 +174,7 @@ public sealed class PluginDiscovery
         }
         catch (DirectoryNotFoundException)
         {
-            return; // missing directories are ignored, as in the reference (protocol-facts 1.4)
+            return; // missing directories are ignored, as in the reference (docs/reference-host.md §1.4)
         }
 
         foreach (var entry in entries)

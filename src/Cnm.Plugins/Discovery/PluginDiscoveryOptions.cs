@@ -1,6 +1,6 @@
 namespace Cnm.Plugins.Discovery;
 
-/// <summary>Where <see cref="PluginDiscovery"/> looks for plugins. Defaults are the reference host's (protocol-facts 1.1).</summary>
+/// <summary>Where <see cref="PluginDiscovery"/> looks for plugins. Defaults are the reference host's (docs/reference-host.md §1.1).</summary>
 public sealed class PluginDiscoveryOptions
 {
     /// <summary>Directory of plugin sockets: <c>NAME.sock</c> and <c>NAME/NAME.sock</c>. Default <c>/run/docker/plugins</c>.</summary>

@@ -6,7 +6,7 @@ namespace Cnm.Plugins.Discovery;
 /// <summary>
 /// The plugin-name rule. The reference joins any name into file paths verbatim, so <c>../x</c>
 /// escapes the plugin directory; Cnm rejects such names before touching the file system
-/// (DECISIONS.md, "plugin names").
+/// (docs/decisions.md, "plugin names").
 /// </summary>
 /// <remarks>
 /// A <c>name:tag</c> form is accepted, and the whole <c>name:tag</c> is the file stem

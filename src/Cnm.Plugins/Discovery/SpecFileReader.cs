@@ -4,7 +4,7 @@ using Cnm.Protocol;
 
 namespace Cnm.Plugins.Discovery;
 
-/// <summary>Reads <c>.spec</c> and <c>.json</c> plugin files (protocol-facts 1.3).</summary>
+/// <summary>Reads <c>.spec</c> and <c>.json</c> plugin files (docs/reference-host.md §1.3).</summary>
 internal static partial class SpecFileReader
 {
     // A spec file is a URL or a small JSON object; anything this big is not a spec file.
@@ -13,7 +13,7 @@ internal static partial class SpecFileReader
     /// <summary>Reads the spec file at <paramref name="path"/>; throws InvalidParameter naming the file and the fault.</summary>
     public static PluginSpec Read(string name, string path, FileStatus status)
     {
-        // The reference accepts any stat hit here and fails when reading (protocol-facts 1.2); a FIFO
+        // The reference accepts any stat hit here and fails when reading (docs/reference-host.md §1.2); a FIFO
         // would block that read forever, so anything but a regular file is refused up front.
         if (status.Kind == FileKind.Directory)
         {
@@ -54,7 +54,7 @@ internal static partial class SpecFileReader
         }
 
         var address = ParseAddress(name, path, trimmed, "its content");
-        // The reference builds .spec plugins with InsecureSkipVerify set (protocol-facts 1.3).
+        // The reference builds .spec plugins with InsecureSkipVerify set (docs/reference-host.md §1.3).
         return new PluginSpec(name, address, new PluginTlsConfig(InsecureSkipVerify: true), path);
     }
 
@@ -85,7 +85,7 @@ internal static partial class SpecFileReader
         var tls = file.TLSConfig;
         if (tls is not null && string.IsNullOrEmpty(tls.CAFile))
         {
-            tls = tls with { InsecureSkipVerify = true }; // as the reference: TLSConfig without CAFile (protocol-facts 1.3)
+            tls = tls with { InsecureSkipVerify = true }; // as the reference: TLSConfig without CAFile (docs/reference-host.md §1.3)
         }
 
         return new PluginSpec(name, address, tls, path);

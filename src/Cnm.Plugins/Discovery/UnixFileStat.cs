@@ -4,7 +4,7 @@ namespace Cnm.Plugins.Discovery;
 
 /// <summary>
 /// <c>statx(2)</c>, because .NET does not tell a socket from a regular file, nor expose inode and
-/// change time. The reference only accepts <c>NAME.sock</c> when it is a socket (protocol-facts 1.2),
+/// change time. The reference only accepts <c>NAME.sock</c> when it is a socket (docs/reference-host.md §1.2),
 /// and the watcher needs inode and ctime to see a socket that was re-created.
 /// </summary>
 /// <remarks><c>struct statx</c> has the same layout on every Linux architecture, unlike <c>struct stat</c>.</remarks>

@@ -11,7 +11,7 @@ public enum PluginEventKind
 
     /// <summary>
     /// The plugin was activated again after it was replaced (socket re-created, spec file changed) or
-    /// came back after <see cref="Gone"/>; the event carries the new client (DECISIONS.md, "plugin restart").
+    /// came back after <see cref="Gone"/>; the event carries the new client (docs/decisions.md, "plugin restart").
     /// </summary>
     Reactivated,
 

@@ -8,17 +8,17 @@ namespace Cnm.Plugins.Registry;
 
 /// <summary>
 /// Activates plugins by name and caches them, and tells subscribers about every plugin that implements
-/// an interface (the reference's <c>plugins.Get</c> and <c>plugins.Handle</c>, protocol-facts 1.7-1.8).
+/// an interface (the reference's <c>plugins.Get</c> and <c>plugins.Handle</c>, docs/reference-host.md §1.7-1.8).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Each name has at most one activation in flight; concurrent callers share it. A failed activation is
 /// not cached, so the next <see cref="GetAsync(string, string, CancellationToken)"/> starts again. An unknown
-/// name fails at once instead of the reference's 15 s of retries (DECISIONS.md, "unknown driver").
+/// name fails at once instead of the reference's 15 s of retries (docs/decisions.md, "unknown driver").
 /// </para>
 /// <para>
 /// Unlike the reference, a plugin can be activated again when its socket or spec file is replaced
-/// (DECISIONS.md, "plugin restart"); the <see cref="Watching.PluginWatcher"/> drives that, and reports
+/// (docs/decisions.md, "plugin restart"); the <see cref="Watching.PluginWatcher"/> drives that, and reports
 /// plugins that went away through <see cref="MarkGoneAsync"/>.
 /// </para>
 /// No lock is held while a plugin is called or a subscriber runs.

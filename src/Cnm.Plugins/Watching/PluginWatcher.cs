@@ -12,7 +12,7 @@ namespace Cnm.Plugins.Watching;
 /// Watches the socket and spec directories and keeps the <see cref="PluginRegistry"/> in step with them:
 /// a new plugin is activated (its subscribers run), a replaced one is activated again, a removed one is
 /// reported as gone. The reference host watches nothing and activates lazily; Cnm does both
-/// (DECISIONS.md, "discovery" and "plugin restart").
+/// (docs/decisions.md, "discovery" and "plugin restart").
 /// </summary>
 /// <remarks>
 /// File system events trigger a scan after a short debounce; a periodic rescan catches whatever the events

@@ -5,7 +5,7 @@ namespace Cnm.Drivers.Remote.Tests.Concurrency;
 
 /// <summary>
 /// Many operations at once through one plugin, and a plugin that stalls one network: no lock is held
-/// while a plugin call is in flight, so other networks keep working (DECISIONS.md, "slow or hung plugin").
+/// while a plugin call is in flight, so other networks keep working (docs/decisions.md, "slow or hung plugin").
 /// </summary>
 public sealed class ConcurrencyTests
 {

@@ -4,7 +4,7 @@ namespace Cnm.Drivers.Remote.Tests.Golden;
 
 /// <summary>
 /// Endpoint lifecycle on a <c>-d rec</c> network with the built-in IPAM: CreateEndpoint, Join then
-/// ProgramExternalConnectivity, Revoke then Leave, DeleteEndpoint (protocol-facts 3.5-3.10, 3.14).
+/// ProgramExternalConnectivity, Revoke then Leave, DeleteEndpoint (docs/reference-host.md §3.5-3.10, 3.14).
 /// </summary>
 public sealed class EndpointSequenceTests
 {

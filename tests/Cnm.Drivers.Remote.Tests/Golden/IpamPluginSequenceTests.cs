@@ -5,8 +5,8 @@ namespace Cnm.Drivers.Remote.Tests.Golden;
 
 /// <summary>
 /// <c>-d rec --ipam-driver rec</c>: one activation registers both drivers, the IPAM calls come in the
-/// reference's order (protocol-facts 4.4), and network delete is DeleteNetwork first, then the releases
-/// (DECISIONS.md, "network delete order").
+/// reference's order (docs/reference-host.md §4.4), and network delete is DeleteNetwork first, then the releases
+/// (docs/decisions.md, "network delete order").
 /// </summary>
 public sealed class IpamPluginSequenceTests
 {

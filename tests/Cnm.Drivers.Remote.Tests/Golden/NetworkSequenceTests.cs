@@ -5,7 +5,7 @@ namespace Cnm.Drivers.Remote.Tests.Golden;
 
 /// <summary>
 /// <c>-d rec</c> with the built-in default IPAM: the plugin sees exactly Activate, GetCapabilities, then
-/// CreateNetwork, with the body the reference sends (protocol-facts 3.2, 3.14).
+/// CreateNetwork, with the body the reference sends (docs/reference-host.md §3.2, 3.14).
 /// </summary>
 public sealed class NetworkSequenceTests
 {

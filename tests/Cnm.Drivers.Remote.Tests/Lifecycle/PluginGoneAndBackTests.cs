@@ -8,7 +8,7 @@ namespace Cnm.Drivers.Remote.Tests.Lifecycle;
 /// <summary>
 /// A plugin that goes away stays registered and its calls fail as Unavailable; when it comes back it is
 /// activated again (Activate, GetCapabilities) and the same networks work with no user action
-/// (DECISIONS.md, "plugin restart").
+/// (docs/decisions.md, "plugin restart").
 /// </summary>
 public sealed class PluginGoneAndBackTests
 {

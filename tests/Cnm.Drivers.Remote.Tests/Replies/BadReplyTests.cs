@@ -7,7 +7,7 @@ namespace Cnm.Drivers.Remote.Tests.Replies;
 
 /// <summary>
 /// Replies a plugin must not give: each is rejected with an error naming the plugin, rolled back on the
-/// wire (DeleteEndpoint, Leave, ReleasePool), and leaves nothing behind (DECISIONS.md, "CreateEndpoint
+/// wire (DeleteEndpoint, Leave, ReleasePool), and leaves nothing behind (docs/decisions.md, "CreateEndpoint
 /// reply", "endpoint and join rollback").
 /// </summary>
 public sealed class BadReplyTests

@@ -8,7 +8,7 @@ namespace Cnm.Drivers.Remote.Tests.Replies;
 
 /// <summary>
 /// EndpointOperInfo is not exposed by the controller, so the driver is called directly. A 404 is empty info
-/// (DECISIONS.md, "EndpointOperInfo 404"); other failures are errors.
+/// (docs/decisions.md, "EndpointOperInfo 404"); other failures are errors.
 /// </summary>
 public sealed class EndpointOperInfoTests
 {

@@ -7,7 +7,7 @@ namespace Cnm.Drivers.Remote.Tests.Resolution;
 
 /// <summary>
 /// Finding a plugin by name: an invalid scope from GetCapabilities is a clear error and creates nothing;
-/// an unknown driver fails at once, naming where Cnm looked (DECISIONS.md, "unknown driver").
+/// an unknown driver fails at once, naming where Cnm looked (docs/decisions.md, "unknown driver").
 /// </summary>
 public sealed class DriverResolutionTests
 {

@@ -5,7 +5,7 @@ namespace Cnm.Drivers.Remote.Tests.Rollback;
 
 /// <summary>
 /// A delete the plugin refuses: a normal delete fails and leaves everything as it was; a forced delete
-/// succeeds locally (DECISIONS.md, "network delete order").
+/// succeeds locally (docs/decisions.md, "network delete order").
 /// </summary>
 public sealed class DeleteRefusalTests
 {

@@ -5,7 +5,7 @@ namespace Cnm.Drivers.Remote.Tests.Rollback;
 
 /// <summary>
 /// Failure at every step, from the plugin as network driver and as IPAM driver: whatever call fails,
-/// nothing is leaked (DECISIONS.md, "endpoint and join rollback").
+/// nothing is leaked (docs/decisions.md, "endpoint and join rollback").
 /// </summary>
 public sealed class FailureAtEveryStepTests
 {

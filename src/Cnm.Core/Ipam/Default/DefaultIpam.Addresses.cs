@@ -54,7 +54,7 @@ internal sealed partial class DefaultIpam
             ulong ordinal;
             if (request.Address is { } wanted)
             {
-                // Checked against the master even for a sub-pool id, as the reference does (protocol-facts 5.5).
+                // Checked against the master even for a sub-pool id, as the reference does (docs/reference-host.md §5.5).
                 ordinal = OrdinalOf(master, wanted, request.PoolId, release: false);
                 if (!master.Bitmap!.Set(ordinal))
                 {
@@ -72,7 +72,7 @@ internal sealed partial class DefaultIpam
 
     /// <summary>
     /// The lowest free ordinal of the handle's range, or with <paramref name="serial"/> the first free
-    /// one from just past the last address handed out this way, wrapping (protocol-facts 5.5).
+    /// one from just past the last address handed out this way, wrapping (docs/reference-host.md §5.5).
     /// </summary>
     private static ulong AllocateAny(PoolHandle handle, bool serial)
     {

@@ -45,7 +45,7 @@ internal sealed partial class DefaultIpam
 
     private PoolAllocation RequestPool(PoolRequest request)
     {
-        // Validation order as the reference's parsePoolRequest (protocol-facts 5.4).
+        // Validation order as the reference's parsePoolRequest (docs/reference-host.md §5.4).
         if (string.IsNullOrEmpty(request.AddressSpace))
         {
             throw IpamErrors.InvalidAddressSpace("the address space must not be empty");
@@ -59,7 +59,7 @@ internal sealed partial class DefaultIpam
         if (request.Pool is { } outer && request.SubPool is { } inner
             && (inner.IsV6 != outer.IsV6 || inner.PrefixLength < outer.PrefixLength || !outer.Contains(inner.Address)))
         {
-            // The reference accepts any sub-pool and silently reuses its host bits (protocol-facts 10,
+            // The reference accepts any sub-pool and silently reuses its host bits (docs/reference-host.md §10,
             // item 34); Cnm refuses one that is not inside the pool.
             throw IpamErrors.InvalidSubPool($"{inner} is not inside pool {outer.Network}");
         }
@@ -153,7 +153,7 @@ internal sealed partial class DefaultIpam
 
     /// <summary>
     /// The sub-pool's ordinals inside the master, less the master's reserved ones; the sub-pool's own
-    /// network and broadcast addresses are ordinary (protocol-facts 5.5).
+    /// network and broadcast addresses are ordinary (docs/reference-host.md §5.5).
     /// </summary>
     private static PoolHandle SubPoolHandle(string id, MasterPool master, IpPrefix subPool)
     {

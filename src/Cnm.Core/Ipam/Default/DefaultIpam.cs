@@ -4,7 +4,7 @@ using Cnm.Core.Net;
 namespace Cnm.Core.Ipam.Default;
 
 /// <summary>
-/// The built-in <c>default</c> IPAM (protocol-facts 5): address spaces LocalDefault and GlobalDefault,
+/// The built-in <c>default</c> IPAM (docs/reference-host.md §5): address spaces LocalDefault and GlobalDefault,
 /// predefined pools handed out first-fit, pool ids as the reference writes them, and a compact bitmap
 /// per master pool. State is in memory; the controller replays allocations after a restart
 /// (<see cref="BuiltInIpams.DefaultCapabilities"/>). Every method completes synchronously.
@@ -105,7 +105,7 @@ internal sealed partial class DefaultIpam : IIpamDriver, IIpamUsage
 
     /// <summary>
     /// The space a pool id belongs to. Ids have exactly 3 or 5 '/'-separated parts, as the reference
-    /// parses them (protocol-facts 5.3); an id of another space cannot be one of ours.
+    /// parses them (docs/reference-host.md §5.3); an id of another space cannot be one of ours.
     /// </summary>
     private AddressSpace SpaceOfPoolId(string? poolId)
     {

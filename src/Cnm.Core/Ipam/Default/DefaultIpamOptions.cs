@@ -5,12 +5,12 @@ namespace Cnm.Core.Ipam.Default;
 /// <summary>
 /// Options of the built-in default IPAM: the predefined pools it hands out when a network asks for
 /// none. The first pool of the right family that overlaps no reserved pool of the space wins
-/// (first-fit, DECISIONS.md "default IPAM pools"). Validated when the IPAM is created.
+/// (first-fit, docs/decisions.md "default IPAM pools"). Validated when the IPAM is created.
 /// </summary>
 public sealed class DefaultIpamOptions
 {
     /// <summary>
-    /// The reference's local pools, in its order (protocol-facts 5.2): 172.17–172.31 as /16s, then
+    /// The reference's local pools, in its order (docs/reference-host.md §5.2): 172.17–172.31 as /16s, then
     /// 192.168.0.0/16 as /20s; 31 pools.
     /// </summary>
     public static IReadOnlyList<DefaultAddressPool> ReferenceLocalPools { get; } = new ReadOnlyCollection<DefaultAddressPool>(

@@ -4,7 +4,7 @@ namespace Cnm.Core.Ipam.Default;
 
 /// <summary>
 /// A reserved master pool: its bitmap of allocated addresses, shared by every sub-pool id of it
-/// (protocol-facts 5.6). Guarded by its address space's lock.
+/// (docs/reference-host.md §5.6). Guarded by its address space's lock.
 /// </summary>
 internal sealed class MasterPool
 {
@@ -16,7 +16,7 @@ internal sealed class MasterPool
         (Start, End) = RangeOf(network);
 
         // Ordinals are ulong: a pool of 64 host bits or more is capped at 2^64 - 1 ordinals, exactly as
-        // the reference's bitmask is (protocol-facts 5.6), so only the first 2^64 - 1 addresses of such
+        // the reference's bitmask is (docs/reference-host.md §5.6), so only the first 2^64 - 1 addresses of such
         // a pool are usable. Ordinal 0 (network) and, for IPv4, the last ordinal (broadcast) are
         // reserved by keeping them out of [First, Last] rather than by setting bits, so an empty pool
         // of any size costs no bitmap memory.

@@ -90,7 +90,7 @@ internal sealed class PredefinedPools
     }
 
     /// <summary>
-    /// First-fit (DECISIONS.md "default IPAM pools", as newer Docker; the reference rotates): the first
+    /// First-fit (docs/decisions.md "default IPAM pools", as newer Docker; the reference rotates): the first
     /// predefined pool of the family that neither equals nor overlaps any master in <paramref name="masters"/>.
     /// </summary>
     public IpPrefix? FindFree(bool v6, MasterPoolList masters)

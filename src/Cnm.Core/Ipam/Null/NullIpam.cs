@@ -5,7 +5,7 @@ using Cnm.Core.Net;
 namespace Cnm.Core.Ipam.Null;
 
 /// <summary>
-/// The built-in <c>null</c> IPAM (protocol-facts 5.10): one pool, <c>0.0.0.0/0</c>, that hands out no
+/// The built-in <c>null</c> IPAM (docs/reference-host.md §5.10): one pool, <c>0.0.0.0/0</c>, that hands out no
 /// addresses, for networks whose driver assigns addresses itself.
 /// </summary>
 internal sealed class NullIpam : IIpamDriver

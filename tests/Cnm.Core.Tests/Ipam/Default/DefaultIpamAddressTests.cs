@@ -33,7 +33,7 @@ public sealed class DefaultIpamAddressTests
     [Fact]
     public async Task RequestAddressAsync_SubPool_StartsAtTheSubPoolNetworkAddressWithTheMasterPrefix()
     {
-        // protocol-facts 5.5: only the master's network/broadcast are reserved.
+        // docs/reference-host.md §5.5: only the master's network/broadcast are reserved.
         var pool = await _ipam.PoolIdAsync("172.28.0.0/16", "172.28.5.0/24");
 
         Assert.Equal("172.28.5.0/16", await _ipam.AddressAsync(pool));
@@ -199,7 +199,7 @@ public sealed class DefaultIpamAddressTests
     [Fact]
     public async Task RequestAddressAsync_Ipv6LastAddressOfSlash64_IsBeyondTheOrdinalCap()
     {
-        // Like the reference's bitmask, a /64 or larger pool has 2^64 - 1 ordinals (protocol-facts 5.6).
+        // Like the reference's bitmask, a /64 or larger pool has 2^64 - 1 ordinals (docs/reference-host.md §5.6).
         var pool = await _ipam.PoolIdAsync("2001:db8::/64");
 
         await FailsAsync(
@@ -250,7 +250,7 @@ public sealed class DefaultIpamAddressTests
     [Fact]
     public async Task ReleaseAddressAsync_FreeAddress_IsNotFoundNamingAddressAndPool()
     {
-        // The reference ignores this and miscounts (protocol-facts 5.7); Cnm says so.
+        // The reference ignores this and miscounts (docs/reference-host.md §5.7); Cnm says so.
         var pool = await _ipam.PoolIdAsync("172.18.0.0/16");
 
         await FailsAsync(
@@ -262,7 +262,7 @@ public sealed class DefaultIpamAddressTests
     [InlineData("172.18.255.255", "broadcast")]
     public async Task ReleaseAddressAsync_NetworkOrBroadcast_IsInvalidParameterAndStaysReserved(string address, string what)
     {
-        // The reference clears the reserved bit (protocol-facts 5.7); Cnm refuses.
+        // The reference clears the reserved bit (docs/reference-host.md §5.7); Cnm refuses.
         var pool = await _ipam.PoolIdAsync("172.18.0.0/16");
 
         await FailsAsync(() => _ipam.ReleaseAsync(pool, address), ErrorCategory.InvalidParameter, what, "reserved");

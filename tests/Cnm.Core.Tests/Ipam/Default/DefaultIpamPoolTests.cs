@@ -16,7 +16,7 @@ public sealed class DefaultIpamPoolTests
 
     private readonly DefaultIpam _ipam = new();
 
-    /// <summary>protocol-facts 5.2: 172.17–172.31 as /16s, then 192.168.0.0/16 as /20s.</summary>
+    /// <summary>docs/reference-host.md §5.2: 172.17–172.31 as /16s, then 192.168.0.0/16 as /20s.</summary>
     public static IReadOnlyList<string> ReferenceLocalPools { get; } =
     [
         .. Enumerable.Range(17, 15).Select(i => string.Create(CultureInfo.InvariantCulture, $"172.{i}.0.0/16")),
@@ -78,7 +78,7 @@ public sealed class DefaultIpamPoolTests
     [Fact]
     public async Task RequestPoolAsync_AfterRelease_ReusesTheFirstFreePool()
     {
-        // First-fit as newer Docker (DECISIONS.md "default IPAM pools"); the reference would hand
+        // First-fit as newer Docker (docs/decisions.md "default IPAM pools"); the reference would hand
         // out 172.20.0.0/16 here (round-robin).
         await _ipam.PoolAsync();
         var second = await _ipam.PoolAsync();
@@ -208,7 +208,7 @@ public sealed class DefaultIpamPoolTests
     [InlineData("2001:db8::/120")]
     public async Task RequestPoolAsync_SubPoolNotInsidePool_IsInvalidSubPool(string subPool)
     {
-        // The reference accepts these (protocol-facts 10, item 34); Cnm refuses them.
+        // The reference accepts these (docs/reference-host.md §10, item 34); Cnm refuses them.
         await FailsAsync(
             () => _ipam.PoolAsync("172.28.0.0/16", subPool), ErrorCategory.InvalidParameter, "Invalid Address SubPool", subPool);
         Assert.Empty(_ipam.Snapshot());

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-// Tests mirror src (STYLE.md rule 11), whose folder Ipam/Default names the "default" IPAM.
+// Tests mirror src (docs/style.md rule 11), whose folder Ipam/Default names the "default" IPAM.
 [assembly: SuppressMessage(
     "Naming",
     "CA1716:Identifiers should not match keywords",
