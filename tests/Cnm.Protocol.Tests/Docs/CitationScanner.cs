@@ -15,7 +15,7 @@ internal sealed record BrokenCitation(string File, int Line, string Target)
 internal static partial class CitationScanner
 {
     /// <summary>The trees whose files may cite documents; the root's README is read too.</summary>
-    public static readonly string[] ScannedTrees = ["src", "tests", "spec", "plugins"];
+    public static readonly string[] ScannedTrees = ["src", "tests", "spec", "plugins", "docs"];
 
     private static readonly HashSet<string> TextExtensions =
         new([".cs", ".md", ".csproj", ".props", ".targets", ".sh", ".json", ".yml", ".yaml", ".txt"], StringComparer.Ordinal);
