@@ -8,7 +8,8 @@ namespace Cnm.Protocol.Tests.Json;
 /// Strings are escaped byte for byte as Go's encoding/json (Go 1.21 and older, HTML-safe) escapes them.
 /// The expected texts are Go's documented output: short forms for quote, backslash, newline, return and tab;
 /// lower-case <c>\u00xx</c> for the other control characters and for &lt; &gt; &amp;; U+2028/U+2029 escaped;
-/// everything else raw UTF-8; <c>\ufffd</c> for each invalid byte.
+/// everything else raw UTF-8; <c>\ufffd</c> for each invalid byte. Every expected text was checked against what
+/// Go 1.19.8's json.Encoder writes for the same string (Debian golang-1.19-go, 2026-12-01).
 /// </summary>
 public class GoJsonEscapingTests
 {

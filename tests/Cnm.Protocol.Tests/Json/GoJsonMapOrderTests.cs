@@ -8,6 +8,8 @@ namespace Cnm.Protocol.Tests.Json;
 /// <summary>
 /// What is a map in the reference goes out with its keys sorted by bytes, at every depth; records keep their
 /// declared order (protocol-facts 3.2: Go's encoder sorts map keys; IPAMData's marshaller builds a map).
+/// The expected bodies of the map, nesting, repeated-key and IPAMData cases were checked against what Go 1.19.8's
+/// encoding/json writes for the same values (Debian golang-1.19-go, 2026-12-01), the Go release Docker 20.10 was built with.
 /// </summary>
 public class GoJsonMapOrderTests
 {
@@ -148,6 +150,19 @@ public class GoJsonMapOrderTests
         var body = Body(new DiscoveryNotification(DiscoveryTypes.NodeDiscovery, data), Json.DiscoveryNotification);
 
         Assert.Equal("""{"DiscoveryType":1,"DiscoveryData":{"Address":"10.0.0.1","BindAddress":"10.0.0.2","Self":true}}""" + "\n", body);
+    }
+
+    [Fact]
+    public void SerializeBody_KeysAcrossUnicode_AreInTheOrderGoWritesThem()
+    {
+        // Expected bytes as Go 1.19.8's encoding/json wrote this map (json.NewEncoder(...).Encode of a map[string]int).
+        var keys = new[] { "Alpha", "alpha", "zeta", "\uffff", "😀", "\ue000", "\U00010000", "a<b", "B", "a", "ab" };
+        var value = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => JsonSerializer.SerializeToElement(p.i + 1, Json.Int32));
+
+        var body = Body(new EndpointOperInfoResponse(value), Json.EndpointOperInfoResponse);
+
+        Assert.Equal("{\"Value\":{\"Alpha\":1,\"B\":9,\"a\":10,\"a\\u003cb\":8,\"ab\":11,\"alpha\":2,\"zeta\":3," +
+            "\"\ue000\":6,\"\uffff\":4,\"\U00010000\":7,\"😀\":5}}\n", body);
     }
 
     [Theory]
