@@ -11,6 +11,7 @@ namespace Cnm.Protocol;
 /// compact, map keys sorted (the records of <see cref="PluginJsonContext"/> do that whatever the encoder), and
 /// strings escaped with <see cref="Encoder"/>. Every request body Cnm sends is made by <see cref="SerializeBody{T}"/>.
 /// </summary>
+/// <remarks>Thread-safe: each thread reuses one writer and buffer, so a body costs one array of its own size.</remarks>
 public static class GoJson
 {
     private const int MaxKeptBuffer = 64 * 1024;
@@ -47,16 +48,6 @@ public static class GoJson
 
     /// <summary>The compact, Go-escaped JSON of <paramref name="value"/>, without a trailing newline.</summary>
     public static byte[] SerializeToUtf8Bytes<T>(T value, JsonTypeInfo<T> typeInfo) => Serialize(value, typeInfo, newline: false);
-
-    /// <summary>
-    /// Writes a free-form value as Go writes it after holding it as <c>interface{}</c>: every object's keys sorted in
-    /// <see cref="MapKeyOrder"/>, at every depth (a key given twice keeps its last value); arrays and scalars as they are.
-    /// </summary>
-    public static void WriteAsGoMap(Utf8JsonWriter writer, JsonElement value)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        GoMapWriter.Write(writer, value);
-    }
 
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo, bool newline)
     {
