@@ -6,7 +6,8 @@ namespace Cnm.Protocol.Json;
 /// Writes free-form JSON values as the reference host would after holding them as Go maps
 /// (<c>map[string]interface{}</c>): the keys of every object, at every depth, in
 /// <see cref="GoMapKeyComparer"/> order, and of a key given twice only the last value (a map has each key once).
-/// Arrays keep their order; scalars are written as they are, through the writer's encoder.
+/// Arrays keep their order; numbers are written as Go writes the float64 it decodes them to (<see cref="GoNumbers"/>);
+/// strings, booleans and null as they are, through the writer's encoder.
 /// </summary>
 internal static class GoMapWriter
 {
@@ -25,6 +26,9 @@ internal static class GoMapWriter
                 }
 
                 writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                GoNumbers.Write(writer, value);
                 break;
             default:
                 value.WriteTo(writer);
