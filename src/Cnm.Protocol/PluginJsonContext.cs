@@ -15,6 +15,10 @@ namespace Cnm.Protocol;
 /// <c>null</c>, as Go's encoder does, except <see cref="IpamData"/> which leaves out unset
 /// <c>Pool</c>/<c>Gateway</c>/<c>AuxAddresses</c> like Go's custom marshaller. Responses leave out null
 /// members (the host reads a missing member as its zero value), so an empty success is <c>{}</c>.
+/// Records write their members in declaration order, as Go writes a struct; what is a map in Go (options,
+/// <c>Data</c>, <c>AuxAddresses</c>, <see cref="IpamData"/> itself) is written with its keys sorted, at every depth,
+/// by the converters this context applies. Only <see cref="GoJson"/> also escapes strings as Go does: the plain
+/// <see cref="System.Text.Json.JsonSerializer"/> with this context uses the default encoder.
 /// </remarks>
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = true,

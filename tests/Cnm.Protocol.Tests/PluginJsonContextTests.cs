@@ -108,7 +108,7 @@ public class PluginJsonContextTests
             new IpamData("LocalDefault", "0.0.0.0/0", null, new Dictionary<string, string>()), Json.IpamData);
 
         Assert.Equal("""{"AddressSpace":"LocalDefault"}""", bare);
-        Assert.Equal("""{"AddressSpace":"LocalDefault","Pool":"0.0.0.0/0","AuxAddresses":{}}""", emptyAux);
+        Assert.Equal("""{"AddressSpace":"LocalDefault","AuxAddresses":{},"Pool":"0.0.0.0/0"}""", emptyAux);
     }
 
     [Fact]

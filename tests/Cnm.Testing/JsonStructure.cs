@@ -112,6 +112,60 @@ public static class JsonStructure
         return true;
     }
 
+    /// <summary>
+    /// The same JSON with the members of every object in reverse order, except the values of members named in
+    /// <paramref name="keepOrderOf"/>, which are copied as they are. A test feeds this to a serializer to show that
+    /// the order it writes comes from the rules, not from its input.
+    /// </summary>
+    public static string ReverseMemberOrder(string json, IReadOnlySet<string> keepOrderOf)
+    {
+        ArgumentNullException.ThrowIfNull(keepOrderOf);
+        using var document = JsonDocument.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteReversed(writer, document.RootElement, keepOrderOf);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteReversed(Utf8JsonWriter writer, JsonElement element, IReadOnlySet<string> keepOrderOf)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().Reverse())
+                {
+                    writer.WritePropertyName(property.Name);
+                    if (keepOrderOf.Contains(property.Name))
+                    {
+                        property.Value.WriteTo(writer);
+                    }
+                    else
+                    {
+                        WriteReversed(writer, property.Value, keepOrderOf);
+                    }
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteReversed(writer, item, keepOrderOf);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
     private static string Show(JsonElement element)
     {
         var text = element.GetRawText();

@@ -146,7 +146,7 @@ public sealed partial class RecordingPlugin : IAsyncDisposable
 
     private async Task<PluginReply> HandleAsync(string method, RecordedRequest request, CancellationToken cancellationToken)
     {
-        var call = Record(method, request.BodyText, out var fault);
+        var call = Record(method, request, out var fault);
         foreach (var stall in StallsFor(call))
         {
             await stall.HoldAsync(cancellationToken).ConfigureAwait(false);
@@ -181,11 +181,11 @@ public sealed partial class RecordingPlugin : IAsyncDisposable
         return rewrite is null || reply.Body is null ? reply : reply with { Body = rewrite(reply.Body) };
     }
 
-    private PluginCall Record(string method, string body, out PluginReply? fault)
+    private PluginCall Record(string method, RecordedRequest request, out PluginReply? fault)
     {
         lock (_lock)
         {
-            var call = new PluginCall(_sequence++, method, body);
+            var call = new PluginCall(_sequence++, method, request.BodyText) { Bytes = request.Body };
             _calls.Add(call);
             fault = FaultFor(call);
             var changed = _changed;

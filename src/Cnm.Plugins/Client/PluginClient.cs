@@ -61,17 +61,16 @@ public sealed partial class PluginClient : IDisposable
         return SendAsync(method, [], responseType, cancellationToken);
     }
 
-    /// <summary>Calls a method with a JSON request body (Go's encoder form: the JSON, then a newline).</summary>
+    /// <summary>
+    /// Calls a method with a JSON request body in Go's encoder form: compact, Go-escaped, then a newline
+    /// (<see cref="GoJson.SerializeBody{T}"/>).
+    /// </summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request,
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requestType);
         ArgumentNullException.ThrowIfNull(responseType);
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
-        var framed = new byte[body.Length + 1];
-        body.CopyTo(framed, 0);
-        framed[^1] = (byte)'\n';
-        return SendAsync(method, framed, responseType, cancellationToken);
+        return SendAsync(method, GoJson.SerializeBody(request, requestType), responseType, cancellationToken);
     }
 
     private async Task<TResponse> SendAsync<TResponse>(string method, byte[] body, JsonTypeInfo<TResponse> responseType,

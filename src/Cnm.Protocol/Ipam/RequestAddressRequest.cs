@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Ipam;
 
@@ -15,4 +16,4 @@ namespace Cnm.Protocol.Ipam;
 public sealed record RequestAddressRequest(
     [property: JsonPropertyName("PoolID")] string PoolId,
     [property: JsonPropertyName("Address")] string Address,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, string>? Options);
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoStringMapConverter))] IReadOnlyDictionary<string, string>? Options);

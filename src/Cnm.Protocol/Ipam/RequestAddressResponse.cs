@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Ipam;
 
@@ -9,7 +10,7 @@ namespace Cnm.Protocol.Ipam;
 public sealed record RequestAddressResponse(
     [property: JsonPropertyName("Address"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     string? Address = null,
-    [property: JsonPropertyName("Data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: JsonPropertyName("Data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(GoStringMapConverter))]
     IReadOnlyDictionary<string, string>? Data = null,
     [property: JsonPropertyName("Error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     string? Error = null) : IErrorResponse

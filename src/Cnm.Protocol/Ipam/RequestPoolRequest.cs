@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Ipam;
 
@@ -15,5 +16,5 @@ public sealed record RequestPoolRequest(
     [property: JsonPropertyName("AddressSpace")] string AddressSpace,
     [property: JsonPropertyName("Pool")] string Pool,
     [property: JsonPropertyName("SubPool")] string SubPool,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, string>? Options,
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoStringMapConverter))] IReadOnlyDictionary<string, string>? Options,
     [property: JsonPropertyName("V6")] bool V6);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Ipam;
 
@@ -14,7 +15,7 @@ public sealed record RequestPoolResponse(
     string? PoolId = null,
     [property: JsonPropertyName("Pool"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     string? Pool = null,
-    [property: JsonPropertyName("Data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: JsonPropertyName("Data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(GoStringMapConverter))]
     IReadOnlyDictionary<string, string>? Data = null,
     [property: JsonPropertyName("Error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     string? Error = null) : IErrorResponse

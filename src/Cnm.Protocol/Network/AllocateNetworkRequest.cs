@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Network;
 
@@ -12,6 +13,6 @@ namespace Cnm.Protocol.Network;
 /// <param name="IPv6Data">One entry per IPv6 pool.</param>
 public sealed record AllocateNetworkRequest(
     [property: JsonPropertyName("NetworkID")] string NetworkId,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, string>? Options,
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoStringMapConverter))] IReadOnlyDictionary<string, string>? Options,
     [property: JsonPropertyName("IPv4Data")] IReadOnlyList<IpamData>? IPv4Data,
     [property: JsonPropertyName("IPv6Data")] IReadOnlyList<IpamData>? IPv6Data);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Network;
 
@@ -21,4 +22,4 @@ public sealed record CreateEndpointRequest(
     [property: JsonPropertyName("NetworkID")] string NetworkId,
     [property: JsonPropertyName("EndpointID")] string EndpointId,
     [property: JsonPropertyName("Interface")] EndpointInterface? Interface,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, JsonElement>? Options);
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoOptionsConverter))] IReadOnlyDictionary<string, JsonElement>? Options);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Network;
 
@@ -17,6 +18,6 @@ namespace Cnm.Protocol.Network;
 /// <param name="IPv6Data">One entry per IPv6 pool; <c>[]</c> (not null) when IPv6 is off.</param>
 public sealed record CreateNetworkRequest(
     [property: JsonPropertyName("NetworkID")] string NetworkId,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, JsonElement>? Options,
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoOptionsConverter))] IReadOnlyDictionary<string, JsonElement>? Options,
     [property: JsonPropertyName("IPv4Data")] IReadOnlyList<IpamData>? IPv4Data,
     [property: JsonPropertyName("IPv6Data")] IReadOnlyList<IpamData>? IPv6Data);

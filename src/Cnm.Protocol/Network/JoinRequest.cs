@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Network;
 
@@ -17,4 +18,4 @@ public sealed record JoinRequest(
     [property: JsonPropertyName("NetworkID")] string NetworkId,
     [property: JsonPropertyName("EndpointID")] string EndpointId,
     [property: JsonPropertyName("SandboxKey")] string SandboxKey,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, JsonElement>? Options);
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoOptionsConverter))] IReadOnlyDictionary<string, JsonElement>? Options);

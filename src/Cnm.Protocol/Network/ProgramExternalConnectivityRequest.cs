@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cnm.Protocol.Json;
 
 namespace Cnm.Protocol.Network;
 
@@ -13,4 +14,4 @@ namespace Cnm.Protocol.Network;
 public sealed record ProgramExternalConnectivityRequest(
     [property: JsonPropertyName("NetworkID")] string NetworkId,
     [property: JsonPropertyName("EndpointID")] string EndpointId,
-    [property: JsonPropertyName("Options")] IReadOnlyDictionary<string, JsonElement>? Options);
+    [property: JsonPropertyName("Options"), JsonConverter(typeof(GoOptionsConverter))] IReadOnlyDictionary<string, JsonElement>? Options);

@@ -1,4 +1,5 @@
 using Cnm.Protocol;
+using Cnm.Testing;
 
 namespace Cnm.Drivers.Remote.Tests.Golden;
 
@@ -21,10 +22,10 @@ public sealed class EndpointSequenceTests
             driverOptions: new Dictionary<string, string> { ["com.example.vlan"] = "101" });
 
         var call = Assert.Single(h.Plugin.Calls);
-        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"172.17.0.10/16","AddressIPv6":"","MacAddress":"02:42:ac:11:00:0a"},
-             "Options":{"com.example.vlan":"101","com.docker.network.endpoint.macaddress":"AkKsEQAK"}}
+             "Options":{"com.docker.network.endpoint.macaddress":"AkKsEQAK","com.example.vlan":"101"}}
             """, call);
         Assert.Equal("172.17.0.10/16", endpoint.Address.ToString());
         Assert.Equal([endpoint.Id], h.Plugin.Endpoints);
@@ -39,7 +40,7 @@ public sealed class EndpointSequenceTests
 
         var endpoint = await h.EndpointAsync(network, "e1");
 
-        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"172.17.0.2/16","AddressIPv6":"","MacAddress":""},
              "Options":{}}
@@ -60,9 +61,9 @@ public sealed class EndpointSequenceTests
         var ids = $$$""" "NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}" """;
         var calls = h.Plugin.Calls;
         Assert.Equal([PluginMethods.Network.Join, PluginMethods.Network.ProgramExternalConnectivity], calls.Select(c => c.Method));
-        JsonAssert.Call(PluginMethods.Network.Join,
+        WireAssert.Call(PluginMethods.Network.Join,
             $$$"""{ {{{ids}}},"SandboxKey":"/run/test/netns/{{{sandbox.Id[..12]}}}","Options":{"com.example.label":"x"}}""", calls[0]);
-        JsonAssert.Call(PluginMethods.Network.ProgramExternalConnectivity, $$$"""{ {{{ids}}},"Options":{"com.example.label":"x"}}""", calls[1]);
+        WireAssert.Call(PluginMethods.Network.ProgramExternalConnectivity, $$$"""{ {{{ids}}},"Options":{"com.example.label":"x"}}""", calls[1]);
         Assert.Equal("veth-x", joined.Join!.SrcName);
         Assert.Equal("eth", joined.Join.DstPrefix);
         Assert.Equal("172.17.0.1", joined.Join.Gateway?.ToString());
@@ -74,8 +75,8 @@ public sealed class EndpointSequenceTests
 
         calls = h.Plugin.Calls;
         Assert.Equal([PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave], calls.Select(c => c.Method));
-        JsonAssert.Call(PluginMethods.Network.RevokeExternalConnectivity, $$$"""{ {{{ids}}} }""", calls[0]);
-        JsonAssert.Call(PluginMethods.Network.Leave, $$$"""{ {{{ids}}} }""", calls[1]);
+        WireAssert.Call(PluginMethods.Network.RevokeExternalConnectivity, $$$"""{ {{{ids}}} }""", calls[0]);
+        WireAssert.Call(PluginMethods.Network.Leave, $$$"""{ {{{ids}}} }""", calls[1]);
         Assert.Null(left.SandboxId);
         Assert.Equal("172.17.0.10/16", left.Address.ToString()); // the address stays with the endpoint
         Assert.Empty(h.SandboxProvider.InterfacesOf(sandbox.Key));
@@ -83,10 +84,28 @@ public sealed class EndpointSequenceTests
         h.Plugin.ClearCalls();
         await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
 
-        JsonAssert.Call(PluginMethods.Network.DeleteEndpoint, $$$"""{ {{{ids}}} }""", Assert.Single(h.Plugin.Calls));
+        WireAssert.Call(PluginMethods.Network.DeleteEndpoint, $$$"""{ {{{ids}}} }""", Assert.Single(h.Plugin.Calls));
         Assert.Empty(h.Plugin.Endpoints);
         Assert.Empty(h.Controller.Endpoints);
         h.AssertPluginAgrees();
+    }
+
+    [Fact]
+    public async Task JoinAndProgram_SandboxLabelsInAnyOrder_SendThemSorted()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        var network = await h.NetworkAsync("n1");
+        var endpoint = await h.EndpointAsync(network, "e1");
+        var sandbox = await h.SandboxAsync("c1", new Dictionary<string, string> { ["z.label"] = "1", ["a.label"] = "2", ["M"] = "3" });
+        h.Plugin.ClearCalls();
+
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
+
+        var ids = $$$""" "NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}" """;
+        const string options = """{"M":"3","a.label":"2","z.label":"1"}""";
+        WireAssert.Calls(h.Plugin.Calls,
+            (PluginMethods.Network.Join, $$$"""{ {{{ids}}},"SandboxKey":"/run/test/netns/{{{sandbox.Id[..12]}}}","Options":{{{options}}} }"""),
+            (PluginMethods.Network.ProgramExternalConnectivity, $$$"""{ {{{ids}}},"Options":{{{options}}} }"""));
     }
 
     [Fact]
@@ -102,7 +121,7 @@ public sealed class EndpointSequenceTests
 
         await h.Controller.JoinAsync(second.Id, sandbox.Id, CancellationToken.None);
 
-        JsonAssert.Call(PluginMethods.Network.Join, $$$"""
+        WireAssert.Call(PluginMethods.Network.Join, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{second.Id}}}",
              "SandboxKey":"/run/test/netns/{{{sandbox.Id[..12]}}}","Options":{"com.example.label":"x"}}
             """, Assert.Single(h.Plugin.Calls));
@@ -173,7 +192,7 @@ public sealed class EndpointSequenceTests
             [PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave, PluginMethods.Network.ProgramExternalConnectivity],
             calls.Select(c => c.Method));
         Assert.Equal([first.Id, first.Id, second.Id], calls.Select(c => c.Text("EndpointID")));
-        JsonAssert.Call(PluginMethods.Network.ProgramExternalConnectivity, $$$"""
+        WireAssert.Call(PluginMethods.Network.ProgramExternalConnectivity, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{second.Id}}}","Options":{"com.example.label":"x"}}
             """, calls[2]);
         Assert.Equal(second.Id, h.Controller.GetSandbox(sandbox.Id).GatewayEndpointId);

@@ -1,5 +1,6 @@
 using Cnm.Core.Model;
 using Cnm.Protocol;
+using Cnm.Testing;
 
 namespace Cnm.Drivers.Remote.Tests.Golden;
 
@@ -45,27 +46,27 @@ public sealed class IpamPluginSequenceTests
             PluginMethods.Ipam.RequestAddress,
             PluginMethods.Network.CreateNetwork,
         ], calls.Select(c => c.Method));
-        JsonAssert.EmptyCall(PluginMethods.Activate, calls[0]);
-        JsonAssert.EmptyCall(PluginMethods.Network.GetCapabilities, calls[1]);
-        JsonAssert.EmptyCall(PluginMethods.Ipam.GetCapabilities, calls[2]);
-        JsonAssert.EmptyCall(PluginMethods.Ipam.GetDefaultAddressSpaces, calls[3]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestPool,
+        WireAssert.EmptyCall(PluginMethods.Activate, calls[0]);
+        WireAssert.EmptyCall(PluginMethods.Network.GetCapabilities, calls[1]);
+        WireAssert.EmptyCall(PluginMethods.Ipam.GetCapabilities, calls[2]);
+        WireAssert.EmptyCall(PluginMethods.Ipam.GetDefaultAddressSpaces, calls[3]);
+        WireAssert.Call(PluginMethods.Ipam.RequestPool,
             """{"AddressSpace":"RecordingLocal","Pool":"10.10.0.0/16","SubPool":"10.10.1.0/24","Options":{},"V6":false}""", calls[4]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress,
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress,
             $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.1.254","Options":{{{GatewayOption}}}}""", calls[5]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.5","Options":null}""", calls[6]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.6","Options":null}""", calls[7]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestPool,
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.5","Options":null}""", calls[6]);
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.6","Options":null}""", calls[7]);
+        WireAssert.Call(PluginMethods.Ipam.RequestPool,
             """{"AddressSpace":"RecordingLocal","Pool":"fd00:1::/64","SubPool":"","Options":{},"V6":true}""", calls[8]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"","Options":{{{GatewayOption}}}}""", calls[9]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::5","Options":null}""", calls[10]);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"","Options":{{{GatewayOption}}}}""", calls[9]);
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::5","Options":null}""", calls[10]);
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":true,"com.docker.network.generic":{}},
-             "IPv4Data":[{"AddressSpace":"RecordingLocal","Pool":"10.10.0.0/16","Gateway":"10.10.1.254/16",
-                          "AuxAddresses":{"router":"10.10.0.5/16","printer":"10.10.0.6/16"}}],
-             "IPv6Data":[{"AddressSpace":"RecordingLocal","Pool":"fd00:1::/64","Gateway":"fd00:1::1/64",
-                          "AuxAddresses":{"v6aux":"fd00:1::5/64"}}]}
+             "IPv4Data":[{"AddressSpace":"RecordingLocal","AuxAddresses":{"printer":"10.10.0.6/16","router":"10.10.0.5/16"},
+                          "Gateway":"10.10.1.254/16","Pool":"10.10.0.0/16"}],
+             "IPv6Data":[{"AddressSpace":"RecordingLocal","AuxAddresses":{"v6aux":"fd00:1::5/64"},
+                          "Gateway":"fd00:1::1/64","Pool":"fd00:1::/64"}]}
             """, calls[11]);
         Assert.Equal(["10.10.0.5", "10.10.0.6", "10.10.1.254", "fd00:1::1", "fd00:1::5"], h.Plugin.Addresses);
         h.AssertPluginAgrees();
@@ -98,16 +99,32 @@ public sealed class IpamPluginSequenceTests
         var network = await h.PluginIpamNetworkAsync("n1");
 
         var calls = h.Plugin.Calls;
-        JsonAssert.Call(PluginMethods.Ipam.RequestPool,
+        WireAssert.Call(PluginMethods.Ipam.RequestPool,
             """{"AddressSpace":"RecordingLocal","Pool":"","SubPool":"","Options":{},"V6":false}""", calls[4]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress,
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress,
             $$$"""{"PoolID":"RecordingLocal/10.200.0.0/24","Address":"","Options":{{{GatewayOption}}}}""", calls[5]);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
-             "IPv4Data":[{"AddressSpace":"RecordingLocal","Pool":"10.200.0.0/24","Gateway":"10.200.0.1/24"}],
+             "IPv4Data":[{"AddressSpace":"RecordingLocal","Gateway":"10.200.0.1/24","Pool":"10.200.0.0/24"}],
              "IPv6Data":[]}
             """, calls[6]);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_IpamOptions_SendsThemSortedToRequestPool()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+
+        await h.PluginIpamNetworkAsync("n1", o => o with
+        {
+            IpamOptions = new Dictionary<string, string> { ["vrf"] = "blue", ["com.example.zone"] = "a", ["Tier"] = "1" },
+        });
+
+        WireAssert.Call(PluginMethods.Ipam.RequestPool, """
+            {"AddressSpace":"RecordingLocal","Pool":"","SubPool":"",
+             "Options":{"Tier":"1","com.example.zone":"a","vrf":"blue"},"V6":false}
+            """, h.Plugin.CallsTo(PluginMethods.Ipam.RequestPool)[0]);
     }
 
     [Fact]
@@ -122,10 +139,10 @@ public sealed class IpamPluginSequenceTests
         var calls = h.Plugin.Calls;
         Assert.Equal([PluginMethods.Ipam.RequestAddress, PluginMethods.Ipam.RequestAddress, PluginMethods.Network.CreateEndpoint],
             calls.Select(c => c.Method));
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"","Options":null}""", calls[0]);
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"","Options":null}""", calls[1]);
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"","Options":null}""", calls[0]);
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"","Options":null}""", calls[1]);
         // The sub-pool's first address is allocatable (only the master pool's network address is reserved).
-        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"10.10.1.0/16","AddressIPv6":"fd00:1::2/64","MacAddress":""},"Options":{}}
             """, calls[2]);
@@ -137,9 +154,9 @@ public sealed class IpamPluginSequenceTests
         calls = h.Plugin.Calls;
         Assert.Equal([PluginMethods.Network.DeleteEndpoint, PluginMethods.Ipam.ReleaseAddress, PluginMethods.Ipam.ReleaseAddress],
             calls.Select(c => c.Method));
-        JsonAssert.Call(PluginMethods.Network.DeleteEndpoint, $$$"""{"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}"}""", calls[0]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.1.0"}""", calls[1]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::2"}""", calls[2]);
+        WireAssert.Call(PluginMethods.Network.DeleteEndpoint, $$$"""{"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}"}""", calls[0]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.1.0"}""", calls[1]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::2"}""", calls[2]);
         h.AssertPluginAgrees();
     }
 
@@ -164,14 +181,14 @@ public sealed class IpamPluginSequenceTests
             PluginMethods.Ipam.ReleaseAddress,
             PluginMethods.Ipam.ReleasePool,
         ], calls.Select(c => c.Method));
-        JsonAssert.Call(PluginMethods.Network.DeleteNetwork, $$$"""{"NetworkID":"{{{network.Id}}}"}""", calls[0]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.1.254"}""", calls[1]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.5"}""", calls[2]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.6"}""", calls[3]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleasePool, $$$"""{"PoolID":"{{{V4Pool}}}"}""", calls[4]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::1"}""", calls[5]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::5"}""", calls[6]);
-        JsonAssert.Call(PluginMethods.Ipam.ReleasePool, $$$"""{"PoolID":"{{{V6Pool}}}"}""", calls[7]);
+        WireAssert.Call(PluginMethods.Network.DeleteNetwork, $$$"""{"NetworkID":"{{{network.Id}}}"}""", calls[0]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.1.254"}""", calls[1]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.5"}""", calls[2]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V4Pool}}}","Address":"10.10.0.6"}""", calls[3]);
+        WireAssert.Call(PluginMethods.Ipam.ReleasePool, $$$"""{"PoolID":"{{{V4Pool}}}"}""", calls[4]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::1"}""", calls[5]);
+        WireAssert.Call(PluginMethods.Ipam.ReleaseAddress, $$$"""{"PoolID":"{{{V6Pool}}}","Address":"fd00:1::5"}""", calls[6]);
+        WireAssert.Call(PluginMethods.Ipam.ReleasePool, $$$"""{"PoolID":"{{{V6Pool}}}"}""", calls[7]);
         Assert.Equal("", h.Plugin.Snapshot());
         Assert.Equal("", h.Snapshot());
     }
@@ -189,9 +206,9 @@ public sealed class IpamPluginSequenceTests
         var mac = endpoint.MacAddress!.GetAddressBytes();
         Assert.Equal([0x02, 0x42], mac[..2]);
         var text = string.Join(':', mac.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-        JsonAssert.Call(PluginMethods.Ipam.RequestAddress,
+        WireAssert.Call(PluginMethods.Ipam.RequestAddress,
             $$$"""{"PoolID":"RecordingLocal/10.200.0.0/24","Address":"","Options":{"com.docker.network.endpoint.macaddress":"{{{text}}}"}}""", calls[0]);
-        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"10.200.0.2/24","AddressIPv6":"","MacAddress":"{{{text}}}"},
              "Options":{"com.docker.network.endpoint.macaddress":"{{{Convert.ToBase64String(mac)}}}"}}

@@ -1,5 +1,6 @@
 using Cnm.Core.Model;
 using Cnm.Protocol;
+using Cnm.Testing;
 
 namespace Cnm.Drivers.Remote.Tests.Golden;
 
@@ -24,12 +25,12 @@ public sealed class NetworkSequenceTests
 
         var calls = h.Plugin.Calls;
         Assert.Equal(FirstUse, calls.Select(c => c.Method));
-        JsonAssert.EmptyCall(PluginMethods.Activate, calls[0]);
-        JsonAssert.EmptyCall(PluginMethods.Network.GetCapabilities, calls[1]);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.EmptyCall(PluginMethods.Activate, calls[0]);
+        WireAssert.EmptyCall(PluginMethods.Network.GetCapabilities, calls[1]);
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
-             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Gateway":"172.17.0.1/16","Pool":"172.17.0.0/16"}],
              "IPv6Data":[]}
             """, calls[2]);
         Assert.Equal([network.Id], h.Plugin.Networks);
@@ -47,11 +48,11 @@ public sealed class NetworkSequenceTests
         });
 
         Assert.Equal(FirstUse, h.Plugin.Methods);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
-             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"10.10.0.0/16","Gateway":"10.10.0.254/16",
-                          "AuxAddresses":{"router":"10.10.0.5/16","printer":"10.10.0.6/16"}}],
+             "IPv4Data":[{"AddressSpace":"LocalDefault","AuxAddresses":{"printer":"10.10.0.6/16","router":"10.10.0.5/16"},
+                          "Gateway":"10.10.0.254/16","Pool":"10.10.0.0/16"}],
              "IPv6Data":[]}
             """, h.Plugin.Calls[2]);
     }
@@ -68,11 +69,36 @@ public sealed class NetworkSequenceTests
         });
 
         Assert.Equal(FirstUse, h.Plugin.Methods);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,
-                        "com.docker.network.generic":{"mtu":"1400","com.example.vlan":"101"}},
-             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+                        "com.docker.network.generic":{"com.example.vlan":"101","mtu":"1400"}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Gateway":"172.17.0.1/16","Pool":"172.17.0.0/16"}],
+             "IPv6Data":[]}
+            """, h.Plugin.Calls[2]);
+    }
+
+    [Fact]
+    public async Task CreateNetwork_DriverOptionsNeedingEscapes_SendsThemSortedAndEscapedAsGoDoes()
+    {
+        await using var h = await NetworkOnlyPluginAsync();
+
+        var network = await h.NetworkAsync("n1", o => o with
+        {
+            DriverOptions = new Dictionary<string, string>
+            {
+                ["zeta"] = "a<b&c>d",
+                ["Alpha"] = "é😀+'",
+                ["alpha"] = "line\nbreak\u2028\"q\"",
+            },
+        });
+
+        // Go: keys by bytes (upper case first), <>& as lower-case \u00xx, U+2028 escaped, other non-ASCII raw.
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+            {"NetworkID":"{{{network.Id}}}",
+             "Options":{"com.docker.network.enable_ipv6":false,
+                        "com.docker.network.generic":{"Alpha":"é😀+'","alpha":"line\nbreak\u2028\"q\"","zeta":"a\u003cb\u0026c\u003ed"}},
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Gateway":"172.17.0.1/16","Pool":"172.17.0.0/16"}],
              "IPv6Data":[]}
             """, h.Plugin.Calls[2]);
     }
@@ -85,11 +111,11 @@ public sealed class NetworkSequenceTests
         var network = await h.NetworkAsync("n1", o => o with { EnableIPv6 = true, IPv6 = [new IpamConfig("fd00:1::/64")] });
 
         Assert.Equal(FirstUse, h.Plugin.Methods);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":true,"com.docker.network.generic":{}},
-             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
-             "IPv6Data":[{"AddressSpace":"LocalDefault","Pool":"fd00:1::/64","Gateway":"fd00:1::1/64"}]}
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Gateway":"172.17.0.1/16","Pool":"172.17.0.0/16"}],
+             "IPv6Data":[{"AddressSpace":"LocalDefault","Gateway":"fd00:1::1/64","Pool":"fd00:1::/64"}]}
             """, h.Plugin.Calls[2]);
     }
 
@@ -101,11 +127,11 @@ public sealed class NetworkSequenceTests
         var network = await h.NetworkAsync("n1", o => o with { Internal = true });
 
         Assert.Equal(FirstUse, h.Plugin.Methods);
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{},
                         "com.docker.network.internal":true},
-             "IPv4Data":[{"AddressSpace":"LocalDefault","Pool":"172.17.0.0/16","Gateway":"172.17.0.1/16"}],
+             "IPv4Data":[{"AddressSpace":"LocalDefault","Gateway":"172.17.0.1/16","Pool":"172.17.0.0/16"}],
              "IPv6Data":[]}
             """, h.Plugin.Calls[2]);
     }
@@ -120,7 +146,7 @@ public sealed class NetworkSequenceTests
         await h.Controller.DeleteNetworkAsync("n1", force: false, CancellationToken.None);
 
         var call = Assert.Single(h.Plugin.Calls);
-        JsonAssert.Call(PluginMethods.Network.DeleteNetwork, $$$"""{"NetworkID":"{{{network.Id}}}"}""", call);
+        WireAssert.Call(PluginMethods.Network.DeleteNetwork, $$$"""{"NetworkID":"{{{network.Id}}}"}""", call);
         Assert.Empty(h.Plugin.Networks);
         Assert.Equal("", h.Snapshot());
     }
@@ -148,13 +174,13 @@ public sealed class NetworkSequenceTests
         var network = await h.NetworkAsync("n1", o => o with { IpamDriver = "null" });
         var endpoint = await h.EndpointAsync(network, "e1");
 
-        JsonAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateNetwork, $$$"""
             {"NetworkID":"{{{network.Id}}}",
              "Options":{"com.docker.network.enable_ipv6":false,"com.docker.network.generic":{}},
              "IPv4Data":[{"AddressSpace":"null","Pool":"0.0.0.0/0"}],
              "IPv6Data":[]}
             """, h.Plugin.Calls[2]);
-        JsonAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
+        WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"","AddressIPv6":"","MacAddress":""},"Options":{}}
             """, h.Plugin.Calls[3]);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cnm.Plugins.Client;
@@ -7,7 +8,8 @@ namespace Cnm.Plugins.Tests.Wire;
 
 /// <summary>
 /// One service method driven through <see cref="PluginClient"/> with its records: the golden request
-/// (null for an empty body) goes in, the client's decoded response comes back written as JSON.
+/// (null for an empty body) goes in, the client's decoded response comes back written as Go would write it
+/// (<see cref="GoJson.SerializeBody{T}"/>: compact, then a newline).
 /// </summary>
 internal sealed record WireExchange(
     string Method,
@@ -51,7 +53,7 @@ internal sealed record WireExchange(
         new(method, false, async (client, _, ct) =>
         {
             var response = await client.CallAsync(method, responseType, ct);
-            return JsonSerializer.Serialize(response, responseType);
+            return Encoding.UTF8.GetString(GoJson.SerializeBody(response, responseType));
         });
 
     private static WireExchange With<TRequest, TResponse>(string method, JsonTypeInfo<TRequest> requestType,
@@ -60,6 +62,6 @@ internal sealed record WireExchange(
         {
             var request = JsonSerializer.Deserialize(requestJson!, requestType)!;
             var response = await client.CallAsync(method, request, requestType, responseType, ct);
-            return JsonSerializer.Serialize(response, responseType);
+            return Encoding.UTF8.GetString(GoJson.SerializeBody(response, responseType));
         });
 }
