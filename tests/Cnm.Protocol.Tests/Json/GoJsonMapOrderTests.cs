@@ -7,7 +7,7 @@ namespace Cnm.Protocol.Tests.Json;
 
 /// <summary>
 /// What is a map in the reference goes out with its keys sorted by bytes, at every depth; records keep their
-/// declared order (protocol-facts 3.2: Go's encoder sorts map keys; IPAMData's marshaller builds a map).
+/// declared order (docs/reference-host.md §3.2: Go's encoder sorts map keys; IPAMData's marshaller builds a map).
 /// The expected bodies of the map, nesting, repeated-key and IPAMData cases were checked against what Go 1.19.8's
 /// encoding/json writes for the same values (Debian golang-1.19-go, 2026-12-01), the Go release Docker 20.10 was built with.
 /// </summary>
