@@ -41,6 +41,10 @@ internal static class EtcdChannel
             ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },
             ServiceProvider = services.BuildServiceProvider(),
             ThrowOperationCanceledOnCancellation = true,
+
+            // A member that comes back is used again within a second (gRPC's default waits up to 120 s).
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
     }

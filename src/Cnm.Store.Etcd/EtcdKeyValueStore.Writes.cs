@@ -21,6 +21,12 @@ public sealed partial class EtcdKeyValueStore
     private long _writeSequence;
     private (long Id, long GrantedAt)? _markerLease;
 
+    /// <summary>
+    /// Test hook: every write's first answer is thrown away as if the connection had dropped after
+    /// etcd applied it, so the write goes the way of an unknown outcome.
+    /// </summary>
+    internal bool LoseFirstAnswerOfEveryWrite { get; set; }
+
     // A write that changes something carries a marker: a fresh key, created by the same Txn and only
     // if it does not exist yet. Sent again after a lost answer, the Txn cannot apply twice (the marker
     // exists then), and its failure branch reads the marker back: there, it was applied; absent, it was not.
@@ -40,6 +46,7 @@ public sealed partial class EtcdKeyValueStore
         var started = Stopwatch.GetTimestamp();
         var delay = _options.RetryDelay;
         var outcomeUnknown = false;
+        var loseAnswer = LoseFirstAnswerOfEveryWrite;
         while (true)
         {
             var lease = marker is null ? 0 : await MarkerLeaseAsync().ConfigureAwait(false);
@@ -47,6 +54,12 @@ public sealed partial class EtcdKeyValueStore
             try
             {
                 var response = await _kv.TxnAsync(request, CallOptionsFor(CancellationToken.None)).ConfigureAwait(false);
+                if (loseAnswer)
+                {
+                    (loseAnswer, outcomeUnknown) = (false, true);
+                    continue;
+                }
+
                 return response.Succeeded
                     ? response.Header.Revision
                     : Resolve(transaction, deleteKey, compared, marker, response);
@@ -58,7 +71,7 @@ public sealed partial class EtcdKeyValueStore
             }
             catch (RpcException e) when (EtcdErrors.IsTransient(e) && Stopwatch.GetElapsedTime(started) + delay < _options.RetryBudget && !_disposed)
             {
-                outcomeUnknown = marker is not null;
+                outcomeUnknown |= marker is not null;
                 await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
                 delay = NextDelay(delay);
             }
