@@ -14,7 +14,21 @@ internal static class EtcdErrors
     /// <summary>True for failures that another attempt (on this or another member) can get past: no leader, leader changed, a dead member, a timeout.</summary>
     public static bool IsTransient(RpcException error) => error.StatusCode is
         StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted
-        or StatusCode.Internal or StatusCode.Unknown;
+        or StatusCode.Internal or StatusCode.Unknown && TlsFailure(error) is null;
+
+    /// <summary>The TLS handshake's error when that is why the call failed (a certificate refused either way); retrying will not help.</summary>
+    public static string? TlsFailure(RpcException error)
+    {
+        for (Exception? e = error.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The write's lease expired before the write was applied (so it was not applied).</summary>
     public static bool IsLeaseNotFound(RpcException error) =>
@@ -35,6 +49,11 @@ internal static class EtcdErrors
         var unknown = outcomeUnknown
             ? "; the write may or may not have been applied: read the keys again before retrying"
             : "";
+        if (TlsFailure(error) is { } tls)
+        {
+            return new CnmException(Cnm.Protocol.ErrorCategory.Unavailable, $"etcd store {store} is unreachable: the TLS handshake failed, could not {what} ({tls}); check the CA, certificate and key files", error);
+        }
+
         return error.StatusCode switch
         {
             StatusCode.Unauthenticated or StatusCode.PermissionDenied =>
