@@ -20,11 +20,11 @@ public sealed class EtcdCluster : IDisposable
     private readonly string[] _extraArguments;
     private readonly bool _tls;
 
-    private EtcdCluster(int size, string[] extraArguments, bool tls = false)
+    private EtcdCluster(int size, string[] extraArguments, bool tls = false, string? dataRoot = null)
     {
         _tls = tls;
-        var shm = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _root = Path.Combine(shm, "cnm-etcd-" + Guid.NewGuid().ToString("N")[..12]);
+        dataRoot ??= Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        _root = Path.Combine(dataRoot, "cnm-etcd-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_root);
         _members = Enumerable.Range(1, size).Select(i => new EtcdMember("n" + i, FreePort(), FreePort())).ToArray();
         _initialCluster = string.Join(",", _members.Select(m => $"{m.Name}=http://127.0.0.1:{m.PeerPort}"));
@@ -49,6 +49,13 @@ public sealed class EtcdCluster : IDisposable
     /// <param name="extraArguments">More etcd flags for every member (e.g. TLS files).</param>
     public static Task<EtcdCluster> StartAsync(int size = 1, params string[] extraArguments) =>
         StartAsync(new EtcdCluster(size, extraArguments));
+
+    /// <summary>
+    /// Starts <paramref name="size"/> members with their data under <paramref name="dataRoot"/> instead of
+    /// tmpfs, so that etcd's fsyncs cost what they cost on that disk (benchmarks).
+    /// </summary>
+    public static Task<EtcdCluster> StartOnDiskAsync(string dataRoot, int size = 1) =>
+        StartAsync(new EtcdCluster(size, [], dataRoot: dataRoot));
 
     /// <summary>
     /// Starts one member that serves clients over TLS only (<c>https://</c>) with <paramref name="certFile"/>,
