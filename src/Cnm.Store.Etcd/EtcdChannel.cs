@@ -40,7 +40,9 @@ internal static class EtcdChannel
             Credentials = endpoints.Tls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
             ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },
             ServiceProvider = services.BuildServiceProvider(),
-            ThrowOperationCanceledOnCancellation = true,
+            // With true, gRPC throws OperationCanceledException for an exceeded deadline too, which
+            // must be retried like any timeout: keep RpcException (DeadlineExceeded, Cancelled).
+            ThrowOperationCanceledOnCancellation = false,
 
             // A member that comes back is used again within a second (gRPC's default waits up to 120 s).
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),

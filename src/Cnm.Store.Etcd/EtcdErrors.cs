@@ -16,6 +16,25 @@ internal static class EtcdErrors
         StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted
         or StatusCode.Internal or StatusCode.Unknown && TlsFailure(error) is null;
 
+    /// <summary>
+    /// True when the call never reached a member: the connection was refused, or the host or network
+    /// is unreachable. With the channel balancing over live members, that means none was reachable.
+    /// </summary>
+    public static bool IsUnreachable(RpcException error)
+    {
+        for (Exception? e = error.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused
+                or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable
+                or System.Net.Sockets.SocketError.TimedOut or System.Net.Sockets.SocketError.HostNotFound })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The TLS handshake's error when that is why the call failed (a certificate refused either way); retrying will not help.</summary>
     public static string? TlsFailure(RpcException error)
     {

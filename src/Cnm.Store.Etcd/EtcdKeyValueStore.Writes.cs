@@ -69,15 +69,15 @@ public sealed partial class EtcdKeyValueStore
                 // The marker's lease ran out (this process stalled for long): nothing was applied.
                 _markerLease = null;
             }
-            catch (RpcException e) when (EtcdErrors.IsTransient(e) && Stopwatch.GetElapsedTime(started) + delay < _options.RetryBudget && !_disposed)
+            catch (RpcException e) when (EtcdErrors.IsTransient(e) && Stopwatch.GetElapsedTime(started) + delay < BudgetFor(e) && !_disposed)
             {
-                outcomeUnknown |= marker is not null;
+                outcomeUnknown |= marker is not null && !EtcdErrors.IsUnreachable(e);
                 await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
                 delay = NextDelay(delay);
             }
             catch (RpcException e)
             {
-                throw EtcdErrors.Map(Name, what, e, outcomeUnknown || (marker is not null && EtcdErrors.IsTransient(e)));
+                throw EtcdErrors.Map(Name, what, e, outcomeUnknown || (marker is not null && EtcdErrors.IsTransient(e) && !EtcdErrors.IsUnreachable(e)));
             }
         }
     }

@@ -222,17 +222,25 @@ public sealed partial class EtcdKeyValueStore : IKeyValueStore
                 return await call(CallOptionsFor(cancellationToken)).ConfigureAwait(false);
             }
             catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested
-                && Stopwatch.GetElapsedTime(started) + delay < _options.RetryBudget)
+                && Stopwatch.GetElapsedTime(started) + delay < BudgetFor(e))
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = NextDelay(delay);
             }
-            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (RpcException e)
             {
                 throw EtcdErrors.Map(Name, what, e, outcomeUnknown: false);
             }
         }
     }
+
+    /// <summary>The retry budget for this failure: short when no member could be reached at all.</summary>
+    internal TimeSpan BudgetFor(RpcException error) =>
+        EtcdErrors.IsUnreachable(error) ? TimeSpan.FromTicks(Math.Min(_options.UnreachableBudget.Ticks, _options.RetryBudget.Ticks)) : _options.RetryBudget;
 
     internal static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
 

@@ -36,6 +36,13 @@ public sealed class EtcdStoreOptions
     /// </summary>
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an operation keeps retrying while no member accepts a connection at all (refused,
+    /// host or network unreachable) before it fails as Unavailable (default 1 s). Shorter than
+    /// <see cref="RetryBudget"/>: with etcd down, operations fail at once instead of hanging.
+    /// </summary>
+    public TimeSpan UnreachableBudget { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The first pause between retries; it doubles up to 1 s (default 50 ms).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -59,6 +66,7 @@ public sealed class EtcdStoreOptions
 
         CheckPositive(RequestTimeout, "request timeout");
         CheckNonNegative(RetryBudget, "retry budget");
+        CheckNonNegative(UnreachableBudget, "unreachable budget");
         CheckPositive(RetryDelay, "retry delay");
         CheckNonNegative(WatchReconnectBudget, "watch reconnect budget");
         if ((CertFile is null) != (KeyFile is null))

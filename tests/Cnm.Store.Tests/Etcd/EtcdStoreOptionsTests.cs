@@ -42,6 +42,7 @@ public sealed class EtcdStoreOptionsTests
     [InlineData("request timeout")]
     [InlineData("retry budget")]
     [InlineData("retry delay")]
+    [InlineData("unreachable budget")]
     [InlineData("watch reconnect budget")]
     [InlineData("key file")]
     [InlineData("etcds://")]
@@ -54,6 +55,7 @@ public sealed class EtcdStoreOptionsTests
             case "request timeout": options.RequestTimeout = TimeSpan.Zero; break;
             case "retry budget": options.RetryBudget = TimeSpan.FromSeconds(-1); break;
             case "retry delay": options.RetryDelay = TimeSpan.Zero; break;
+            case "unreachable budget": options.UnreachableBudget = TimeSpan.FromMinutes(-1); break;
             case "watch reconnect budget": options.WatchReconnectBudget = TimeSpan.FromDays(2); break;
             case "key file": options.CertFile = "/etc/hostname"; break;
             case "etcds://": options.CaFile = "/etc/hostname"; break;
