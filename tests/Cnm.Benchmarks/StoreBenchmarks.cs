@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Cnm.Core.Store;
+using Cnm.Store.Etcd;
 using Cnm.Store.Sqlite;
+using Cnm.Testing;
 
 namespace Cnm.Benchmarks;
 
@@ -8,6 +10,8 @@ namespace Cnm.Benchmarks;
 /// The key-value stores (issue 5): AtomicPut (one committed write each), Get, and a 100-key prefix
 /// List, against 1,000 keys of 256 bytes. SQLite runs on a real file under /var/tmp (ext4 here, so
 /// fsync is paid), with synchronous=FULL as shipped and NORMAL for comparison; in-memory as the floor.
+/// etcd (issue 14) runs as a real single member and a real 3-member cluster on loopback, its data on
+/// the same disk under /var/tmp (etcd fsyncs its WAL on every commit too).
 /// Run in process with a short job (spec/performance.md, "Store (issue 5)"): building a separate
 /// benchmark executable times out on this loaded machine.
 /// </summary>
@@ -19,10 +23,11 @@ public class StoreBenchmarks
 
     private string _directory = null!;
     private IKeyValueStore _store = null!;
+    private EtcdCluster? _etcd;
     private int _next;
 
-    /// <summary>Which store, and for SQLite which synchronous setting.</summary>
-    [Params("sqlite-full", "sqlite-normal", "memory")]
+    /// <summary>Which store, and for SQLite which synchronous setting, for etcd how many members.</summary>
+    [Params("sqlite-full", "sqlite-normal", "memory", "etcd-1", "etcd-3")]
     public string Store { get; set; } = "sqlite-full";
 
     [GlobalSetup]
@@ -30,9 +35,15 @@ public class StoreBenchmarks
     {
         _directory = Directory.CreateDirectory(Path.Combine("/var/tmp", "cnm-store-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var path = Path.Combine(_directory, "cnm.db");
+        if (Store.StartsWith("etcd-", StringComparison.Ordinal))
+        {
+            _etcd = await EtcdCluster.StartOnDiskAsync(_directory, Store == "etcd-3" ? 3 : 1);
+        }
+
         _store = Store switch
         {
             "memory" => new InMemoryKeyValueStore(),
+            "etcd-1" or "etcd-3" => await EtcdKeyValueStore.ConnectAsync(new EtcdStoreOptions { Endpoints = _etcd!.Endpoints }, CancellationToken.None),
             "sqlite-normal" => await SqliteKeyValueStore.OpenAsync(path, null, "NORMAL", CancellationToken.None),
             _ => await SqliteKeyValueStore.OpenAsync(path, null, CancellationToken.None),
         };
@@ -46,6 +57,7 @@ public class StoreBenchmarks
     public async Task CleanupAsync()
     {
         await _store.DisposeAsync();
+        _etcd?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -24,11 +24,11 @@ public abstract partial class KeyValueStoreContractTests
                 .Delete("obj/c"),
             None);
 
-        Assert.Equal(3, revision);
+        Assert.Equal(R(3), revision);
         var list = await store.ListAsync("", None);
-        Assert.Equal(3, list.Revision);
+        Assert.Equal(R(3), list.Revision);
         Assert.Equal(["intent/1", "obj/a", "obj/b"], list.Entries.Select(e => e.Key));
-        Assert.All(list.Entries, e => Assert.Equal(3, e.ModRevision));
+        Assert.All(list.Entries, e => Assert.Equal(R(3), e.ModRevision));
         Assert.Equal("a2", Text(list.Entries[1]));
         Assert.Equal(2, list.Entries[1].Version);
     }
@@ -65,8 +65,8 @@ public abstract partial class KeyValueStoreContractTests
         var revision = await store.CommitAsync(new StoreTransaction().Delete("missing"), None);
         var next = await store.AtomicPutAsync("y", Bytes("1"), StoreCondition.Any, None);
 
-        Assert.Equal(1, revision);
-        Assert.Equal(2, next);
+        Assert.Equal(R(1), revision);
+        Assert.Equal(R(2), next);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public abstract partial class KeyValueStoreContractTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CommitAsync(new StoreTransaction().Put("k", Bytes("1")), cts.Token));
 
         Assert.Null(await store.GetAsync("k", None));
-        Assert.Equal(0, (await store.ListAsync("", None)).Revision);
+        Assert.Equal(R(0), (await store.ListAsync("", None)).Revision);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class SqliteKeyValueStoreContractTests : KeyValueStoreContractTest
 {
     private readonly StoreDirectory _directory = new();
 
-    protected override async Task<IKeyValueStore> OpenAsync(KeyValueStoreOptions? options = null) =>
+    protected override async Task<IKeyValueStore> OpenStoreAsync(KeyValueStoreOptions? options = null) =>
         await SqliteKeyValueStore.OpenAsync(_directory.StateFile, options, CancellationToken.None);
 
     protected override int ActiveWatches(IKeyValueStore store) => ((SqliteKeyValueStore)store).ActiveWatchCount;
