@@ -24,9 +24,16 @@ internal static class ContainerEndpoints
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         // Every other /containers route: the container's own "No such container", or that cnmd runs none.
-        app.Map("/containers/{**rest}", (HttpContext context, string? rest) =>
+        app.Map("/containers/{**rest}", Task (HttpContext context, string? rest) =>
         {
-            var first = (rest ?? "").Split('/', 2)[0];
+            // A name with its leading "/" (Docker's own form) makes an empty segment: /containers//web/json.
+            var parts = (rest ?? "").TrimStart('/').Split('/');
+            if (HttpMethods.IsGet(context.Request.Method) && parts is [{ Length: > 0 } name, "json"])
+            {
+                return DockerJson.Result(ToResource(controller, Find(controller, name)), DockerJson.Context.ContainerResource).ExecuteAsync(context);
+            }
+
+            var first = parts[0];
             var known = first.Length > 0 && first != "json" && TryFind(controller, first);
             var message = first.Length > 0 && first != "json" && !known
                 ? $"No such container: {first}"
