@@ -127,6 +127,52 @@ public sealed class EventsTests(DaemonFixture fixture) : IClassFixture<DaemonFix
         Assert.Contains("invalid filter 'event=conect'", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OpenStream_DaemonStops_StreamEndsAndStopIsPrompt_RestoredNetworksEmitNothing()
+    {
+        using var layout = new DaemonLayout("cnmd-events");
+        string id;
+        using (var first = DaemonProcess.Start(layout.Args))
+        {
+            await first.WaitReadyAsync();
+            using var http = DaemonFixture.CreateClient(layout.Socket);
+            id = await NativeEndpointTests.CreateNetworkAsync(http, "ev-restart", "null");
+            using var stream = await http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            var body = stream.Content.ReadAsStringAsync();
+
+            // Well under the host's 30 s shutdown timeout, which an open stream would otherwise hold cnmd for.
+            Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(15)));
+            Assert.Equal("", await body.WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        using var second = DaemonProcess.Start(layout.Args);
+        await second.WaitReadyAsync();
+        using var client = DaemonFixture.CreateClient(layout.Socket);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+        // Until a moment from now, so that anything published at start-up would be in it.
+        Assert.Equal("", await client.GetStringAsync($"/events?since={since}&until={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}"));
+
+        using (var deleted = await client.DeleteAsync("/networks/ev-restart"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string events;
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            events = await client.GetStringAsync($"/events?since={since}&until={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}.0");
+        }
+        while (events.Length == 0 && DateTime.UtcNow < deadline);
+
+        var message = JsonDocument.Parse(events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+        Assert.Equal("destroy", message.GetProperty("Action").GetString());
+        Assert.Equal(id, message.GetProperty("Actor").GetProperty("ID").GetString());
+        Assert.Equal("ev-restart", message.GetProperty("Actor").GetProperty("Attributes").GetProperty("name").GetString());
+    }
+
     private DockerEventsProcess StartDockerEvents(params string[] args)
     {
         var info = new ProcessStartInfo(DockerCli.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

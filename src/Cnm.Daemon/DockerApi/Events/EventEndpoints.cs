@@ -12,6 +12,8 @@ internal static class EventEndpoints
 
     public static void MapDockerEvents(this IEndpointRouteBuilder app, EventHub hub, TimeProvider time)
     {
+        // Open streams end when cnmd stops, instead of holding its shutdown for the host's timeout.
+        var stopping = app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         app.MapGet("/events", async Task (HttpContext context, CancellationToken requestAborted) =>
         {
             var query = context.Request.Query;
@@ -29,7 +31,7 @@ internal static class EventEndpoints
             var onlyPast = until is not null && until < now;
 
             using var subscription = hub.Subscribe(filter.Include, since, until, out var past);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
             if (until is not null && !onlyPast)
             {
                 var wait = TimeSpan.FromTicks((until.Value - now) / 100);
@@ -66,7 +68,11 @@ internal static class EventEndpoints
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // until reached, or the client went away: the stream ends normally.
+                // until reached, the client went away, or cnmd is stopping: the stream ends normally.
+            }
+            catch (IOException)
+            {
+                // The client went away while an event was being written.
             }
         })
             .WithName("SystemEvents").WithSummary("Stream Docker's network events (create, connect, disconnect, destroy) as they happen, one JSON message per line")

@@ -32,11 +32,21 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
     /// <summary>Reads the stored state (which emits nothing: those objects existed before) and starts watching.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var revision = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        long? revision = null;
+        try
+        {
+            revision = await LoadAsync(emit: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WatchLost(_logger, ex); // the loop reads again; events never stop the daemon
+        }
+
         _loop = Task.Run(() => RunAsync(revision, _stop.Token), CancellationToken.None);
     }
 
-    private async Task<long> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads every record; after a lost watch (<paramref name="emit"/>) publishes what changed since the last view.</summary>
+    private async Task<long> LoadAsync(bool emit, CancellationToken cancellationToken)
     {
         var list = await _store.ListAsync(StoredObjects.Prefix, cancellationToken).ConfigureAwait(false);
         var fresh = new StoredView();
@@ -50,7 +60,7 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
 
         fresh.ResolveContainers();
 
-        foreach (var change in _view.Diff(fresh))
+        foreach (var change in emit ? _view.Diff(fresh) : [])
         {
             Publish(change);
         }
@@ -59,12 +69,21 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
         return list.Revision;
     }
 
-    private async Task RunAsync(long revision, CancellationToken cancellationToken)
+    private async Task RunAsync(long? start, CancellationToken cancellationToken)
     {
+        var loaded = start is not null;
+        var revision = start ?? 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                if (!loaded)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
+                    revision = await LoadAsync(emit: false, cancellationToken).ConfigureAwait(false);
+                    loaded = true;
+                }
+
                 await foreach (var change in _store.WatchAsync(StoredObjects.Prefix, revision, cancellationToken).ConfigureAwait(false))
                 {
                     revision = change.Revision;
@@ -77,20 +96,21 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is StoreWatchLostException or CnmException or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Fell behind, or the store failed: read the state again and emit what changed meanwhile.
                 Log.WatchLost(_logger, ex);
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
-                    revision = await LoadAsync(cancellationToken).ConfigureAwait(false);
+                    revision = await LoadAsync(emit: loaded, cancellationToken).ConfigureAwait(false);
+                    loaded = true;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (Exception again) when (again is CnmException or InvalidOperationException or IOException)
+                catch (Exception again) when (again is not OperationCanceledException)
                 {
                     Log.WatchLost(_logger, again);
                 }
