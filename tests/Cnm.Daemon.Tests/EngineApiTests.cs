@@ -71,6 +71,7 @@ public sealed partial class EngineApiTests(DaemonFixture fixture) : IClassFixtur
         Assert.Contains(" Kernel Version: " + Kernel(), cli.Stdout, StringComparison.Ordinal);
         Assert.Contains(" Docker Root Dir: " + fixture.Temp.File("data"), cli.Stdout, StringComparison.Ordinal);
         Assert.Contains(" Swarm: inactive", cli.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n Engine: cnmd\n", cli.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("ERROR", cli.Stderr, StringComparison.Ordinal);
     }
 

@@ -20,7 +20,7 @@ internal sealed class InfoBuilder(Controller controller, PluginRegistry registry
         return new InfoResponse
         {
             ID = _id.Value,
-            SystemStatus = [["IPAM Drivers", string.Join(' ', ipam)]],
+            SystemStatus = [["Engine", "cnmd"], ["IPAM Drivers", string.Join(' ', ipam)]],
             Plugins = new InfoPlugins([], Names(controller.NetworkDrivers, "NetworkDriver", networks.Select(n => n.Driver)), null, [], ipam),
             IPv4Forwarding = ReadFlag("/proc/sys/net/ipv4/ip_forward"),
             BridgeNfIptables = ReadFlag("/proc/sys/net/bridge/bridge-nf-call-iptables"),

@@ -16,7 +16,7 @@ internal sealed record InfoResponse
     public string Driver { get; init; } = "";
     public List<string[]> DriverStatus { get; init; } = [];
 
-    /// <summary>Key-value lines the docker CLI prints as they are; cnmd puts its IPAM drivers here.</summary>
+    /// <summary>Key-value lines the docker CLI prints as they are; cnmd says what it is and lists its IPAM drivers here.</summary>
     public required List<string[]> SystemStatus { get; init; }
 
     public required InfoPlugins Plugins { get; init; }
