@@ -66,6 +66,48 @@ public sealed class PruneUntilTests(DaemonFixture fixture) : IClassFixture<Daemo
         Assert.Single(await NamesAsync(label));
     }
 
+    [Theory]
+    [InlineData("999999999999", "the time is after the year 9999")]
+    [InlineData("99999999999999999999999999999999999.5", "the time is after the year 9999")]
+    [InlineData("99999999999h", "the duration reaches beyond the years 0001 to 9999")]
+    [InlineData("-99999999h", "the duration reaches beyond the years 0001 to 9999")]
+    [InlineData("99999999999999999999999999999999h", "the duration reaches beyond the years 0001 to 9999")]
+    [InlineData("0001-01-01T00:00:00", null)]
+    public async Task Prune_UntilOutOfRange_400NamingTheFilter_Never500(string value, string? reason)
+    {
+        var label = "until-range-" + Guid.NewGuid().ToString("N")[..8];
+        await CreateAsync("until-range-" + Guid.NewGuid().ToString("N")[..6], label);
+        var filters = Uri.EscapeDataString("{\"until\":{\"" + value + "\":true},\"label\":{\"" + label + "\":true}}");
+        using var response = await fixture.Http.PostAsync($"/networks/prune?filters={filters}", null);
+        var body = await response.Content.ReadAsStringAsync();
+        if (reason is null)
+        {
+            // Year 1 in local time: valid where the zone is UTC or west of it, a 400 (not a 500) east of it.
+            Assert.True(response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.BadRequest, body);
+            return;
+        }
+
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, body);
+        Assert.Contains($"invalid filter 'until={value}': {reason}", body, StringComparison.Ordinal);
+        Assert.Single(await NamesAsync(label));
+
+        var docker = await fixture.Docker.RunAsync("network", "prune", "-f", "--filter", "until=" + value, "--filter", "label=" + label);
+        Assert.NotEqual(0, docker.ExitCode);
+        Assert.Contains($"invalid filter 'until={value}'", docker.Stderr, StringComparison.Ordinal);
+        Assert.Single(await NamesAsync(label));
+    }
+
+    [Fact]
+    public async Task Prune_LabelNot_KeepsNetworksWithTheLabel()
+    {
+        var label = "until-not-" + Guid.NewGuid().ToString("N")[..8];
+        await CreateAsync("until-keep", label);
+        var result = await fixture.Docker.RunAsync("network", "prune", "-f", "--filter", "label!=" + label);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("until-keep", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["until-keep"], await NamesAsync(label));
+    }
+
     private async Task CreateAsync(string name, string label)
     {
         var result = await fixture.Docker.RunAsync("network", "create", "-d", "null", "--label", label, name);

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Cnm.Daemon.DockerApi;
 
 /// <summary>
-/// What every API request goes through: Docker's version prefix (<c>/v1.47/networks</c>) is stripped so
-/// routes are written once, every answer carries <c>Api-Version</c>, and errors become Docker's
+/// What every API request goes through: Docker's version prefix (<c>/v1.47/networks</c>) is checked as dockerd checks
+/// it (a version above <see cref="ApiVersion"/> or below <see cref="MinApiVersion"/> is a 400 with dockerd's message)
+/// and stripped so routes are written once, every answer carries <c>Api-Version</c>, and errors become Docker's
 /// <c>{"message": …}</c> body with the status of their category.
 /// </summary>
 internal static partial class ApiMiddleware
@@ -20,7 +21,8 @@ internal static partial class ApiMiddleware
     /// <summary>The lowest version the docker CLI may negotiate.</summary>
     public const string MinApiVersion = "1.24";
 
-    [GeneratedRegex(@"^/v[0-9]+(\.[0-9]+)?(?=/)", RegexOptions.CultureInvariant)]
+    /// <summary>dockerd's route prefix <c>/v{version:[0-9.]+}</c>, so <c>/v1.13.1/</c> is a (too old) version, not a 404.</summary>
+    [GeneratedRegex(@"^/v(?<version>[0-9.]+)(?=/)", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPrefix();
 
     public static WebApplication UseDockerApiConventions(this WebApplication app)
@@ -29,14 +31,21 @@ internal static partial class ApiMiddleware
         {
             var path = context.Request.Path.Value ?? "";
             var match = VersionPrefix().Match(path);
-            if (match.Success)
-            {
-                context.Request.Path = path[match.Length..];
-            }
-
             context.Response.Headers["Api-Version"] = ApiVersion;
             context.Response.Headers["Ostype"] = "linux";
             context.Response.Headers["Server"] = "cnmd";
+            if (match.Success)
+            {
+                var version = match.Groups["version"].Value;
+                if (Unsupported(version) is { } refusal)
+                {
+                    await WriteErrorAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
+                    return;
+                }
+
+                context.Request.Path = path[match.Length..];
+            }
+
             await next(context).ConfigureAwait(false);
         });
 
@@ -73,6 +82,36 @@ internal static partial class ApiMiddleware
         });
         return app;
     }
+
+    /// <summary>dockerd's refusal of a client version outside [<see cref="MinApiVersion"/>, <see cref="ApiVersion"/>], or null.</summary>
+    public static string? Unsupported(string version) =>
+        CompareVersions(version, MinApiVersion) < 0
+            ? $"client version {version} is too old. Minimum supported API version is {MinApiVersion}, please upgrade your client to a newer version"
+            : CompareVersions(version, ApiVersion) > 0
+                ? $"client version {version} is too new. Maximum supported API version is {ApiVersion}"
+                : null;
+
+    /// <summary>Docker's versions.compare: dot-separated numbers, a missing or unreadable part counts as 0.</summary>
+    public static int CompareVersions(string left, string right)
+    {
+        var a = left.Split('.');
+        var b = right.Split('.');
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var x = i < a.Length ? Part(a[i]) : 0;
+            var y = i < b.Length ? Part(b[i]) : 0;
+            if (x != y)
+            {
+                return x > y ? 1 : -1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Go's Atoi as versions.compare uses it: an empty part is 0, one too large to hold is the largest number.</summary>
+    private static long Part(string text) =>
+        text.Length == 0 ? 0 : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
 
     public static Task WriteErrorAsync(HttpContext context, int status, string message)
     {

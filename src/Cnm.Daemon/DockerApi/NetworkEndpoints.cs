@@ -13,7 +13,7 @@ internal static class NetworkEndpoints
     private const string NetworkRef = "Network id, name, or unique id prefix";
 
     private static readonly HashSet<string> ListFilters = ["name", "id", "driver", "label", "scope", "type", "dangling"];
-    private static readonly HashSet<string> PruneFilters = ["label", "until"];
+    private static readonly HashSet<string> PruneFilters = ["label", "label!", "until"];
 
     private const string FiltersHelp = """JSON map of filter key to values, {"key":{"value":true}} or {"key":["value"]}; values of a key are ORed, keys ANDed; an unknown key is a 400.""";
 
@@ -35,6 +35,7 @@ internal static class NetworkEndpoints
         app.MapGet("/networks", (HttpContext context) =>
         {
             var filters = NetworkFilters.Parse(context.Request.Query["filters"], ListFilters);
+            CheckListFilters(filters);
             var endpoints = controller.Endpoints;
             var list = controller.Networks.Where(n => Matches(n, filters, endpoints)).Select(n => NetworkMapper.ToResource(n, controller)).ToList();
             return DockerJson.Result(list, DockerJson.Context.ListNetworkResource);
@@ -44,9 +45,29 @@ internal static class NetworkEndpoints
             .Produces<List<NetworkResource>>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
 
-        app.MapGet("/networks/{id}", ([Description(NetworkRef)] string id) =>
-            DockerJson.Result(NetworkMapper.ToResource(controller.GetNetwork(id), controller), DockerJson.Context.NetworkResource))
+        app.MapGet("/networks/{id}", ([Description(NetworkRef)] string id, HttpContext context) =>
+        {
+            // verbose adds swarm services to swarm networks; Cnm has none, so it is read (and checked) but adds
+            // nothing, exactly what dockerd answers for a local network.
+            _ = GoBool.Parse("verbose", context.Request.Query["verbose"].FirstOrDefault());
+            var scope = context.Request.Query["scope"].FirstOrDefault();
+            if (!string.IsNullOrEmpty(scope) && scope is not ("local" or "global" or "swarm"))
+            {
+                throw CnmException.InvalidParameter($"invalid value for scope: \"{scope}\": expected local, global or swarm");
+            }
+
+            var network = controller.GetNetwork(id);
+            var resource = NetworkMapper.ToResource(network, controller);
+            if (!string.IsNullOrEmpty(scope) && resource.Scope != scope)
+            {
+                throw CnmException.NotFound($"network {id} not found");
+            }
+
+            return DockerJson.Result(resource, DockerJson.Context.NetworkResource);
+        })
             .WithName("NetworkInspect").WithSummary("Inspect a network by id, name or unique id prefix").WithTags(RouteDescriptions.DockerTag)
+            .WithQueryParameter("verbose", "true or false (Go's ParseBool; anything else is a 400). Adds swarm service details in Docker; Cnm networks have none, so the answer is the same.")
+            .WithQueryParameter("scope", "local, global or swarm (anything else is a 400): 404 unless the network has that scope.")
             .Produces<NetworkResource>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
@@ -141,7 +162,9 @@ internal static class NetworkEndpoints
             var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
             foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id) && n.Created <= until
-                && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))))
+                && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))
+                && !(filters.Get("label!").Count > 0 && n.Options.Labels.Count > 0
+                    && filters.Get("label!").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l)))))
             {
                 try
                 {
@@ -157,7 +180,7 @@ internal static class NetworkEndpoints
             return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
         })
             .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped").WithTags(RouteDescriptions.DockerTag)
-            .WithQueryParameter("filters", FiltersHelp + " Keys: label (k or k=v), until (a Unix timestamp, an RFC 3339 date or a Go duration such as 10m: networks created at or before it).")
+            .WithQueryParameter("filters", FiltersHelp + " Keys: label (k or k=v), label! (k or k=v: networks that have all of them are kept), until (a Unix timestamp, an RFC 3339 date or a Go duration such as 10m: networks created at or before it).")
             .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }
@@ -170,6 +193,25 @@ internal static class NetworkEndpoints
         {
             throw CnmException.Forbidden(
                 $"error while removing network: network {network.Name} id {network.Id} has active endpoints ({string.Join(", ", endpoints)})");
+        }
+    }
+
+    /// <summary>Bad values are refused even when there is no network to match them against.</summary>
+    private static void CheckListFilters(NetworkFilters filters)
+    {
+        foreach (var v in filters.Get("type").Where(v => v is not ("custom" or "builtin")))
+        {
+            throw CnmException.InvalidParameter($"invalid filter: 'type'='{v}'");
+        }
+
+        foreach (var v in filters.Get("dangling").Where(v => v is not ("1" or "t" or "T" or "TRUE" or "true" or "True" or "0" or "f" or "F" or "FALSE" or "false" or "False")))
+        {
+            throw CnmException.InvalidParameter($"invalid filter: 'dangling'='{v}'");
+        }
+
+        foreach (var v in filters.Get("scope").Where(v => v is not ("local" or "global" or "swarm")))
+        {
+            throw CnmException.InvalidParameter($"invalid filter: 'scope'='{v}': expected local, global or swarm");
         }
     }
 
@@ -188,8 +230,8 @@ internal static class NetworkEndpoints
             })
             && filters.Matches("dangling", v => v switch
             {
-                "true" or "1" => endpoints.All(e => e.NetworkId != network.Id),
-                "false" or "0" => endpoints.Any(e => e.NetworkId == network.Id),
+                "1" or "t" or "T" or "TRUE" or "true" or "True" => endpoints.All(e => e.NetworkId != network.Id),
+                "0" or "f" or "F" or "FALSE" or "false" or "False" => endpoints.Any(e => e.NetworkId == network.Id),
                 _ => throw CnmException.InvalidParameter($"invalid filter: 'dangling'='{v}'"),
             })
             && filters.Get("label").All(l => NetworkFilters.LabelMatches(network.Options.Labels, l));

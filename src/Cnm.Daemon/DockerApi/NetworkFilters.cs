@@ -21,20 +21,21 @@ internal sealed class NetworkFilters
         {
             try
             {
-                var map = JsonSerializer.Deserialize(json, DockerJson.Context.DictionaryStringDictionaryStringBoolean)!;
+                // null (the whole map or one key's set) is what Go reads as empty: no filter.
+                var map = JsonSerializer.Deserialize(json, DockerJson.Context.DictionaryStringDictionaryStringBoolean) ?? [];
                 foreach (var (key, set) in map)
                 {
-                    values[key] = [.. set.Where(p => p.Value).Select(p => p.Key)];
+                    values[key] = [.. (set ?? []).Where(p => p.Value).Select(p => p.Key)];
                 }
             }
             catch (JsonException)
             {
                 try
                 {
-                    var legacy = JsonSerializer.Deserialize(json, DockerJson.Context.DictionaryStringListString)!;
+                    var legacy = JsonSerializer.Deserialize(json, DockerJson.Context.DictionaryStringListString) ?? [];
                     foreach (var (key, list) in legacy)
                     {
-                        values[key] = list;
+                        values[key] = [.. (list ?? []).Where(v => v is not null)];
                     }
                 }
                 catch (JsonException ex)

@@ -75,20 +75,27 @@ internal static class NetworkMapper
 
     public static NetworkResource ToResource(Network network, Controller controller)
     {
+        // Docker's buildContainerAttachments: a joined endpoint under its container id, one that is not joined
+        // (made with the native API) under "ep-<endpoint id>" with its own name.
         var containers = new Dictionary<string, EndpointResource>(StringComparer.Ordinal);
-        foreach (var endpoint in controller.Endpoints.Where(e => e.NetworkId == network.Id && e.SandboxId is not null))
+        foreach (var endpoint in controller.Endpoints.Where(e => e.NetworkId == network.Id && e.State != ObjectState.Creating))
         {
-            Sandbox sandbox;
-            try
+            var key = "ep-" + endpoint.Id;
+            var name = endpoint.Name;
+            if (endpoint.SandboxId is { } sandboxId)
             {
-                sandbox = controller.GetSandbox(endpoint.SandboxId!);
-            }
-            catch (CnmException)
-            {
-                continue; // deleted meanwhile
+                try
+                {
+                    var sandbox = controller.GetSandbox(sandboxId);
+                    (key, name) = (sandbox.Options.ContainerId, sandbox.Name);
+                }
+                catch (CnmException)
+                {
+                    // The sandbox was deleted meanwhile: the endpoint is listed as not joined.
+                }
             }
 
-            containers[sandbox.Options.ContainerId] = new EndpointResource(sandbox.Name, endpoint.Id,
+            containers[key] = new EndpointResource(name, endpoint.Id,
                 endpoint.MacAddress is { } mac ? FormatMac(mac.GetAddressBytes()) : "",
                 endpoint.Address?.ToString() ?? "", endpoint.AddressIPv6?.ToString() ?? "");
         }

@@ -17,14 +17,25 @@ internal static partial class UntilFilter
     /// <summary>The instant of <paramref name="value"/>; throws an InvalidParameter error naming it.</summary>
     public static DateTimeOffset Parse(string value, DateTimeOffset now)
     {
-        if (TryParseDuration(value, out var duration))
+        if (GoDuration().IsMatch(value))
         {
+            // A duration too long for .NET (over about 29,000 years), or one that reaches before year 1 or after
+            // year 9999, is out of range: a 400, not an overflow.
+            if (!TryParseDuration(value, out var duration) || (now - DateTimeOffset.MinValue) < duration || (DateTimeOffset.MaxValue - now) < -duration)
+            {
+                throw OutOfRange(value, "the duration reaches beyond the years 0001 to 9999");
+            }
+
             return now - duration;
         }
 
         if (UnixTimestamp().IsMatch(value))
         {
-            var seconds = decimal.Parse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            if (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxUnixSeconds)
+            {
+                throw OutOfRange(value, "the time is after the year 9999");
+            }
+
             return DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
         }
 
@@ -36,12 +47,24 @@ internal static partial class UntilFilter
 
         if (DateTime.TryParseExact(value, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
         {
-            return new DateTimeOffset(local);
+            try
+            {
+                return new DateTimeOffset(local);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw OutOfRange(value, "the time is outside the years 0001 to 9999 in UTC");
+            }
         }
 
         throw CnmException.InvalidParameter(
             $"invalid filter 'until={value}': expected a Unix timestamp, an RFC 3339 date or a duration such as 10m or 1h30m");
     }
+
+    private static readonly decimal MaxUnixSeconds = (DateTimeOffset.MaxValue - DateTimeOffset.UnixEpoch).Ticks / (decimal)TimeSpan.TicksPerSecond;
+
+    private static CnmException OutOfRange(string value, string reason) =>
+        CnmException.InvalidParameter($"invalid filter 'until={value}': {reason}");
 
     /// <summary>Go's time.ParseDuration: an optional sign, then one or more decimal numbers each with a unit.</summary>
     private static bool TryParseDuration(string value, out TimeSpan duration)
@@ -54,19 +77,26 @@ internal static partial class UntilFilter
         }
 
         decimal ticks = 0;
-        foreach (Capture part in match.Groups["part"].Captures)
+        try
         {
-            var unitStart = part.Value.IndexOfAny(['n', 'u', 'µ', 'm', 's', 'h']);
-            var number = decimal.Parse(part.Value[..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-            ticks += number * part.Value[unitStart..] switch
+            foreach (Capture part in match.Groups["part"].Captures)
             {
-                "ns" => 0.01m,
-                "us" or "µs" => TimeSpan.TicksPerMicrosecond,
-                "ms" => TimeSpan.TicksPerMillisecond,
-                "s" => TimeSpan.TicksPerSecond,
-                "m" => TimeSpan.TicksPerMinute,
-                _ => TimeSpan.TicksPerHour,
-            };
+                var unitStart = part.Value.IndexOfAny(['n', 'u', 'µ', 'm', 's', 'h']);
+                var number = decimal.Parse(part.Value[..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+                ticks += number * part.Value[unitStart..] switch
+                {
+                    "ns" => 0.01m,
+                    "us" or "µs" => TimeSpan.TicksPerMicrosecond,
+                    "ms" => TimeSpan.TicksPerMillisecond,
+                    "s" => TimeSpan.TicksPerSecond,
+                    "m" => TimeSpan.TicksPerMinute,
+                    _ => TimeSpan.TicksPerHour,
+                };
+            }
+        }
+        catch (OverflowException)
+        {
+            return false; // more than decimal holds: far beyond TimeSpan too
         }
 
         if (ticks > TimeSpan.MaxValue.Ticks)

@@ -5,6 +5,8 @@ using Cnm.Core.Sandboxes;
 using Cnm.Core.Store;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
+using Cnm.Daemon.DockerApi.Containers;
+using Cnm.Daemon.DockerApi.Events;
 using Cnm.Daemon.NativeApi;
 using Cnm.Drivers.Remote;
 using Cnm.Plugins;
@@ -214,9 +216,17 @@ internal static partial class DaemonHost
 
         // Stops delivering pending driver calls before the store closes (disposed in reverse order).
         await using var controllerLifetime = controller.ConfigureAwait(false);
+        // Network events come from the store's watch, so every path that changes a network or endpoint is seen.
+        var events = new EventHub();
+        var eventSource = new NetworkEventSource(store, events, TimeProvider.System, loggerFactory.CreateLogger("Cnm.Daemon.Events"));
+        await using var eventLifetime = eventSource.ConfigureAwait(false);
+        await eventSource.StartAsync(CancellationToken.None).ConfigureAwait(false);
+
         app.UseDockerApiConventions();
         app.UseRouting();
-        app.MapDockerSystem();
+        app.MapDockerSystem(new InfoBuilder(controller, registry, events, options.DataRoot, options.MinimumLevel <= LogLevel.Debug));
+        app.MapDockerEvents(events, TimeProvider.System);
+        app.MapDockerContainers(controller);
         app.MapDockerNetworks(controller);
         app.MapNativeSandboxes(controller);
         app.MapNativeEndpoints(controller);
