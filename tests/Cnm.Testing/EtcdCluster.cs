@@ -8,7 +8,7 @@ namespace Cnm.Testing;
 /// <summary>
 /// Real etcd members (Debian's etcd-server) for one test: loopback only, random free ports, data
 /// directories on tmpfs, fast raft timings. Members are stopped by PID and their data removed on
-/// dispose. test-infra.md §4 is the recipe.
+/// dispose. docs/architecture.md, "How it is tested" is the recipe.
 /// </summary>
 public sealed class EtcdCluster : IDisposable
 {
