@@ -110,9 +110,13 @@ public sealed partial class NetlinkClient
         _socket.Execute(LinkMessages.Set(index, w => w.Attr(Nl.IflaMaster, (uint)masterIndex)),
             masterIndex == 0 ? $"free link {index} from its master" : $"set master of link {index} to {masterIndex}");
 
-    /// <summary>Sets the interface alias (IFLA_IFALIAS), a free text the kernel keeps with the link.</summary>
-    public void SetAlias(int index, string alias) =>
-        _socket.Execute(LinkMessages.Set(index, w => w.Attr(Nl.IflaIfalias, alias)), $"set alias of link {index}");
+    /// <summary>Sets the interface alias (IFLA_IFALIAS), a free text the kernel keeps with the link; empty removes it.</summary>
+    public void SetAlias(int index, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        _socket.Execute(LinkMessages.Set(index, w => _ = alias.Length == 0 ? w.Attr(Nl.IflaIfalias, ReadOnlySpan<byte>.Empty) : w.Attr(Nl.IflaIfalias, alias)),
+            $"set alias of link {index}");
+    }
 
     /// <summary>Moves a link into the namespace open as <paramref name="targetNamespace"/> (a namespace file handle).</summary>
     public void MoveToNamespace(int index, SafeHandle targetNamespace)
