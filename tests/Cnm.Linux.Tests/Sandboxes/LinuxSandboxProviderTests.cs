@@ -167,4 +167,36 @@ public sealed class LinuxSandboxProviderTests
         Assert.True(await Icmp.EchoAsync(key1, IPAddress.Parse("172.30.0.1")));
         f.Host.DeleteLink(bridge);
     }
+
+    [Fact]
+    public async Task RestoreAsync_NewProviderInstance_LeaveFindsInterfaceAndHandsGatewayOver()
+    {
+        await using var f = await StartAsync();
+        var key = await f.CreateSandboxAsync(Id1);
+        f.Host.CreateVeth("h1", "c1");
+        f.Host.CreateVeth("h2", "c2");
+        var join1 = Join("c1", "172.30.0.1");
+        var join2 = Join("c2", "172.31.0.1");
+        var ep1 = Endpoint("e1", "172.30.0.2/24", join: join1);
+        var ep2 = Endpoint("e2", "172.31.0.2/24", join: join2);
+        await f.Provider.AddInterfaceAsync(key, ep1, join1, gateway: true, CancellationToken.None);
+        await f.Provider.AddInterfaceAsync(key, ep2, join2, gateway: false, CancellationToken.None);
+        using var restarted = new Cnm.Linux.Sandboxes.LinuxSandboxProvider(new Cnm.Linux.Sandboxes.LinuxSandboxOptions
+        {
+            ExecRoot = f.ExecRoot, HostNetnsPath = f.HostPath,
+        });
+        var sandbox = new Cnm.Core.Model.Sandbox
+        {
+            Id = Id1, Name = "s", Key = key, Options = new Cnm.Core.Model.SandboxCreateOptions { ContainerId = Id1 },
+            EndpointIds = [ep1.Id, ep2.Id], GatewayEndpointId = ep1.Id,
+        };
+
+        await restarted.RestoreAsync(sandbox, CancellationToken.None);
+        await restarted.RemoveInterfaceAsync(key, ep1, nextGateway: ep2, CancellationToken.None);
+
+        Assert.NotNull(f.Host.FindLink("c1"));
+        var sb = await f.SandboxClientAsync(key);
+        Assert.Equal(sb.GetLink("eth1").Index, sb.GetRoutes(AddressFamily.InterNetwork).Single(r => r.IsDefault).OutputInterfaceIndex);
+        Assert.Equal(new[] { key }, restarted.ListKeys());
+    }
 }
