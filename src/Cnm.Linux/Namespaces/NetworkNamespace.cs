@@ -30,7 +30,14 @@ public static class NetworkNamespace
     /// Creates a namespace and bind-mounts it at <paramref name="path"/> (the file is created; its directory too).
     /// Its loopback is brought up. On failure nothing is left: no file, no mount. Conflict when the path exists.
     /// </summary>
-    public static async Task CreateAsync(string path, CancellationToken cancellationToken)
+    public static async Task CreateAsync(string path, CancellationToken cancellationToken) =>
+        (await CreateAndOpenAsync(path, cancellationToken).ConfigureAwait(false)).Dispose();
+
+    /// <summary>
+    /// As <see cref="CreateAsync"/>, and returns a netlink client into the new namespace, opened on the same
+    /// thread (one thread start for both).
+    /// </summary>
+    public static async Task<NetlinkClient> CreateAndOpenAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -47,16 +54,24 @@ public static class NetworkNamespace
 
         try
         {
-            await NetnsThread.RunInNewAsync(() =>
+            return await NetnsThread.RunInNewAsync(() =>
             {
                 if (LibC.mount(NetnsThread.CurrentThreadNamespace, path, null, LibC.MsBind, 0) != 0)
                 {
                     throw new NetlinkException($"bind-mount network namespace at {path}", LibC.Errno);
                 }
 
-                using var client = NetlinkClient.Open();
-                client.SetUp(client.GetLink("lo").Index);
-                return true;
+                var client = NetlinkClient.Open();
+                try
+                {
+                    client.SetUp(client.GetLink("lo").Index);
+                    return client;
+                }
+                catch
+                {
+                    client.Dispose();
+                    throw;
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -79,7 +94,12 @@ public static class NetworkNamespace
             return;
         }
 
-        if (LibC.umount2(path, LibC.MntDetach) != 0 && LibC.Errno != Errnos.EINVAL)
+        // Unmount until nothing is mounted there: a mount can be stacked twice (e.g. copied by a recursive bind).
+        for (var i = 0; i < 8 && LibC.umount2(path, LibC.MntDetach) == 0; i++)
+        {
+        }
+
+        if (LibC.Errno is not (Errnos.EINVAL or 0))
         {
             throw new NetlinkException($"unmount network namespace {path}", LibC.Errno);
         }

@@ -51,18 +51,25 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         }
 
         var key = Path.Combine(NetnsDirectory, sandboxId[..12]);
-        await NetworkNamespace.CreateAsync(key, cancellationToken).ConfigureAwait(false);
+        var client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
             ResolverFiles.Write(FilesDirectory(sandboxId), options, _options.HostResolvConfPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            client.Dispose();
             NetworkNamespace.Delete(key);
             DeleteFiles(sandboxId);
             throw CnmException.Internal($"sandbox {sandboxId[..12]}: could not write its resolver files: {ex.Message}", ex);
         }
 
+        if (_clients.TryRemove(key, out var stale))
+        {
+            stale.Dispose();
+        }
+
+        _clients[key] = client;
         _sandboxes[key] = new SandboxState(sandboxId, options);
         return key;
     }
