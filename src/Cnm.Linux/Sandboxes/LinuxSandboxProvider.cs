@@ -80,9 +80,9 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         ArgumentNullException.ThrowIfNull(sandbox);
         var state = new SandboxState(sandbox.Id, sandbox.Options) { GatewayEndpointId = sandbox.GatewayEndpointId };
         _sandboxes[sandbox.Key] = state;
-        if (!File.Exists(sandbox.Key))
+        if (!NetworkNamespace.IsMounted(sandbox.Key))
         {
-            return; // the namespace vanished: start-up clean-up decides what to do
+            return; // the namespace vanished (or a crash left only its empty file): start-up clean-up decides
         }
 
         var sb = await ClientAsync(sandbox.Key, cancellationToken).ConfigureAwait(false);

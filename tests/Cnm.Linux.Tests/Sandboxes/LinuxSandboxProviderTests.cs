@@ -199,4 +199,40 @@ public sealed class LinuxSandboxProviderTests
         Assert.Equal(sb.GetLink("eth1").Index, sb.GetRoutes(AddressFamily.InterNetwork).Single(r => r.IsDefault).OutputInterfaceIndex);
         Assert.Equal(new[] { key }, restarted.ListKeys());
     }
+
+    [Fact]
+    public async Task AddInterfaceAsync_ConcurrentJoins_SerialisedWithDistinctNames()
+    {
+        await using var f = await StartAsync();
+        var key = await f.CreateSandboxAsync(Id1);
+        var joins = Enumerable.Range(1, 4).Select(i =>
+        {
+            f.Host.CreateVeth($"h{i}", $"c{i}");
+            var join = Join($"c{i}");
+            return (Endpoint($"e{i}", $"172.3{i}.0.2/24", join: join), join);
+        }).ToList();
+
+        await Task.WhenAll(joins.Select(j => Task.Run(() => f.Provider.AddInterfaceAsync(key, j.Item1, j.join, gateway: false, CancellationToken.None))));
+
+        var sb = await f.SandboxClientAsync(key);
+        Assert.Equal(["eth0", "eth1", "eth2", "eth3", "lo"], sb.GetLinks().Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(joins.Select(j => j.Item1.Id).Order(StringComparer.Ordinal), sb.GetLinks().Select(l => l.Alias).OfType<string>().Where(a => a.Length > 0).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RestoreAsync_NamespaceFileNotMounted_NoError()
+    {
+        await using var f = await StartAsync();
+        var key = Path.Combine(f.ExecRoot, "netns", Id2[..12]);
+        Directory.CreateDirectory(Path.GetDirectoryName(key)!);
+        await File.WriteAllTextAsync(key, ""); // what a crash between the file and the mount leaves
+
+        await f.Provider.RestoreAsync(new Cnm.Core.Model.Sandbox
+        {
+            Id = Id2, Name = "s", Key = key, Options = new Cnm.Core.Model.SandboxCreateOptions { ContainerId = Id2 }, EndpointIds = ["x"],
+        }, CancellationToken.None);
+        await f.Provider.DeleteAsync(key, CancellationToken.None);
+
+        Assert.False(File.Exists(key));
+    }
 }
