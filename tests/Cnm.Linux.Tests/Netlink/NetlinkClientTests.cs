@@ -195,4 +195,43 @@ public sealed class NetlinkClientTests
         Assert.Equal(ErrorCategory.InvalidParameter, badName.Category);
         Assert.Null(nl.FindLink("vc"));
     }
+
+    [Fact]
+    public async Task GetLinks_DumpSpanningManyDatagrams_EveryLinkOnce()
+    {
+        await using var ns = new TestNamespaces();
+        var nl = await ns.ClientAsync(await ns.CreateAsync("host"));
+        for (var i = 0; i < 150; i++)
+        {
+            nl.CreateVeth($"a{i}", $"b{i}");
+            nl.AddAddress(nl.GetLink($"a{i}").Index, new IpPrefix(IPAddress.Parse($"10.{i}.0.1"), 24));
+        }
+
+        var links = nl.GetLinks();
+        var addresses = nl.GetAddresses(AddressFamily.InterNetwork);
+
+        Assert.Equal(301, links.Count);
+        Assert.Equal(301, links.Select(l => l.Index).Distinct().Count());
+        Assert.Equal(151, addresses.Count); // 150 + 127.0.0.1
+        Assert.Equal(nl.GetLink("a149").Index, nl.FindLink(nl.GetLink("a149").Index)!.Index);
+    }
+
+    [Fact]
+    public async Task Client_UsedFromManyThreads_RequestsDoNotMix()
+    {
+        await using var ns = new TestNamespaces();
+        var nl = await ns.ClientAsync(await ns.CreateAsync("host"));
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                nl.CreateBridge($"t{t}b{i}");
+                Assert.Equal($"t{t}b{i}", nl.GetLink($"t{t}b{i}").Name);
+                _ = nl.GetLinks();
+            }
+        })));
+
+        Assert.Equal(81, nl.GetLinks().Count);
+    }
 }
