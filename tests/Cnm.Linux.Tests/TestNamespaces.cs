@@ -49,6 +49,11 @@ internal sealed class TestNamespaces : IAsyncDisposable
         _paths.ForEach(NetworkNamespace.Delete);
         var mounts = Mounts();
         var files = Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories).Where(File.Exists).ToList();
+        foreach (var mount in mounts)
+        {
+            NetworkNamespace.Delete(mount); // clean up what a failed test left, then report it
+        }
+
         Directory.Delete(Root, recursive: true);
         Assert.Empty(mounts);
         Assert.Empty(files);
