@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
-using Cnm.Core.Net;
 using Cnm.Linux.Namespaces;
 using Cnm.Linux.Netlink;
 
@@ -13,16 +12,23 @@ public sealed partial class LinuxSandboxProvider
 {
     /// <inheritdoc />
     /// <remarks>Without the gateway flag the endpoint becomes the gateway when the sandbox has none and it has an IPv4 gateway.</remarks>
-    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(join);
-        var state = State(key);
-        var gateway = state.GatewayEndpointId is null && join.Gateway is not null && !join.DisableGatewayService;
-        return AddInterfaceAsync(key, endpoint, join, gateway, cancellationToken);
-    }
+    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, CancellationToken cancellationToken) =>
+        AddCoreAsync(key, endpoint, join, null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, bool gateway, CancellationToken cancellationToken)
+    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, bool gateway, CancellationToken cancellationToken) =>
+        AddCoreAsync(key, endpoint, join, gateway, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Without the next gateway, the first remaining endpoint joined in this process with an IPv4 gateway takes over.</remarks>
+    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken) =>
+        RemoveCoreAsync(key, endpoint, null, decideNext: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, Endpoint? nextGateway, CancellationToken cancellationToken) =>
+        RemoveCoreAsync(key, endpoint, nextGateway, decideNext: false, cancellationToken);
+
+    private async Task AddCoreAsync(string key, Endpoint endpoint, JoinResult join, bool? gatewayFlag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(join);
@@ -43,6 +49,7 @@ public sealed partial class LinuxSandboxProvider
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var gateway = gatewayFlag ?? (state.GatewayEndpointId is null && join.Gateway is not null && !join.DisableGatewayService);
             var host = await HostAsync(cancellationToken).ConfigureAwait(false);
             var sb = await ClientAsync(key, cancellationToken).ConfigureAwait(false);
             var link = host.FindLink(join.SrcName)
@@ -88,23 +95,7 @@ public sealed partial class LinuxSandboxProvider
         }
     }
 
-    /// <inheritdoc />
-    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        var state = State(key);
-        Endpoint? next = null;
-        if (state.GatewayEndpointId == endpoint.Id)
-        {
-            var candidate = state.Joined.FirstOrDefault(j => j.EndpointId != endpoint.Id && j.Join is { Gateway: not null, DisableGatewayService: false });
-            next = candidate.Join is null ? null : endpoint with { Id = candidate.EndpointId, Join = candidate.Join };
-        }
-
-        return RemoveInterfaceAsync(key, endpoint, next, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task RemoveInterfaceAsync(string key, Endpoint endpoint, Endpoint? nextGateway, CancellationToken cancellationToken)
+    private async Task RemoveCoreAsync(string key, Endpoint endpoint, Endpoint? nextGateway, bool decideNext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var state = State(key);
@@ -116,6 +107,10 @@ public sealed partial class LinuxSandboxProvider
             if (wasGateway)
             {
                 state.GatewayEndpointId = null;
+                if (decideNext && state.Joined.FirstOrDefault(j => j.Join is { Gateway: not null, DisableGatewayService: false }) is { Join: { } candidate } next)
+                {
+                    nextGateway = endpoint with { Id = next.EndpointId, Join = candidate };
+                }
             }
 
             if (endpoint.Address is { } v4)
