@@ -18,6 +18,23 @@ public interface ISandboxProvider
     Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Moves the joined endpoint's interface in and configures it, saying whether the endpoint is (becomes) the
+    /// sandbox's gateway endpoint: when <paramref name="gateway"/> is true its <see cref="JoinResult.Gateway"/> and
+    /// <see cref="JoinResult.GatewayIPv6"/> become the sandbox's default routes. Providers that keep no routes
+    /// ignore it (the default forwards to the overload without it, which decides by itself).
+    /// </summary>
+    Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, bool gateway, CancellationToken cancellationToken) =>
+        AddInterfaceAsync(key, endpoint, join, cancellationToken);
+
+    /// <summary>
+    /// Moves the endpoint's interface out again; when it was the gateway endpoint, <paramref name="nextGateway"/>
+    /// (the next gateway endpoint, joined to the same sandbox, with its <see cref="Endpoint.Join"/>) takes the default
+    /// routes over. Null when the gateway does not change or no endpoint is left to take it.
+    /// </summary>
+    Task RemoveInterfaceAsync(string key, Endpoint endpoint, Endpoint? nextGateway, CancellationToken cancellationToken) =>
+        RemoveInterfaceAsync(key, endpoint, cancellationToken);
+
+    /// <summary>
     /// Takes back a sandbox restored from the store at start-up (spec/store.md, "Restore at start-up"),
     /// with the endpoints joined to it, so that later joins, leaves and the delete find it.
     /// </summary>

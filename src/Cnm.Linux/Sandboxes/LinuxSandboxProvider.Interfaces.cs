@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Sockets;
+using Cnm.Core.Drivers;
+using Cnm.Core.Errors;
+using Cnm.Core.Model;
+using Cnm.Linux.Namespaces;
+using Cnm.Linux.Netlink;
+
+namespace Cnm.Linux.Sandboxes;
+
+public sealed partial class LinuxSandboxProvider
+{
+    /// <inheritdoc />
+    /// <remarks>Without the gateway flag the endpoint becomes the gateway when the sandbox has none and it has an IPv4 gateway.</remarks>
+    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, CancellationToken cancellationToken) =>
+        AddCoreAsync(key, endpoint, join, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AddInterfaceAsync(string key, Endpoint endpoint, JoinResult join, bool gateway, CancellationToken cancellationToken) =>
+        AddCoreAsync(key, endpoint, join, gateway, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Without the next gateway, the first remaining endpoint joined in this process with an IPv4 gateway takes over.</remarks>
+    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, CancellationToken cancellationToken) =>
+        RemoveCoreAsync(key, endpoint, null, decideNext: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RemoveInterfaceAsync(string key, Endpoint endpoint, Endpoint? nextGateway, CancellationToken cancellationToken) =>
+        RemoveCoreAsync(key, endpoint, nextGateway, decideNext: false, cancellationToken);
+
+    private async Task AddCoreAsync(string key, Endpoint endpoint, JoinResult join, bool? gatewayFlag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(join);
+        var state = State(key);
+        if (string.IsNullOrEmpty(join.SrcName))
+        {
+            return; // the driver moves nothing (spec/plugin-protocol.md, InterfaceName)
+        }
+
+        var what = $"endpoint {endpoint.Name}";
+        LinkNames.Validate(join.SrcName, $"{what}: SrcName");
+        if (string.IsNullOrEmpty(join.DstPrefix))
+        {
+            throw CnmException.InvalidParameter($"{what}: the driver's Join named interface {join.SrcName} but no DstPrefix");
+        }
+
+        LinkNames.Validate(join.DstPrefix + "0", $"{what}: DstPrefix \"{join.DstPrefix}\" plus an index");
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var gateway = gatewayFlag ?? (state.GatewayEndpointId is null && join.Gateway is not null && !join.DisableGatewayService);
+            var host = await HostAsync(cancellationToken).ConfigureAwait(false);
+            var sb = await ClientAsync(key, cancellationToken).ConfigureAwait(false);
+            var link = host.FindLink(join.SrcName)
+                ?? throw CnmException.NotFound($"{what}: interface {join.SrcName} named by the driver's Join does not exist in the host namespace");
+            using (var target = NetworkNamespace.Open(key))
+            {
+                host.MoveToNamespace(link.Index, target);
+            }
+
+            try
+            {
+                Configure(sb, state, endpoint, join, gateway);
+            }
+            catch (CnmException ex)
+            {
+                var note = "it was moved back to the host namespace";
+                try
+                {
+                    PutBack(sb, endpoint.Id, join.SrcName);
+                }
+                catch (CnmException back)
+                {
+                    note = $"moving it back failed too: {back.Message}";
+                }
+
+                throw new CnmException(ex.Category, $"{what}: could not set up interface {join.SrcName} in sandbox {Path.GetFileName(key)} ({note}): {ex.Message}", ex);
+            }
+
+            state.Joined.Add((endpoint.Id, join));
+            if (gateway)
+            {
+                state.GatewayEndpointId = endpoint.Id;
+            }
+
+            if (endpoint.Address is { } v4)
+            {
+                ResolverFiles.AddSelf(FilesDirectory(state.Id), state.Options, v4.Address);
+            }
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private async Task RemoveCoreAsync(string key, Endpoint endpoint, Endpoint? nextGateway, bool decideNext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var state = State(key);
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            state.Joined.RemoveAll(j => j.EndpointId == endpoint.Id);
+            var wasGateway = state.GatewayEndpointId == endpoint.Id;
+            if (wasGateway)
+            {
+                state.GatewayEndpointId = null;
+                if (decideNext && state.Joined.FirstOrDefault(j => j.Join is { Gateway: not null, DisableGatewayService: false }) is { Join: { } candidate } next)
+                {
+                    nextGateway = endpoint with { Id = next.EndpointId, Join = candidate };
+                }
+            }
+
+            if (endpoint.Address is { } v4)
+            {
+                ResolverFiles.RemoveSelf(FilesDirectory(state.Id), v4.Address);
+            }
+
+            if (endpoint.Join is not { SrcName.Length: > 0 } join || !File.Exists(key))
+            {
+                return;
+            }
+
+            var sb = await ClientAsync(key, cancellationToken).ConfigureAwait(false);
+            PutBack(sb, endpoint.Id, join.SrcName);
+            if (wasGateway && nextGateway?.Join is { } nextJoin && FindByEndpoint(sb, nextGateway.Id) is { } nextLink)
+            {
+                AddDefaultRoutes(sb, nextLink.Index, nextJoin);
+                state.GatewayEndpointId = nextGateway.Id;
+            }
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private static void Configure(NetlinkClient sb, SandboxState state, Endpoint endpoint, JoinResult join, bool gateway)
+    {
+        var index = sb.GetLink(join.SrcName).Index;
+        sb.SetUp(index, up: false);
+        sb.RenameLink(index, NextName(sb, join.DstPrefix));
+        sb.SetAlias(index, endpoint.Id); // how Leave (also after a restart) finds it again
+        if (endpoint.MacAddress is { } mac)
+        {
+            sb.SetMacAddress(index, mac);
+        }
+
+        if (endpoint.Address is { } v4)
+        {
+            sb.AddAddress(index, v4);
+        }
+
+        if (endpoint.AddressIPv6 is { } v6)
+        {
+            sb.AddAddress(index, v6, noDad: true);
+        }
+
+        sb.SetUp(index);
+        foreach (var route in join.StaticRoutes)
+        {
+            sb.AddRoute(route.Type == RouteType.Connected
+                ? NetlinkRoute.Connected(route.Destination, index)
+                : new NetlinkRoute(route.Destination) { Gateway = route.NextHop ?? throw CnmException.InvalidParameter($"static route {route.Destination} has no next hop") });
+        }
+
+        if (gateway && state.GatewayEndpointId is not null && FindByEndpoint(sb, state.GatewayEndpointId) is { } old)
+        {
+            RemoveDefaultRoutes(sb, old.Index);
+        }
+
+        if (gateway)
+        {
+            AddDefaultRoutes(sb, index, join);
+        }
+    }
+
+    /// <summary>Down, old name, no alias, back to the host namespace. Best effort per step: it must not stop half-way.</summary>
+    private void PutBack(NetlinkClient sb, string endpointId, string srcName)
+    {
+        if ((FindByEndpoint(sb, endpointId) ?? sb.FindLink(srcName)) is not { } link)
+        {
+            return;
+        }
+
+        sb.SetUp(link.Index, up: false);
+        if (link.Name != srcName)
+        {
+            sb.RenameLink(link.Index, srcName);
+        }
+
+        sb.SetAlias(link.Index, "");
+        using var host = NetworkNamespace.Open(_hostPath);
+        sb.MoveToNamespace(link.Index, host);
+    }
+
+    private static void AddDefaultRoutes(NetlinkClient sb, int index, JoinResult join)
+    {
+        foreach (var gw in new[] { join.Gateway, join.GatewayIPv6 }.OfType<IPAddress>())
+        {
+            sb.AddRoute(NetlinkRoute.DefaultVia(gw, index));
+        }
+    }
+
+    private static void RemoveDefaultRoutes(NetlinkClient sb, int index)
+    {
+        foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
+        {
+            foreach (var route in sb.GetRoutes(family).Where(r => r.IsDefault && r.OutputInterfaceIndex == index))
+            {
+                sb.DeleteRoute(route);
+            }
+        }
+    }
+
+    private static NetlinkLink? FindByEndpoint(NetlinkClient sb, string endpointId) =>
+        sb.GetLinks().FirstOrDefault(l => l.Alias == endpointId);
+
+    /// <summary><paramref name="prefix"/> plus the lowest index no link in the sandbox uses.</summary>
+    private static string NextName(NetlinkClient sb, string prefix)
+    {
+        var used = sb.GetLinks().Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var i = 0;
+        while (used.Contains(prefix + i))
+        {
+            i++;
+        }
+
+        return prefix + i;
+    }
+
+    private SandboxState State(string key) =>
+        _sandboxes.TryGetValue(key, out var state) ? state : throw CnmException.NotFound($"sandbox {key} does not exist");
+}
