@@ -9,6 +9,7 @@ internal static class PluginEventIds
     public const int CallSucceeded = 1000;
     public const int CallFailed = 1001;
     public const int ConnectRetry = 1002;
+    public const int CallFailedDetail = 1003;
 
     // Discovery: 1100-1199 (none yet: discovery only reads files and reports through exceptions).
 

@@ -1,4 +1,5 @@
 using Cnm.Core.Model;
+using Cnm.Core.Control;
 using Cnm.Protocol;
 using Cnm.Testing;
 
@@ -49,5 +50,45 @@ public sealed class HungPluginTests
             release.SetResult();
             await hung.WaitAsync(Bound);
         }
+    }
+
+    [Fact]
+    public async Task PendingDelivery_OtherPluginHangsInAnOwedCall_SecondPluginsOwedCallsAndOperationsGoOn()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        await using var other = await RecordingPlugin.StartAsync(h.Layout.SocketPath("rec2"));
+        var fast = await h.NetworkAsync("n1");
+        var slow = await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "n2", Driver = "rec2" }, CancellationToken.None);
+        var e1 = await h.EndpointAsync(fast, "e1");
+        var e2 = await h.EndpointAsync(slow, "e2");
+
+        // Both plugins go away; a forced delete on each leaves a DeleteEndpoint owed to each.
+        await h.Plugin.StopAsync();
+        await other.StopAsync();
+        await h.Registry.MarkGoneAsync(RemoteHarness.PluginName, "socket removed", CancellationToken.None);
+        await h.Registry.MarkGoneAsync("rec2", "socket removed", CancellationToken.None);
+        await h.Controller.DeleteEndpointAsync(e1.Id, force: true, CancellationToken.None);
+        await h.Controller.DeleteEndpointAsync(e2.Id, force: true, CancellationToken.None);
+        Assert.Equal(2, h.Controller.PendingCalls.Count);
+
+        // rec2 comes back and hangs in the DeleteEndpoint it is owed.
+        var stall = other.Stall(PluginMethods.Network.DeleteEndpoint, slow.Id, TimeSpan.FromSeconds(60));
+        await other.StartAsync();
+        await h.Registry.GetAsync("rec2", CancellationToken.None);
+        await stall.Entered.WaitAsync(Bound);
+
+        // rec comes back: it gets what it is owed, and new work on its networks goes on, while rec2 still hangs.
+        await h.Plugin.StartAsync();
+        await h.Registry.GetAsync(RemoteHarness.PluginName, CancellationToken.None);
+        await Eventually.TrueAsync(() => h.Controller.OwedCalls.All(c => c.Driver == "rec2"), "rec's owed call to be delivered", Bound);
+        await h.Controller.DeleteNetworkAsync(fast.Id, force: false, CancellationToken.None).WaitAsync(Bound);
+        var n3 = await h.NetworkAsync("n3").WaitAsync(Bound);
+        await h.EndpointAsync(n3, "e3").WaitAsync(Bound);
+
+        Assert.False(stall.IsReleased, "rec2 should still hang in its owed DeleteEndpoint");
+        Assert.Equal([n3.Id], h.Plugin.Networks);
+        stall.Release();
+        await h.WaitForNoPendingCallsAsync();
+        Assert.Empty(other.Endpoints);
     }
 }
