@@ -222,7 +222,7 @@ internal static partial class DaemonHost
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
         app.MapNativeIpam(controller);
-        app.MapNativeSystem(store, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
+        app.MapNativeSystem(store, controller, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
