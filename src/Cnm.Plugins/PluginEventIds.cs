@@ -18,6 +18,7 @@ internal static class PluginEventIds
     public const int ActivationFailed = 1201;
     public const int HandlerFailed = 1202;
     public const int PluginGone = 1203;
+    public const int TlsNotVerified = 1204;
 
     // Watcher: 1300-1399
     public const int WatcherStarted = 1300;

@@ -145,6 +145,7 @@ internal static partial class DaemonHost
                 TcpListening.Listen(kestrel, tcp, tls!);
             }
         });
+        builder.Services.Configure<PluginClientOptions>(client => client.RequireTlsVerification = options.PluginTlsVerify);
         builder.Services.AddCnmPlugins(discovery =>
         {
             discovery.SocketDirectory = options.PluginDir;
