@@ -76,7 +76,10 @@ internal sealed record IpamUsageView(ulong Total, ulong Used, ulong Free, int Re
 
 /// <summary>What is stored, as <c>GET /cnm/v1/system/df</c> answers it.</summary>
 internal sealed record SystemDfView(string StateFile, long Size, long WalSize, long Revision, int Keys,
-    int Networks, int Endpoints, int Sandboxes, int IpamPools, int Intents, int PendingCalls);
+    int Networks, int Endpoints, int Sandboxes, int IpamPools, int Intents, int PendingCalls, List<OwedCallView>? OwedCalls);
+
+/// <summary>A driver call owed to a driver that could not be reached, with its attempts and next attempt.</summary>
+internal sealed record OwedCallView(string Driver, string Method, string Call, string? Reason, int Attempts, DateTimeOffset NextAttempt);
 
 /// <summary>Source-generated reading of the native plugin, IPAM and system answers.</summary>
 [JsonSerializable(typeof(SystemDfView))]

@@ -19,9 +19,17 @@ internal static partial class Commands
             }
 
             var d = Read(answer, CliViewJsonContext.Default.SystemDfView);
-            return Table(["STATE FILE", "SIZE", "WAL", "REVISION", "KEYS", "NETWORKS", "ENDPOINTS", "SANDBOXES", "IPAM POOLS", "INTENTS", "PENDING CALLS"],
+            var summary = Table(["STATE FILE", "SIZE", "WAL", "REVISION", "KEYS", "NETWORKS", "ENDPOINTS", "SANDBOXES", "IPAM POOLS", "INTENTS", "PENDING CALLS"],
                 [[d.StateFile, Bytes(d.Size), Bytes(d.WalSize), Count(d.Revision), Count(d.Keys), Count(d.Networks), Count(d.Endpoints), Count(d.Sandboxes),
                     Count(d.IpamPools), Count(d.Intents), Count(d.PendingCalls)]]);
+            if (d.OwedCalls is not { Count: > 0 } owed)
+            {
+                return summary;
+            }
+
+            // Each owed call with how its delivery goes, below the summary.
+            return summary + "\n" + Table(["OWED CALL", "DRIVER", "ATTEMPTS", "NEXT ATTEMPT"],
+                [.. owed.Select(c => new[] { c.Call, c.Driver, Count(c.Attempts), c.NextAttempt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) })]);
         }));
 
         system.Subcommands.Add(df);

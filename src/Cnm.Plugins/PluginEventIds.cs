@@ -9,6 +9,7 @@ internal static class PluginEventIds
     public const int CallSucceeded = 1000;
     public const int CallFailed = 1001;
     public const int ConnectRetry = 1002;
+    public const int CallFailedDetail = 1003;
 
     // Discovery: 1100-1199 (none yet: discovery only reads files and reports through exceptions).
 
@@ -17,6 +18,7 @@ internal static class PluginEventIds
     public const int ActivationFailed = 1201;
     public const int HandlerFailed = 1202;
     public const int PluginGone = 1203;
+    public const int TlsNotVerified = 1204;
 
     // Watcher: 1300-1399
     public const int WatcherStarted = 1300;

@@ -83,6 +83,16 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         SqliteConnection? writer = null;
         try
         {
+            CreateOwnerOnly(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            fileLock.Dispose();
+            throw new CnmException(Cnm.Protocol.ErrorCategory.Forbidden, $"cannot create state file {fullPath}: {ex.Message}", ex);
+        }
+
+        try
+        {
             var connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = fullPath,
@@ -268,5 +278,28 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         return reader.Read()
             ? new KeyValueEntry(key, reader.GetFieldValue<byte[]>(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
             : null;
+    }
+
+    /// <summary>
+    /// Creates a missing state file empty with mode 0600 (set by chmod, so whatever the umask), before SQLite opens it:
+    /// SQLite gives its write-ahead log and shared-memory files the database file's mode.
+    /// </summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (File.Exists(path) || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using (new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }

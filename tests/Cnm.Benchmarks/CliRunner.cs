@@ -9,7 +9,7 @@ namespace Cnm.Benchmarks;
 /// <c>dotnet run -c Release --project tests/Cnm.Benchmarks -- cli [runs] [cnm...]</c>: wall time of
 /// <c>cnm network ls</c> against a running cnmd (with three networks), for each given cnm (a native binary, or a
 /// cnm.dll run by <c>dotnet</c>; default: the published native cnm and the Release cnm.dll), against
-/// <c>docker network ls</c> (/usr/local/bin/docker, DOCKER_HOST at the same cnmd). The commands take turns, run
+/// <c>docker network ls</c> (the docker CLI of <see cref="DockerCli.Binary"/>, DOCKER_HOST at the same cnmd). The commands take turns, run
 /// after run; default 21 runs each after 3 unmeasured ones. Prints the median and spread of each.
 /// </summary>
 internal static class CliRunner

@@ -135,7 +135,8 @@ public sealed class StartupTests(DaemonFixture fixture) : IClassFixture<DaemonFi
         using var temp = new TempDirectory("cnmd");
         File.SetUnixFileMode(temp.Path, (UnixFileMode)0x1ED); // 0755: only the socket's own mode guards it
         var socket = temp.File("perm.sock");
-        using var daemon = DaemonProcess.Start(["--host", "unix://" + socket, "--plugin-dir", temp.File("p"),
+        // --group root, not the default: the default is "docker" when the machine has that group (Debian's docker.io makes it).
+        using var daemon = DaemonProcess.Start(["--host", "unix://" + socket, "--group", "root", "--plugin-dir", temp.File("p"),
             "--spec-dir", temp.File("s"), "--data-root", temp.File("d"), "--exec-root", temp.File("e")]);
         await daemon.WaitReadyAsync();
         var config = temp.CreateDirectory("dc");

@@ -8,6 +8,7 @@ using Cnm.Core.Store;
 using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
 using Cnm.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Cnm.Drivers.Remote.Tests;
 
@@ -55,11 +56,11 @@ internal sealed class RemoteHarness : IAsyncDisposable
     public IKeyValueStore Store { get; }
 
     public static async Task<RemoteHarness> CreateAsync(Action<RecordingPlugin>? configure = null, PluginClientOptions? clientOptions = null,
-        Func<string, Task>? afterStep = null, Action<ControllerOptions>? configureController = null)
+        Func<string, Task>? afterStep = null, Action<ControllerOptions>? configureController = null, ILoggerFactory? loggerFactory = null)
     {
         var layout = new PluginLayout();
         var plugin = await RecordingPlugin.StartAsync(layout.SocketPath(PluginName), configure);
-        return await StartAsync(layout, plugin, new InMemoryKeyValueStore(), clientOptions, afterStep, ownsPlugin: true, configureController);
+        return await StartAsync(layout, plugin, new InMemoryKeyValueStore(), clientOptions, afterStep, ownsPlugin: true, configureController, loggerFactory);
     }
 
     /// <summary>
@@ -71,15 +72,16 @@ internal sealed class RemoteHarness : IAsyncDisposable
         StartAsync(Layout, Plugin, Store, clientOptions, afterStep, ownsPlugin: false);
 
     private static async Task<RemoteHarness> StartAsync(PluginLayout layout, RecordingPlugin plugin, IKeyValueStore store,
-        PluginClientOptions? clientOptions, Func<string, Task>? afterStep, bool ownsPlugin, Action<ControllerOptions>? configureController = null)
+        PluginClientOptions? clientOptions, Func<string, Task>? afterStep, bool ownsPlugin, Action<ControllerOptions>? configureController = null,
+        ILoggerFactory? loggerFactory = null)
     {
-        var registry = new PluginRegistry(layout.Discovery(), clientOptions);
-        var module = new RemoteDriverModule(registry);
+        var registry = new PluginRegistry(layout.Discovery(), clientOptions, loggerFactory: loggerFactory);
+        var module = new RemoteDriverModule(registry, loggerFactory);
         var builtIn = new BuiltInDriverModule();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
         var options = new ControllerOptions { Sandboxes = sandboxes, Store = store, AfterStep = afterStep };
         configureController?.Invoke(options);
-        var controller = await Controller.CreateAsync(options, [builtIn, module]);
+        var controller = await Controller.CreateAsync(options, [builtIn, module], loggerFactory);
         return new RemoteHarness(layout, registry, module, builtIn, sandboxes, controller, plugin, store, ownsPlugin);
     }
 

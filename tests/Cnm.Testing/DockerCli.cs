@@ -2,10 +2,41 @@ using System.Diagnostics;
 
 namespace Cnm.Testing;
 
-/// <summary>The real docker CLI (<c>/usr/local/bin/docker</c>) pointed at a cnmd socket, with a private config directory.</summary>
+/// <summary>
+/// The real docker CLI pointed at a cnmd socket, with a private config directory. The binary is <c>CNM_DOCKER_CLI</c>
+/// when set, else the first <c>docker</c> on <c>PATH</c> (tests/run installs Debian's <c>docker.io</c>, whose CLI is
+/// <c>/usr/bin/docker</c>, when there is none). Only the client runs: no test needs a Docker daemon.
+/// </summary>
 public sealed class DockerCli(string socketPath, string configDirectory)
 {
-    public const string Binary = "/usr/local/bin/docker";
+    /// <summary>The environment variable that names the docker CLI to use.</summary>
+    public const string PathVariable = "CNM_DOCKER_CLI";
+
+    private static readonly Lazy<string> Found = new(Find);
+
+    /// <summary>The docker CLI's path; throws, saying how to provide one, when there is none.</summary>
+    public static string Binary => Found.Value;
+
+    private static string Find()
+    {
+        if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } named)
+        {
+            return File.Exists(named) ? named
+                : throw new InvalidOperationException($"{PathVariable}={named}: no such file; point it at a docker CLI binary");
+        }
+
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Join(directory, "docker");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"no docker CLI found: put docker on PATH or set {PathVariable} (tests/run installs Debian's docker.io when there is none)");
+    }
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
     {

@@ -12,7 +12,7 @@ public sealed class PluginStall
     private int _held;
     private volatile bool _timedOut;
 
-    internal PluginStall(string method, string networkId, TimeSpan longest)
+    internal PluginStall(string method, string? networkId, TimeSpan longest)
     {
         Method = method;
         NetworkId = networkId;
@@ -21,7 +21,8 @@ public sealed class PluginStall
 
     public string Method { get; }
 
-    public string NetworkId { get; }
+    /// <summary>The network whose calls are held; null holds the calls of every network.</summary>
+    public string? NetworkId { get; }
 
     /// <summary>Completes when the first matching call arrives and is being held.</summary>
     public Task Entered => _entered.Task;

@@ -75,8 +75,8 @@ public sealed partial class RecordingPlugin
         }
     }
 
-    /// <summary>Holds every call of <paramref name="method"/> for network <paramref name="networkId"/> until released, or for <paramref name="longest"/> at most.</summary>
-    public PluginStall Stall(string method, string networkId, TimeSpan longest)
+    /// <summary>Holds every call of <paramref name="method"/> for network <paramref name="networkId"/> (any network when null) until released, or for <paramref name="longest"/> at most.</summary>
+    public PluginStall Stall(string method, string? networkId, TimeSpan longest)
     {
         var stall = new PluginStall(method, networkId, longest);
         lock (_lock)
@@ -129,7 +129,7 @@ public sealed partial class RecordingPlugin
         var networkId = call.Text("NetworkID");
         lock (_lock)
         {
-            return [.. _stalls.Where(s => s.Method == call.Method && s.NetworkId == networkId && !s.IsReleased)];
+            return [.. _stalls.Where(s => s.Method == call.Method && (s.NetworkId is null || s.NetworkId == networkId) && !s.IsReleased)];
         }
     }
 

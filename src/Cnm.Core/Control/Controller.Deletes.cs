@@ -48,7 +48,7 @@ public sealed partial class Controller
         // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
         // delete would leave the object neither here nor gone.
         var none = CancellationToken.None;
-        await FlushPendingForAsync(call.NetworkId!, call.EndpointId, none).ConfigureAwait(false);
+        await FlushPendingForAsync(call.NetworkId!, call.EndpointId, none, retryUnreachable: false).ConfigureAwait(false);
         var undelivered = new List<PendingCall>();
         var (outcome, error) = await RunCallAsync(call, none).ConfigureAwait(false);
         if (outcome != CallOutcome.Done)

@@ -119,7 +119,7 @@ public sealed partial class Controller
             var iface = new EndpointInterface(endpoint.Address, endpoint.AddressIPv6, mac);
             var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, mac));
             await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
-                () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken)).ConfigureAwait(false);
+                () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var (nid, eid) = (owner.Id, endpoint.Id);
             rollback.Add($"delete endpoint {options.Name} in driver {owner.Driver}", () => driver.Driver.DeleteEndpointAsync(nid, eid, CancellationToken.None));
             await StepAsync(op, "CreateEndpoint").ConfigureAwait(false);
@@ -265,6 +265,11 @@ public sealed partial class Controller
             }
             catch (CnmException ex)
             {
+                if (ex.Category == ErrorCategory.Timeout && preferred is not null && assign.Intent is { } owing)
+                {
+                    OweAfterTimeout(owing, ReleaseAddressCall(ipam.Name, pool.PoolId, preferred), ex);
+                }
+
                 throw new CnmException(ex.Category,
                     $"endpoint {endpointName}: IPAM {ipam.Name} could not allocate {(preferred is null ? "an address" : $"address {preferred}")} on network {network.Name}: {ex.Message}", ex);
             }

@@ -1,4 +1,5 @@
 using Cnm.Core.Errors;
+using Cnm.Protocol;
 using Cnm.Core.Persistence;
 using Cnm.Core.Store;
 
@@ -16,6 +17,7 @@ public sealed partial class Controller
     {
         private readonly List<PendingCall> _calls = [];
         private readonly List<PendingCall> _releases = [];
+        private readonly List<PendingCall> _owedOnFailure = [];
 
         public string Operation { get; } = operation;
 
@@ -29,7 +31,12 @@ public sealed partial class Controller
         /// <summary>The driver calls first, then the IPAM releases, newest allocation first.</summary>
         public IReadOnlyList<PendingCall> Calls => [.. _calls, .. _releases];
 
+        /// <summary>Undo calls of driver calls that timed out: owed to their drivers if the operation fails.</summary>
+        public IReadOnlyList<PendingCall> OwedOnFailure => [.. _owedOnFailure];
+
         public void AddCall(PendingCall call) => _calls.Add(call);
+
+        public void OweOnFailure(PendingCall call) => _owedOnFailure.Add(call);
 
         /// <summary>An IPAM release that undoes the allocation just made; undone before the older ones.</summary>
         public void AddRelease(PendingCall call) => _releases.Insert(0, call);
@@ -94,21 +101,70 @@ public sealed partial class Controller
     /// </summary>
     private async Task DropIntentAsync(Intent intent)
     {
-        if (!intent.Written)
+        if (!intent.Written && intent.OwedOnFailure.Count == 0)
         {
             return;
         }
 
+        var owed = new List<PendingCall>();
+        var transaction = PutPending(EndIntent(new StoreTransaction(), intent), intent.OwedOnFailure, owed);
         try
         {
-            await _store.CommitAsync(new StoreTransaction().Delete(intent.Key), CancellationToken.None).ConfigureAwait(false);
+            await _store.CommitAsync(transaction, CancellationToken.None).ConfigureAwait(false);
             intent.Written = false;
+            AddPending(owed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.StoreFailed(_logger, $"remove intent {intent.Key} of a failed {intent.Operation}; start-up will undo it again", ex);
         }
     }
+
+    /// <summary>
+    /// Runs the driver call of a create, join or allocation whose undo is <paramref name="undo"/>, naming a failure as
+    /// <see cref="DriverCallAsync(string, Func{Task})"/> does. A call that timed out may still be carried out by the driver,
+    /// so its undo is owed to the driver (a pending call) once the operation has failed (issue 10, "a call that timed
+    /// out is never undone").
+    /// </summary>
+    private async Task<T> DriverCallAsync<T>(string what, Func<Task<T>> call, Intent? intent, PendingCall? undo)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (CnmException ex) when (ex.Category == ErrorCategory.Timeout && intent is not null && undo is not null)
+        {
+            OweAfterTimeout(intent, undo, ex);
+            throw DriverError(ex, what);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw DriverError(ex, what);
+        }
+    }
+
+    private Task<bool> DriverCallAsync(string what, Func<Task> call, Intent? intent, PendingCall? undo) =>
+        DriverCallAsync(what, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, intent, undo);
+
+    /// <summary>A call timed out: its undo is owed once the operation has failed, after a moment (the driver did not answer).</summary>
+    private void OweAfterTimeout(Intent intent, PendingCall undo, CnmException timeout)
+    {
+        intent.OweOnFailure(undo with { Reason = $"undo of a {TimedOutMethod(undo)} that timed out: the driver may still have done it" });
+        _owed.Failed(undo.Driver, timeout);
+    }
+
+    private static string TimedOutMethod(PendingCall undo) => undo.Method switch
+    {
+        PendingMethods.DeleteNetwork => "CreateNetwork",
+        PendingMethods.DeleteEndpoint => "CreateEndpoint",
+        PendingMethods.Leave => "Join",
+        PendingMethods.ReleasePool => "RequestPool",
+        _ => "RequestAddress",
+    };
 
     /// <summary>Adds pending-call records for calls that could not be delivered.</summary>
     private StoreTransaction PutPending(StoreTransaction transaction, IEnumerable<PendingCall> calls, List<PendingCall> numbered)

@@ -56,7 +56,7 @@ public sealed partial class Controller
             var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
             var request = new JoinRequest(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
             await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
-                () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken)).ConfigureAwait(false);
+                () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken), intent, intent.Calls[^1]).ConfigureAwait(false);
             rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));
             await StepAsync(op, "Join").ConfigureAwait(false);
 

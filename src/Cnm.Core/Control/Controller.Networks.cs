@@ -95,7 +95,7 @@ public sealed partial class Controller
             var request = new CreateNetworkRequest(network.Id, GenericOptions.ForNetwork(options),
                 [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
             await DriverCallAsync($"network {options.Name}: driver {driver.Name} failed to create it",
-                () => driver.Driver.CreateNetworkAsync(request, cancellationToken)).ConfigureAwait(false);
+                () => driver.Driver.CreateNetworkAsync(request, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var id = network.Id;
             rollback.Add($"delete network {options.Name} in driver {driver.Name}", () => driver.Driver.DeleteNetworkAsync(id, CancellationToken.None));
             await StepAsync(op, "CreateNetwork").ConfigureAwait(false);
@@ -273,7 +273,8 @@ public sealed partial class Controller
             var options = new Dictionary<string, string> { [IpamOptions.RequestAddressType] = IpamOptions.GatewayType };
             var allocated = await DriverCallAsync(
                 $"network {name}: IPAM {ipam.Name} could not allocate the gateway{(plan.Gateway is null ? "" : $" {plan.Gateway}")}",
-                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, plan.Gateway, options), cancellationToken)).ConfigureAwait(false);
+                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, plan.Gateway, options), cancellationToken),
+                context.Intent, plan.Gateway is { } wanted ? ReleaseAddressCall(ipam.Name, pool.PoolId, wanted) : null).ConfigureAwait(false);
             if (allocated.Address is { } address)
             {
                 rollback.Add($"release gateway {address.Address}",
@@ -293,7 +294,8 @@ public sealed partial class Controller
             }
 
             await DriverCallAsync($"network {name}: IPAM {ipam.Name} could not reserve aux-address {auxName} {address}",
-                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken)).ConfigureAwait(false);
+                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken),
+                context.Intent, ReleaseAddressCall(ipam.Name, pool.PoolId, address)).ConfigureAwait(false);
             rollback.Add($"release aux-address {address}", () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address, CancellationToken.None));
             aux[auxName] = address;
             await AllocatedAsync(context, ReleaseAddressCall(ipam.Name, pool.PoolId, address), "RequestAddress").ConfigureAwait(false);

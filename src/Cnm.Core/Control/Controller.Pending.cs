@@ -10,12 +10,11 @@ namespace Cnm.Core.Control;
 
 public sealed partial class Controller : IAsyncDisposable
 {
-    private readonly SortedDictionary<long, PendingCall> _pending = [];
     private readonly SemaphoreSlim _pendingWake = new(0);
-    private readonly SemaphoreSlim _deliveryGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _deliveries = [];
+    private OwedCalls _owed = null!; // set by the constructor (it needs the options' clock and cap)
     private Task? _pendingLoop;
-    private long _lastSequence;
 
     /// <summary>What a driver call came to.</summary>
     private enum CallOutcome
@@ -29,54 +28,45 @@ public sealed partial class Controller : IAsyncDisposable
     }
 
     /// <summary>Driver calls owed to drivers that could not be reached, oldest first.</summary>
-    public IReadOnlyList<string> PendingCalls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _pending.Values.Select(c => c.Describe())];
-            }
-        }
-    }
+    public IReadOnlyList<string> PendingCalls => _owed.Describe();
+
+    /// <summary>Driver calls owed to drivers that could not be reached, oldest first, with their attempts and next attempt.</summary>
+    public IReadOnlyList<OwedCall> OwedCalls => _owed.Snapshot();
 
     /// <summary>Stops delivering pending calls. The store is the caller's to close afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        Task? loop;
+        Task[] running;
         lock (_gate)
         {
-            loop = _pendingLoop;
+            running = [.. _deliveries, .. _pendingLoop is { } loop ? [loop] : Array.Empty<Task>()];
         }
 
-        if (loop is not null)
+        foreach (var task in running)
         {
-            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    private long NextPendingSequence()
-    {
-        lock (_gate)
-        {
-            return _lastSequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
-        }
-    }
+    private long NextPendingSequence() => _owed.NextSequence();
 
-    /// <summary>Keeps committed pending calls in memory and makes sure something delivers them.</summary>
+    /// <summary>
+    /// Keeps committed pending calls in memory and makes sure something delivers them. A call a request just sent
+    /// counts one attempt; one queued behind others without being sent, or found at start-up, none.
+    /// </summary>
     private void AddPending(IEnumerable<PendingCall> calls)
     {
+        foreach (var call in calls)
+        {
+            var attempts = _owed.TakeSent(call) ? 1 : 0;
+            _owed.Add(call, attempts);
+            Log.CallPending(_logger, call.Method, call.Driver, attempts, call.Describe(), call.Reason ?? "");
+        }
+
         lock (_gate)
         {
-            foreach (var call in calls)
-            {
-                _pending[call.Sequence] = call;
-                _lastSequence = Math.Max(_lastSequence, call.Sequence);
-                Log.CallPending(_logger, call.Describe(), call.Reason ?? "");
-            }
-
-            if (_pending.Count == 0 || _pendingLoop is not null || _stopping.IsCancellationRequested)
+            if (_owed.Count == 0 || _pendingLoop is not null || _stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -85,15 +75,12 @@ public sealed partial class Controller : IAsyncDisposable
         }
     }
 
-    /// <summary>A driver was registered (a plugin was activated): deliver what it is owed, and replay networks to it if configured.</summary>
+    /// <summary>A driver was registered (a plugin was activated): deliver what it is owed at once, and replay networks to it if configured.</summary>
     private void OnDriverRegistered(string name, bool networkDriver)
     {
-        lock (_gate)
+        if (_owed.Registered(name))
         {
-            if (_pending.Values.Any(c => c.Driver == name) && _pendingWake.CurrentCount == 0)
-            {
-                _pendingWake.Release();
-            }
+            WakePending();
         }
 
         if (networkDriver && _replayCreateNetwork.Contains(name) && !_stopping.IsCancellationRequested)
@@ -102,24 +89,40 @@ public sealed partial class Controller : IAsyncDisposable
         }
     }
 
+    private void WakePending()
+    {
+        lock (_gate)
+        {
+            if (_pendingWake.CurrentCount == 0)
+            {
+                _pendingWake.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts one delivery per driver whose calls are due, each on its own (a driver that hangs holds up only its own
+    /// calls), then sleeps until the next is due or a driver is registered again.
+    /// </summary>
     private async Task PendingLoopAsync()
     {
-        var delay = TimeSpan.FromSeconds(1);
         while (!_stopping.IsCancellationRequested)
         {
-            int left;
-            try
+            foreach (var driver in _owed.TakeDue())
             {
-                left = await DeliverPendingAsync(null, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                var delivery = Task.Run(() => DeliverDueAsync(driver));
+                lock (_gate)
+                {
+                    _deliveries.Add(delivery);
+                }
             }
 
+            TimeSpan? wait;
             lock (_gate)
             {
-                if (left == 0 && _pending.Count == 0)
+                _deliveries.RemoveAll(t => t.IsCompleted);
+                wait = _owed.UntilNext(out var idle);
+                if (idle)
                 {
                     _pendingLoop = null;
                     return;
@@ -128,8 +131,7 @@ public sealed partial class Controller : IAsyncDisposable
 
             try
             {
-                var woken = await _pendingWake.WaitAsync(delay, _stopping.Token).ConfigureAwait(false);
-                delay = woken ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _pendingRetryLimit.Ticks));
+                await _pendingWake.WaitAsync(wait ?? _pendingRetryLimit, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -138,46 +140,64 @@ public sealed partial class Controller : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Delivers the pending calls that <paramref name="filter"/> selects, oldest first. Calls to a driver that
-    /// cannot be reached stay, and so do the later calls to that driver, which keeps each driver's order.
-    /// Returns how many calls are left.
-    /// </summary>
-    private async Task<int> DeliverPendingAsync(Func<PendingCall, bool>? filter, CancellationToken cancellationToken)
+    private async Task DeliverDueAsync(string driver)
     {
-        await _deliveryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            List<PendingCall> calls;
-            lock (_gate)
-            {
-                calls = [.. _pending.Values.Where(c => filter is null || filter(c))];
-            }
+            await DeliverToAsync(driver, null, wait: true, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        finally
+        {
+            _owed.DeliveryEnded(driver);
+            WakePending();
+        }
+    }
 
-            var blocked = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var call in calls)
-            {
-                if (blocked.Contains(call.Driver))
-                {
-                    continue;
-                }
+    /// <summary>
+    /// Delivers the calls owed to <paramref name="driver"/> that <paramref name="filter"/> selects, oldest first, under
+    /// that driver's gate. The first that cannot reach the driver stops it, so the later ones wait and each driver's
+    /// order holds. Without <paramref name="wait"/>, a delivery already running for the driver is not waited for.
+    /// </summary>
+    private async Task DeliverToAsync(string driver, Func<PendingCall, bool>? filter, bool wait, CancellationToken cancellationToken)
+    {
+        var gate = _owed.Gate(driver);
+        if (wait)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (!gate.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
 
+        try
+        {
+            foreach (var call in _owed.For(driver, filter))
+            {
+                var attempts = _owed.Attempt(call.Sequence);
                 var (outcome, error) = await RunCallAsync(call, cancellationToken, pending: true).ConfigureAwait(false);
                 if (outcome == CallOutcome.Unreachable)
                 {
-                    blocked.Add(call.Driver);
-                    continue;
+                    var next = _owed.Failed(driver, error);
+                    Log.PendingRetry(_logger, call.Method, call.Driver, attempts, next.TotalSeconds, error?.Message ?? "");
+                    Log.PendingRetryDetail(_logger, call.Describe(), error);
+                    return;
                 }
 
                 if (outcome == CallOutcome.Refused)
                 {
-                    Log.PendingRefused(_logger, call.Describe(), error?.Message ?? "");
+                    Log.PendingRefused(_logger, call.Method, call.Driver, attempts, call.Describe(), error?.Message ?? "");
                 }
                 else
                 {
-                    Log.PendingDelivered(_logger, call.Describe());
+                    Log.PendingDelivered(_logger, call.Method, call.Driver, attempts, call.Describe());
                 }
 
+                _owed.Reached(driver);
                 try
                 {
                     await _store.CommitAsync(new StoreTransaction().Delete(StateKeys.PendingCall(call.Sequence)), CancellationToken.None).ConfigureAwait(false);
@@ -186,132 +206,42 @@ public sealed partial class Controller : IAsyncDisposable
                 {
                     // Kept in memory and in the store: delivered again later, which every pending call tolerates.
                     Log.StoreFailed(_logger, $"remove delivered pending call {call.Describe()}", ex);
-                    break;
+                    return;
                 }
 
-                lock (_gate)
-                {
-                    _pending.Remove(call.Sequence);
-                }
-            }
-
-            lock (_gate)
-            {
-                return _pending.Count;
+                _owed.Remove(call.Sequence);
             }
         }
         finally
         {
-            _deliveryGate.Release();
+            gate.Release();
         }
     }
 
     /// <summary>
     /// Before new work on a network or endpoint reaches its driver, the calls still owed for it go first, so
     /// that a driver never sees, say, a late Leave after a new Join. Best effort: what cannot be delivered stays.
+    /// Without <paramref name="retryUnreachable"/> (deletes and releases, whose calls can wait in the queue), a driver
+    /// known to be unreachable is not tried again inside the request, nor is a delivery already running waited for.
     /// </summary>
-    private async Task FlushPendingForAsync(string networkId, string? endpointId, CancellationToken cancellationToken)
+    private async Task FlushPendingForAsync(string networkId, string? endpointId, CancellationToken cancellationToken,
+        bool retryUnreachable = true)
     {
-        lock (_gate)
+        if (_owed.Count == 0)
         {
-            if (_pending.Count == 0 || !_pending.Values.Any(Matches))
-            {
-                return;
-            }
+            return;
         }
 
-        await DeliverPendingAsync(Matches, cancellationToken).ConfigureAwait(false);
+        foreach (var driver in _owed.DriversOf(Matches))
+        {
+            if (retryUnreachable || !_owed.KnownUnreachable(driver))
+            {
+                await DeliverToAsync(driver, Matches, wait: retryUnreachable, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         bool Matches(PendingCall c) => endpointId is null ? c.NetworkId == networkId : c.EndpointId == endpointId;
     }
-
-    /// <summary>
-    /// Makes one driver call of an intent. A pending call that could now do harm is skipped as done: a release of an address
-    /// or pool that an object holds again, a Leave or Revoke of an endpoint that is joined again, a Program
-    /// for an endpoint that is no longer its sandbox's gateway.
-    /// </summary>
-    private async Task<(CallOutcome Outcome, Exception? Error)> RunCallAsync(PendingCall call, CancellationToken cancellationToken, bool pending = false)
-    {
-        if (pending && IsStale(call))
-        {
-            Log.PendingStale(_logger, call.Describe());
-            return (CallOutcome.Done, null);
-        }
-
-        try
-        {
-            if (call.IsIpam)
-            {
-                var ipam = await _drivers.GetIpamDriverAsync(call.Driver, cancellationToken).ConfigureAwait(false);
-                await (call.Method == PendingMethods.ReleasePool
-                    ? ipam.Driver.ReleasePoolAsync(call.PoolId!, cancellationToken)
-                    : ipam.Driver.ReleaseAddressAsync(call.PoolId!, IPAddress.Parse(call.Address!), cancellationToken)).ConfigureAwait(false);
-                return (CallOutcome.Done, null);
-            }
-
-            var driver = (await _drivers.GetNetworkDriverAsync(call.Driver, cancellationToken).ConfigureAwait(false)).Driver;
-            var (nid, eid) = (call.NetworkId!, call.EndpointId!);
-            var external = driver as IExternalConnectivityDriver;
-            await (call.Method switch
-            {
-                PendingMethods.DeleteNetwork => driver.DeleteNetworkAsync(nid, cancellationToken),
-                PendingMethods.DeleteEndpoint => driver.DeleteEndpointAsync(nid, eid, cancellationToken),
-                PendingMethods.Leave => driver.LeaveAsync(nid, eid, cancellationToken),
-                PendingMethods.RevokeExternalConnectivity => external?.RevokeExternalConnectivityAsync(nid, eid, cancellationToken) ?? Task.CompletedTask,
-                _ => external is not null && SandboxOptions(call.SandboxId) is { } options
-                    ? external.ProgramExternalConnectivityAsync(nid, eid, options, cancellationToken)
-                    : Task.CompletedTask,
-            }).ConfigureAwait(false);
-            return (CallOutcome.Done, null);
-        }
-        catch (CnmException ex) when (ex.Category is ErrorCategory.Unavailable or ErrorCategory.Timeout or ErrorCategory.NotFound
-            && (ex.Category != ErrorCategory.NotFound || !IsRegistered(call)))
-        {
-            return (CallOutcome.Unreachable, ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            return (CallOutcome.Refused, ex);
-        }
-    }
-
-    private bool IsRegistered(PendingCall call) =>
-        call.IsIpam ? _drivers.FindIpamDriver(call.Driver) is not null : _drivers.FindNetworkDriver(call.Driver) is not null;
-
-    private IReadOnlyDictionary<string, System.Text.Json.JsonElement>? SandboxOptions(string? sandboxId)
-    {
-        lock (_gate)
-        {
-            return sandboxId is not null && _sandboxes.TryGetValue(sandboxId, out var sandbox) ? GenericOptions.ForSandbox(sandbox.Options) : null;
-        }
-    }
-
-    private bool IsStale(PendingCall call)
-    {
-        lock (_gate)
-        {
-            return call.Method switch
-            {
-                PendingMethods.ReleasePool => _networks.Values.Any(n => HoldsPool(n, call.PoolId!)),
-                PendingMethods.ReleaseAddress => HoldsAddress(call.PoolId!, call.Address!),
-                PendingMethods.Leave or PendingMethods.RevokeExternalConnectivity =>
-                    _endpoints.TryGetValue(call.EndpointId!, out var e) && e.SandboxId is not null,
-                PendingMethods.ProgramExternalConnectivity =>
-                    call.SandboxId is null || !_sandboxes.TryGetValue(call.SandboxId, out var s) || s.GatewayEndpointId != call.EndpointId,
-                _ => false,
-            };
-        }
-    }
-
-    private static bool HoldsPool(Network network, string poolId) =>
-        network.IPv4Pools.Concat(network.IPv6Pools).Any(p => p.PoolId == poolId);
-
-    /// <summary>True when a network (gateway, aux address) or an endpoint holds the address in the pool. Called under the lock.</summary>
-    private bool HoldsAddress(string poolId, string address) =>
-        _networks.Values.SelectMany(n => n.IPv4Pools.Concat(n.IPv6Pools)).Where(p => p.PoolId == poolId)
-            .Any(p => p.Gateway?.Address.ToString() == address || p.AuxAddresses.Values.Any(a => a.ToString() == address))
-        || _endpoints.Values.Any(e => (e.PoolId == poolId && e.Address?.Address.ToString() == address)
-            || (e.PoolIdIPv6 == poolId && e.AddressIPv6?.Address.ToString() == address));
 
     /// <summary>Sends CreateNetwork again for every ready network of the driver (<see cref="ControllerOptions.ReplayCreateNetwork"/>).</summary>
     private async Task ReplayNetworksAsync(string driverName)

@@ -38,7 +38,8 @@ public sealed partial class Controller
         _logger = logger;
         _afterStep = options.AfterStep;
         _replayCreateNetwork = new HashSet<string>(options.ReplayCreateNetwork, StringComparer.Ordinal);
-        _pendingRetryLimit = options.PendingRetryLimit > TimeSpan.Zero ? options.PendingRetryLimit : TimeSpan.FromSeconds(30);
+        _pendingRetryLimit = options.PendingRetryLimit > TimeSpan.Zero ? options.PendingRetryLimit : TimeSpan.FromMinutes(5);
+        _owed = new OwedCalls(_time, _pendingRetryLimit);
         _drivers.Registered += OnDriverRegistered;
     }
 

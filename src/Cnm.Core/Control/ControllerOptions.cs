@@ -22,8 +22,11 @@ public sealed class ControllerOptions
     /// </summary>
     public ISet<string> ReplayCreateNetwork { get; } = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>The longest wait between two attempts to deliver pending driver calls (30 s by default).</summary>
-    public TimeSpan PendingRetryLimit { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest wait between two attempts to deliver the calls owed to a driver that cannot be reached: the wait
+    /// starts at 1 s and doubles up to this cap (5 min by default). A driver registered again gets its calls at once.
+    /// </summary>
+    public TimeSpan PendingRetryLimit { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Test hook: awaited after each step of a multi-step operation with <c>operation:step</c>, for example

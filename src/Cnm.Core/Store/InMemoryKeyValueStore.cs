@@ -62,11 +62,11 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
 
     /// <inheritdoc />
     public Task<long> AtomicPutAsync(string key, ReadOnlyMemory<byte> value, StoreCondition condition, CancellationToken cancellationToken) =>
-        ApplyAsync(TransactionPlanner.Single(key, value, condition, isDelete: false), deleteMustExist: true, cancellationToken);
+        ApplyAsync(TransactionPlanner.OneOperation(key, value, condition, isDelete: false), deleteMustExist: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> AtomicDeleteAsync(string key, StoreCondition condition, CancellationToken cancellationToken) =>
-        ApplyAsync(TransactionPlanner.Single(key, default, condition, isDelete: true), deleteMustExist: true, cancellationToken);
+        ApplyAsync(TransactionPlanner.OneOperation(key, default, condition, isDelete: true), deleteMustExist: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CommitAsync(StoreTransaction transaction, CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ namespace Cnm.Core.Store;
 /// Turns a transaction and the current entries of its keys into the changes to apply, so that every
 /// store checks conditions and counts revisions and versions the same way.
 /// </summary>
-internal static class TransactionPlanner
+/// <remarks>Part of the store kit, with <see cref="WatchHub"/>: public for the stores outside Cnm.Core.</remarks>
+public static class TransactionPlanner
 {
     /// <summary>
     /// Checks the comparisons and returns the changes at <paramref name="newRevision"/> (none: nothing
@@ -53,7 +54,7 @@ internal static class TransactionPlanner
     }
 
     /// <summary>A one-operation transaction for AtomicPut/AtomicDelete.</summary>
-    public static StoreTransaction Single(string key, ReadOnlyMemory<byte> value, StoreCondition condition, bool isDelete)
+    public static StoreTransaction OneOperation(string key, ReadOnlyMemory<byte> value, StoreCondition condition, bool isDelete)
     {
         var transaction = new StoreTransaction();
         if (condition.Kind != StoreConditionKind.Any)

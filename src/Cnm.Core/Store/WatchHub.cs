@@ -9,7 +9,11 @@ namespace Cnm.Core.Store;
 /// committed change to the matching watchers without ever waiting for them (spec/store.md, "Watch").
 /// The store calls <see cref="Publish"/> after each commit, in revision order.
 /// </summary>
-internal sealed class WatchHub
+/// <remarks>
+/// Part of the store kit: public so that every <see cref="IKeyValueStore"/> (the in-memory and SQLite stores, and a
+/// second store such as etcd) serves watches the same way, without opening Cnm.Core's internals to it.
+/// </remarks>
+public sealed class WatchHub
 {
     private readonly Lock _gate = new();
     private readonly KeyValueStoreOptions _options;

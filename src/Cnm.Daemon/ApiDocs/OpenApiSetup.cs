@@ -128,10 +128,10 @@ internal static partial class OpenApiSetup
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "API route {Methods} {Route} ({Description})")]
+        [LoggerMessage(EventId = EventIds.Route, Level = LogLevel.Debug, Message = "API route {Methods} {Route} ({Description})")]
         public static partial void Route(ILogger logger, string methods, string route, string description);
 
-        [LoggerMessage(EventId = 111, Level = LogLevel.Debug, Message = "API routes: {Count} mapped, {Described} described in " + DocumentPath)]
+        [LoggerMessage(EventId = EventIds.Routes, Level = LogLevel.Debug, Message = "API routes: {Count} mapped, {Described} described in " + DocumentPath)]
         public static partial void Routes(ILogger logger, int count, int described);
     }
 }

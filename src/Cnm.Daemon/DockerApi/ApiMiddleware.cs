@@ -123,10 +123,10 @@ internal static partial class ApiMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "{Method} {Path} refused with {Status}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Debug, Message = "{Method} {Path} refused with {Status}: {Reason}")]
         public static partial void RequestRefused(ILogger logger, string method, string path, int status, string reason);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]
+        [LoggerMessage(EventId = EventIds.RequestFailed, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]
         public static partial void RequestFailed(ILogger logger, string method, string path, int status, Exception exception);
     }
 }

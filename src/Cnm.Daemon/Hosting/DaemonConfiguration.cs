@@ -36,6 +36,7 @@ internal static class DaemonConfiguration
     };
 
     private const string TlsVerifyFlag = "--tlsverify";
+    private const string PluginTlsVerifyFlag = "--plugin-tls-verify";
 
     public const string Usage = """
         Usage: cnmd [OPTIONS]
@@ -51,6 +52,8 @@ internal static class DaemonConfiguration
           -G, --group GROUP         group of the unix sockets, mode 0660              env CNMD_GROUP
                                     (default docker if that group exists, else 0)
               --plugin-dir DIR      plugin sockets (default /run/docker/plugins)      env CNMD_PLUGINDIR
+              --plugin-tls-verify   refuse plugins reached over https:// without       env CNMD_PLUGINTLSVERIFY=true
+                                    verifying their certificate (default: warn)
               --spec-dir DIR        plugin spec files, repeatable                     env CNMD_SPECDIR__0, CNMD_SPECDIR__1, ...
                                     (default /etc/docker/plugins /usr/lib/docker/plugins)
               --data-root DIR       persistent state (default /var/lib/cnm)           env CNMD_DATAROOT
@@ -65,7 +68,7 @@ internal static class DaemonConfiguration
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
-              --config-file FILE    JSON file with the same keys (Host, PluginDir, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
+              --config-file FILE    JSON file with the same keys (Host, PluginDir, PluginTlsVerify, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
                                     ReplayCreateNetwork [..], LogLevel)
                                                                                       env CNMD_CONFIGFILE
         """;
@@ -162,11 +165,11 @@ internal static class DaemonConfiguration
                 indexes[key] = index + 1;
                 result.Add($"--{key}:{index}={value}");
             }
-            else if (name == TlsVerifyFlag)
+            else if (name is TlsVerifyFlag or PluginTlsVerifyFlag)
             {
                 // A switch, as in dockerd: --tlsverify alone means true; --tlsverify=false is accepted too.
                 var value = arg.Contains('=', StringComparison.Ordinal) ? arg[(name.Length + 1)..] : "true";
-                result.Add($"--{nameof(DaemonOptions.TlsVerify)}={value}");
+                result.Add($"--{(name == TlsVerifyFlag ? nameof(DaemonOptions.TlsVerify) : nameof(DaemonOptions.PluginTlsVerify))}={value}");
             }
             else if (!arg.StartsWith('-'))
             {

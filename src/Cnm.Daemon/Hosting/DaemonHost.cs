@@ -147,6 +147,7 @@ internal static partial class DaemonHost
                 TcpListening.Listen(kestrel, tcp, tls!);
             }
         });
+        builder.Services.Configure<PluginClientOptions>(client => client.RequireTlsVerification = options.PluginTlsVerify);
         builder.Services.AddCnmPlugins(discovery =>
         {
             discovery.SocketDirectory = options.PluginDir;
@@ -232,7 +233,7 @@ internal static partial class DaemonHost
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
         app.MapNativeIpam(controller);
-        app.MapNativeSystem(store, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
+        app.MapNativeSystem(store, controller, options.InMemoryStore ? NativeApi.SystemEndpoints.InMemoryStateFile : options.StorePath);
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
@@ -286,11 +287,11 @@ internal static partial class DaemonHost
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.Listening, Level = LogLevel.Information,
             Message = "API listening on {Addresses}; plugin sockets in {PluginDir}, spec files in {SpecDirs}; default driver {DefaultDriver}")]
         public static partial void Listening(ILogger logger, string addresses, string pluginDir, IReadOnlyList<string> specDirs, string defaultDriver);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.InMemoryStore, Level = LogLevel.Warning,
             Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
         public static partial void InMemoryStore(ILogger logger);
     }

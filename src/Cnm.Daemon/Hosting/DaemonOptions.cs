@@ -24,6 +24,12 @@ public sealed class DaemonOptions
     /// <summary>Serve TCP with TLS and require client certificates signed by <see cref="TlsCaCert"/> (Docker's <c>--tlsverify</c>).</summary>
     public bool TlsVerify { get; set; }
 
+    /// <summary>
+    /// Refuse plugins reached over https:// without verifying their certificate (<c>--plugin-tls-verify</c>); by default
+    /// they are activated with a Warning that names the plugin and its spec file.
+    /// </summary>
+    public bool PluginTlsVerify { get; set; }
+
     /// <summary>PEM file of the CA(s) that sign client certificates: the only trust anchors for clients.</summary>
     public string? TlsCaCert { get; set; }
 

@@ -4,7 +4,7 @@ namespace Cnm.Daemon.Hosting;
 
 /// <summary>
 /// Start-up checks that fail early with a message for people: directories that cannot be created or
-/// written, and an API socket that another process is serving. A socket file nobody listens on is stale
+/// written (the data root and exec root are created 0710, whatever the umask), and an API socket that another process is serving. A socket file nobody listens on is stale
 /// (a crashed daemon) and is removed.
 /// </summary>
 internal static class Preflight
@@ -12,8 +12,8 @@ internal static class Preflight
     /// <summary>Throws <see cref="InvalidOperationException"/> when cnmd cannot run with these options.</summary>
     public static void Run(DaemonOptions options)
     {
-        EnsureWritableDirectory("--data-root", options.DataRoot);
-        EnsureWritableDirectory("--exec-root", options.ExecRoot);
+        EnsureWritableDirectory("--data-root", options.DataRoot, StateDirectoryMode);
+        EnsureWritableDirectory("--exec-root", options.ExecRoot, StateDirectoryMode);
         foreach (var socket in options.SocketPaths)
         {
             EnsureWritableDirectory("--host (socket directory)", Path.GetDirectoryName(socket)!);
@@ -21,10 +21,19 @@ internal static class Preflight
         }
     }
 
-    private static void EnsureWritableDirectory(string flag, string path)
+    /// <summary>0710, as dockerd makes its roots: the owner has all, the group may only pass through, others nothing.</summary>
+    public const UnixFileMode StateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute;
+
+    private static void EnsureWritableDirectory(string flag, string path, UnixFileMode? createMode = null)
     {
         try
         {
+            if (createMode is { } mode && !Directory.Exists(path))
+            {
+                Directory.CreateDirectory(path);
+                File.SetUnixFileMode(path, mode); // chmod, not mkdir's mode: whatever the umask
+            }
+
             Directory.CreateDirectory(path);
             var probe = Path.Combine(path, $".cnmd-probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);

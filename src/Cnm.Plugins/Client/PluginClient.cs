@@ -119,7 +119,8 @@ public sealed partial class PluginClient : IDisposable
     {
         PluginMetrics.Record(Spec.Name, method, PluginMetrics.CategoryTag(error.Category), _time.GetElapsedTime(started));
         activity?.SetStatus(ActivityStatusCode.Error, error.Reason);
-        Log.CallFailed(_logger, Spec.Name, method, error.Reason, error);
+        Log.CallFailed(_logger, Spec.Name, method, error.Reason);
+        Log.CallFailedDetail(_logger, Spec.Name, method, error);
     }
 
     private async Task<HttpResponseMessage> SendWithConnectRetryAsync(string method, byte[] body, long started,

@@ -24,6 +24,13 @@ public sealed class PluginClientOptions
     /// <summary>Most connections kept open to one plugin; further calls wait for a free one. Default 32.</summary>
     public int MaxConnectionsPerPlugin { get; set; } = 32;
 
+    /// <summary>
+    /// Refuse a plugin reached over <c>https://</c> without verifying its certificate (a <c>.spec</c> file, or a
+    /// <c>TLSConfig</c> without <c>CAFile</c> or with <c>InsecureSkipVerify</c>), instead of activating it with a
+    /// Warning. Default false, as the reference (cnmd's <c>--plugin-tls-verify</c>).
+    /// </summary>
+    public bool RequireTlsVerification { get; set; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {

@@ -9,6 +9,10 @@ public sealed partial class PluginRegistry
         [LoggerMessage(PluginEventIds.PluginActivated, LogLevel.Information, "Plugin {Plugin} at {Address} activated (generation {Generation}); it implements {Implements}")]
         public static partial void Activated(ILogger logger, string plugin, Uri address, string implements, int generation);
 
+        [LoggerMessage(PluginEventIds.TlsNotVerified, LogLevel.Warning,
+            "Plugin {Plugin} is reached over {Address} without verifying its certificate (spec file {SpecFile}); give it a TLSConfig with a CAFile, or refuse such plugins with --plugin-tls-verify")]
+        public static partial void TlsNotVerified(ILogger logger, string plugin, Uri address, string specFile);
+
         [LoggerMessage(PluginEventIds.ActivationFailed, LogLevel.Warning, "Plugin {Plugin} at {Address} could not be activated: {Reason}")]
         public static partial void ActivationFailed(ILogger logger, string plugin, Uri address, string reason, Exception exception);
 

@@ -131,7 +131,8 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
     /// later activation, reactivation and disappearance, until the returned subscription is disposed.
     /// </summary>
     /// <remarks>
-    /// Events reach one subscription one at a time, in order. Callbacks for an activation run before
+    /// Events about one plugin reach one subscription one at a time, in order; events about different plugins
+    /// may run at the same time, so a callback that hangs for one plugin delays no other. Callbacks for an activation run before
     /// <see cref="GetAsync(string, string, CancellationToken)"/> returns it, so a callback must not await
     /// <c>GetAsync</c> of the plugin it is told about. An exception from a callback is logged; it does not
     /// affect other callbacks or the activation.
@@ -151,16 +152,17 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
                 .Where(e => e.Announced && e.State == PluginState.Active && e.Current!.Supports(pluginInterface))
                 .OrderBy(e => e.Name, StringComparer.Ordinal)
                 .Select(e => e.Current!)];
-            if (replay.Count > 0)
+            foreach (var plugin in replay)
             {
-                // Taken before the lock is left, so any later event for this subscription waits for the replay.
-                subscription.TryEnter();
+                // Taken before the lock is left, so any later event about the plugin waits for its replay.
+                subscription.TryEnter(plugin.Name);
             }
         }
 
-        if (replay.Count > 0)
+        foreach (var plugin in replay)
         {
-            _ = ReplayAsync(subscription, replay);
+            // One replay per plugin: a callback that hangs for one plugin holds up no other.
+            _ = ReplayAsync(subscription, plugin);
         }
 
         return subscription;
@@ -287,6 +289,7 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
         PluginClient? client = null;
         try
         {
+            CheckTlsVerification(found.Spec);
             client = new PluginClient(found.Spec, _clientOptions, _time, _loggerFactory.CreateLogger<PluginClient>());
             var response = await client.CallAsync(PluginMethods.Activate, PluginJsonContext.Default.ActivateResponse,
                 _stopping).ConfigureAwait(false);
@@ -386,19 +389,16 @@ public sealed partial class PluginRegistry : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task ReplayAsync(Subscription subscription, List<ActivePlugin> plugins)
+    private async Task ReplayAsync(Subscription subscription, ActivePlugin plugin)
     {
         try
         {
-            foreach (var plugin in plugins)
-            {
-                await subscription.DeliverAsync(new PluginEvent(PluginEventKind.Activated, subscription.Interface, plugin),
-                    OnHandlerError, gateHeld: true, _stopping).ConfigureAwait(false);
-            }
+            await subscription.DeliverAsync(new PluginEvent(PluginEventKind.Activated, subscription.Interface, plugin),
+                OnHandlerError, gateHeld: true, _stopping).ConfigureAwait(false);
         }
         finally
         {
-            subscription.Exit();
+            subscription.Exit(plugin.Name);
         }
     }
 

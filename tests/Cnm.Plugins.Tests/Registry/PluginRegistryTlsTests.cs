@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
 using Cnm.Plugins.Tests.Discovery;
 using Cnm.Protocol;
@@ -58,6 +59,80 @@ public sealed class PluginRegistryTlsTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("not sent", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
         Assert.Equal(PluginState.Unavailable, Assert.Single(registry.Plugins).State);
+    }
+
+    /// <summary>A TLSConfig without CAFile: the certificate is not verified (as in the reference), with a Warning naming plugin and spec file.</summary>
+    [Fact]
+    public async Task GetAsync_HttpsWithoutVerification_ActivatesWithWarningNamingPluginAndSpecFile()
+    {
+        using var serverCertificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
+        await using var server = await PluginServer.StartTcpAsync(s => s.Implements(PluginInterfaces.NetworkDriver), serverCertificate);
+        var specFile = WriteUnverifiedSpec("loose", server.Address);
+        var logs = new WarningRecorder();
+        await using var registry = new PluginRegistry(_dirs.Discovery(), loggerFactory: logs);
+
+        var plugin = await registry.GetAsync("loose", PluginInterfaces.NetworkDriver, CancellationToken.None);
+
+        Assert.True(plugin.Spec.Tls!.InsecureSkipVerify);
+        var warning = Assert.Single(logs.Warnings, w => w.Contains("without verifying its certificate", StringComparison.Ordinal));
+        Assert.Contains("Plugin loose", warning, StringComparison.Ordinal);
+        Assert.Contains(specFile, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_HttpsWithoutVerificationAndVerificationRequired_RefusedBeforeAnyRequest()
+    {
+        using var serverCertificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
+        await using var server = await PluginServer.StartTcpAsync(s => s.Implements(PluginInterfaces.NetworkDriver), serverCertificate);
+        var specFile = WriteUnverifiedSpec("loose", server.Address);
+        await using var registry = new PluginRegistry(_dirs.Discovery(), new PluginClientOptions { RequireTlsVerification = true });
+
+        var error = await Assert.ThrowsAsync<PluginException>(() => registry.GetAsync("loose", PluginInterfaces.NetworkDriver, CancellationToken.None));
+
+        output.WriteLine(error.Message);
+        Assert.Equal(ErrorCategory.Forbidden, error.Category);
+        Assert.Contains("without verifying its certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains(specFile, error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    private string WriteUnverifiedSpec(string name, Uri address)
+    {
+        var path = Path.Join(_dirs.Etc, name + ".json");
+        PluginDirectories.Write(path, $$$"""{"Name":"{{{name}}}","Addr":"{{{address}}}","TLSConfig":{}}""");
+        return path;
+    }
+
+    /// <summary>Keeps the formatted Warning (and higher) messages of every logger.</summary>
+    private sealed class WarningRecorder : Microsoft.Extensions.Logging.ILoggerFactory, Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyList<string> Warnings => [.. _warnings];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider)
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                _warnings.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private void WriteSpec(string name, Uri address, X509Certificate2 trustedCa)
