@@ -62,12 +62,17 @@ public sealed partial class Controller
 
             var join = joinInfo.Result;
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
-            await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
-                () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
-            var key = sandbox.Key;
-            rollback.Add($"remove interface of endpoint {endpoint.Name}",
-                () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
-            await StepAsync(op, "AddInterface").ConfigureAwait(false);
+            // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
+            // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
+            if (HasInterface(join))
+            {
+                await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
+                    () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
+                var key = sandbox.Key;
+                rollback.Add($"remove interface of endpoint {endpoint.Name}",
+                    () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
+                await StepAsync(op, "AddInterface").ConfigureAwait(false);
+            }
 
             var gatewayId = sandbox.GatewayEndpointId;
             if (gatewayId is null && IsGatewayCandidate(owner, join))
@@ -118,6 +123,9 @@ public sealed partial class Controller
             throw;
         }
     }
+
+    /// <summary>True when the driver's Join named a host interface to move into the sandbox.</summary>
+    private static bool HasInterface(JoinResult? join) => !string.IsNullOrEmpty(join?.SrcName);
 
     private static bool IsGatewayCandidate(Network network, JoinResult join) =>
         !network.Options.Internal && !join.DisableGatewayService && network.Driver is not (BuiltInDrivers.Null or BuiltInDrivers.Host);
