@@ -247,6 +247,24 @@ public sealed class ConnectSemanticsCliTests : IAsyncLifetime
         Assert.Empty(_global.Pools);
     }
 
+    [Fact]
+    public async Task Prune_DriverRefusesDelete_NetworkKeptLoggedAndNamedInWarnings()
+    {
+        await OkAsync("network", "create", "-d", Rec, "--label", "prunetest=1", "prunefail");
+        _plugin.FailMethod(PluginMethods.Network.DeleteNetwork, 1);
+
+        using var response = await _http.PostAsync("/networks/prune?filters=" + Uri.EscapeDataString("""{"label":["prunetest"]}"""), null);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(body.GetProperty("NetworksDeleted").EnumerateArray());
+        var warning = Assert.Single(body.GetProperty("Warnings").EnumerateArray()).GetString();
+        Assert.StartsWith("network prunefail was not deleted: ", warning, StringComparison.Ordinal);
+        Assert.Contains("Network prune could not delete network prunefail", _daemon.Stdout + _daemon.Stderr, StringComparison.Ordinal);
+        var cli = await OkAsync("network", "prune", "-f", "--filter", "label=prunetest");
+        Assert.Contains("prunefail", cli.Stdout, StringComparison.Ordinal);
+    }
+
     private async Task WaitForStateAsync(string network, string state)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -19,6 +19,7 @@ internal static class NetworkEndpoints
 
     public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
     {
+        var pruneLogger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Prune");
         app.MapPost("/networks/create", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
@@ -111,6 +112,7 @@ internal static class NetworkEndpoints
             };
             var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
+            var warnings = new List<string>();
             foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id) && n.Created <= until
                 && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))))
             {
@@ -119,15 +121,17 @@ internal static class NetworkEndpoints
                     await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
                     deleted.Add(network.Name);
                 }
-                catch (CnmException)
+                catch (CnmException ex)
                 {
-                    // Docker's prune skips what it cannot delete (in use meanwhile, or refused by its driver).
+                    // Docker's prune skips what it cannot delete (in use meanwhile, or refused by its driver); Cnm says so.
+                    PruneLog.NotDeleted(pruneLogger, network.Name, ex.Message);
+                    warnings.Add($"network {network.Name} was not deleted: {ex.Message}");
                 }
             }
 
-            return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
+            return DockerJson.Result(new PruneResponse(deleted, warnings.Count == 0 ? null : warnings), DockerJson.Context.PruneResponse);
         })
-            .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped").WithTags(RouteDescriptions.DockerTag)
+            .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped, logged and named in Warnings").WithTags(RouteDescriptions.DockerTag)
             .WithQueryParameter("filters", FiltersHelp + " Keys: label (k or k=v), until (a Unix timestamp, an RFC 3339 date or a Go duration such as 10m: networks created at or before it).")
             .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
