@@ -78,6 +78,7 @@ public sealed partial class Controller
             if (gatewayId is null && IsGatewayCandidate(owner, join))
             {
                 gatewayId = endpoint.Id;
+                await RevokePreviousGatewayAsync(sandbox, endpoint, cancellationToken).ConfigureAwait(false);
                 if (driver.Driver is IExternalConnectivityDriver external)
                 {
                     await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
@@ -121,6 +122,35 @@ public sealed partial class Controller
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// When the joining endpoint takes the gateway over from one the reference counts as the gateway endpoint (an
+    /// internal network's, which never got Program: <see cref="ReferenceGatewayId"/>), that one gets
+    /// RevokeExternalConnectivity first, as the reference's <c>sbJoin</c> sends it. A failure fails the join.
+    /// </summary>
+    private async Task RevokePreviousGatewayAsync(Sandbox sandbox, Endpoint joining, CancellationToken cancellationToken)
+    {
+        Endpoint previous;
+        Network network;
+        lock (_gate)
+        {
+            if (ReferenceGatewayId(sandbox) is not { } id || id == joining.Id)
+            {
+                return;
+            }
+
+            previous = _endpoints[id];
+            network = _networks[previous.NetworkId];
+        }
+
+        var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+        if (driver.Driver is IExternalConnectivityDriver external)
+        {
+            await DriverCallAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
+                () => external.RevokeExternalConnectivityAsync(network.Id, previous.Id, cancellationToken)).ConfigureAwait(false);
+            await StepAsync(IntentOperations.Join, "RevokeExternalConnectivity").ConfigureAwait(false);
         }
     }
 

@@ -114,6 +114,26 @@ public sealed class ConnectWireTests
     }
 
     [Fact]
+    public async Task Connect_NonInternalAfterInternal_RevokesTheInternalEndpointThenProgramsTheNewOne()
+    {
+        await using var h = await RemoteHarness.CreateAsync();
+        var inside = await h.NetworkAsync("inside", o => o with { Internal = true });
+        var outside = await h.NetworkAsync("outside", o => o with { IPv4 = [new IpamConfig("10.70.0.0/24")] });
+        var sandbox = await h.SandboxAsync("c1");
+        var first = await h.Controller.ConnectAsync(inside.Id, sandbox.Id, new EndpointCreateOptions { Name = "c1" }, CancellationToken.None);
+        h.Plugin.ClearCalls();
+
+        var second = await h.Controller.ConnectAsync(outside.Id, sandbox.Id, new EndpointCreateOptions { Name = "c1" }, CancellationToken.None);
+
+        var calls = h.Plugin.Calls;
+        Assert.Equal([PluginMethods.Network.CreateEndpoint, PluginMethods.Network.Join, PluginMethods.Network.RevokeExternalConnectivity,
+            PluginMethods.Network.ProgramExternalConnectivity], calls.Select(c => c.Method));
+        Bytes(PluginMethods.Network.RevokeExternalConnectivity, Ids(inside, first), calls[2]);
+        Bytes(PluginMethods.Network.ProgramExternalConnectivity, Ids(outside, second, "\"Options\":{}"), calls[3]);
+        Assert.Equal(second.Id, h.Controller.GetSandbox(sandbox.Id).GatewayEndpointId);
+    }
+
+    [Fact]
     public async Task DeleteSandbox_PluginIpam_LeaveDeleteEndpointThenReleaseAddressAndTheAddressIsFree()
     {
         await using var h = await RemoteHarness.CreateAsync();
