@@ -179,6 +179,21 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task SandboxCreate_ExposeAndPublish_SentInDockerShapesAnsweredInWireShapes()
+    {
+        var created = Json((await OkAsync("sandbox", "create", "cafe09", "--name", "cli-ports", "--expose", "53/udp",
+            "-p", "8080:80", "--publish", "127.0.0.1:9000-9002:80/tcp", "--format", "json")).Stdout);
+
+        Assert.Equal("""[{"Proto":17,"Port":53},{"Proto":6,"Port":80}]""", System.Text.Json.JsonSerializer.Serialize(created.GetProperty("ExposedPorts")));
+        Assert.Equal("""[{"Proto":6,"IP":"","Port":80,"HostIP":"","HostPort":8080,"HostPortEnd":8080},"""
+            + """{"Proto":6,"IP":"","Port":80,"HostIP":"127.0.0.1","HostPort":9000,"HostPortEnd":9002}]""",
+            System.Text.Json.JsonSerializer.Serialize(created.GetProperty("PortBindings")));
+        var bad = await FailsAsync(1, "sandbox", "create", "cafe0a", "-p", "8080:80/tpc");
+        Assert.Contains("invalid port \"80/tpc\"", bad.Error, StringComparison.Ordinal);
+        await OkAsync("sandbox", "rm", "cli-ports");
+    }
+
+    [Fact]
     public async Task Sandbox_CreateLsInspectRm()
     {
         var id = (await OkAsync("sandbox", "create", "cafe01", "--name", "cli-sb")).Stdout.Trim();
