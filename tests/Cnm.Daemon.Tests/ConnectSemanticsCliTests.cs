@@ -199,7 +199,7 @@ public sealed class ConnectSemanticsCliTests : IAsyncLifetime
         await CreateSandboxAsync("""{"ContainerId":"c0ffee0106","Name":"null-box"}""");
         var ip = await FailsAsync("network", "connect", "--ip", "10.60.0.5", "nullnet", "null-box");
         Assert.Contains("static address 10.60.0.5", ip.Stderr, StringComparison.Ordinal);
-        Assert.Contains("network nullnet (driver null) has no address pools", ip.Stderr, StringComparison.Ordinal);
+        Assert.Contains("network nullnet (driver null) has no IPv4 address pools", ip.Stderr, StringComparison.Ordinal);
         Assert.Empty((await ContainersAsync("nullnet")).EnumerateObject());
         await OkAsync("network", "rm", "nullnet");
     }

@@ -249,7 +249,7 @@ public sealed class ControllerNetworkTests
 
         Assert.Equal(ErrorCategory.InvalidParameter, error.Category);
         Assert.Contains("static address 10.60.0.5", error.Message, StringComparison.Ordinal);
-        Assert.Contains("network none (driver null) has no address pools", error.Message, StringComparison.Ordinal);
+        Assert.Contains("network none (driver null) has no IPv4 address pools", error.Message, StringComparison.Ordinal);
         Assert.Empty(h.Controller.Endpoints);
     }
 
