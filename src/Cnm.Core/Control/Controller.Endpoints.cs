@@ -91,14 +91,7 @@ public sealed partial class Controller
         var rollback = NewRollback();
         try
         {
-            // IPAM is skipped for a network without pools (null, host): a static address would be dropped silently.
-            if ((staticV4 is not null && owner.IPv4Pools.Count == 0) || (staticV6 is not null && owner.Options.EnableIPv6 && owner.IPv6Pools.Count == 0))
-            {
-                var (asked, family) = staticV4 is not null && owner.IPv4Pools.Count == 0 ? (staticV4, "IPv4") : (staticV6!, "IPv6");
-                throw CnmException.InvalidParameter(
-                    $"endpoint {options.Name}: static address {asked} given, but network {owner.Name} (driver {owner.Driver}) has no {family} address pools: "
-                    + "IPAM is skipped for it, so no address can be assigned");
-            }
+            ThrowIfStaticWithoutPools(options.Name, owner, staticV4, staticV6);
 
             if (staticV6 is not null && !owner.Options.EnableIPv6)
             {

@@ -53,15 +53,7 @@ public sealed partial class Controller
         var driver = await _drivers.GetNetworkDriverAsync(options.Driver, cancellationToken).ConfigureAwait(false);
         ThrowIfGlobalScope(options.Name, driver);
         var special = IsSpecialDriver(driver);
-        if (special && options.IPv4.Count + options.IPv6.Count > 0)
-        {
-            // IPAM is skipped for these drivers (protocol-facts 5.10): a subnet, gateway, range or aux address would be
-            // shown and never used, so it is refused rather than dropped (spec/controller.md, "Networks without pools").
-            throw CnmException.InvalidParameter(
-                $"network {options.Name}: driver {driver.Name} manages no addresses (IPAM is skipped for {BuiltInDrivers.Null} and {BuiltInDrivers.Host} networks), "
-                + "so --subnet, --gateway, --ip-range and --aux-address cannot be used with it");
-        }
-
+        ThrowIfPoolsWithoutIpam(options, driver, special);
         var ipam = special ? null : await _drivers.GetIpamDriverAsync(options.IpamDriver, cancellationToken).ConfigureAwait(false);
 
         var network = new Network
@@ -214,20 +206,6 @@ public sealed partial class Controller
 
     private static PendingCall ReleaseAddressCall(string ipamDriver, string poolId, IPAddress address) =>
         new() { Method = PendingMethods.ReleaseAddress, Driver = ipamDriver, PoolId = poolId, Address = address.ToString() };
-
-    /// <summary>
-    /// A driver of global scope keeps its networks in a cluster store, which this host does not have: the network is
-    /// refused (spec/controller.md, "Global-scope drivers"), before any IPAM or network call, as the reference refuses it.
-    /// </summary>
-    private static void ThrowIfGlobalScope(string network, NetworkDriverEntry driver)
-    {
-        if (driver.Capability.Scope == DriverScope.Global)
-        {
-            throw CnmException.Forbidden(
-                $"network {network}: driver {driver.Name} has scope \"global\", which needs a cluster store, and this cnmd has none; "
-                + "configure one with --cluster-store to create networks of global-scope drivers, or use a driver of local scope");
-        }
-    }
 
     private void ThrowIfNetworkNameTaken(string name)
     {
