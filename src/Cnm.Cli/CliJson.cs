@@ -40,7 +40,11 @@ internal sealed record EndpointIpamBody(string IPv4Address, string IPv6Address);
 internal sealed record DisconnectBody(string Container, bool Force);
 
 /// <summary>The native sandbox create body.</summary>
-internal sealed record SandboxCreateBody(string ContainerId, string? Name);
+internal sealed record SandboxCreateBody(string ContainerId, string? Name,
+    Dictionary<string, Dictionary<string, string>>? ExposedPorts = null, Dictionary<string, List<HostBindingBody>>? PortBindings = null);
+
+/// <summary>One host binding of a published port, Docker's shape.</summary>
+internal sealed record HostBindingBody(string HostIp, string HostPort);
 
 /// <summary>The native endpoint create body.</summary>
 internal sealed record EndpointCreateBody(string Network, string Name, string? IPv4Address, string? IPv6Address, string? MacAddress,

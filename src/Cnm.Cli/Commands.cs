@@ -189,10 +189,12 @@ internal static partial class Commands
 
         var containerId = new Argument<string>("CONTAINER_ID");
         var name = new Option<string>("--name") { Description = "sandbox name (defaults to the container id)" };
-        var create = new Command("create", "Create a sandbox") { containerId, name };
+        var expose = new Option<string[]>("--expose") { Description = "expose a port: PORT[/PROTO] (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var publish = new Option<string[]>("--publish", "-p") { Description = "publish a port: [IP:][HOST_PORT[-END]:]PORT[/PROTO] (repeatable)" };
+        var create = new Command("create", "Create a sandbox") { containerId, name, expose, publish };
         create.SetAction((p, ct) => RunAsync(p, "sandbox create", async client =>
         {
-            var body = new SandboxCreateBody(p.GetValue(containerId)!, p.GetValue(name));
+            var body = SandboxPorts.Body(p.GetValue(containerId)!, p.GetValue(name), p.GetValue(expose) ?? [], p.GetValue(publish) ?? []);
             var answer = await client.SendAsync(HttpMethod.Post, "/cnm/v1/sandboxes", body, CliJsonContext.Default.SandboxCreateBody, ct).ConfigureAwait(false);
             return Json(p) ? answer : Str(Parse(answer), "Id") + Environment.NewLine;
         }));

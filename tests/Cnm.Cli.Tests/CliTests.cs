@@ -25,7 +25,8 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
     [Fact]
     public async Task NetworkCreate_EveryFlag_InspectShowsThem()
     {
-        var create = await OkAsync("network", "create", "-d", "null", "--ipam-driver", "default",
+        // A driver that uses the IPAM: on null and host networks these flags are refused (spec/controller.md).
+        var create = await OkAsync("network", "create", "-d", MockDriver, "--ipam-driver", "default",
             "--subnet", "172.31.0.0/24", "--ip-range", "172.31.0.128/25", "--gateway", "172.31.0.1",
             "--aux-address", "host1=172.31.0.5", "-o", "com.example.x=1", "--ipam-opt", "ipo=1",
             "--label", "a=b", "--ipv6", "--subnet", "fd00:31::/64", "--internal", "--attachable", "cli-flags");
@@ -34,7 +35,7 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
 
         var inspect = await InspectNetworkAsync("cli-flags");
         Assert.Equal(id, inspect.GetProperty("Id").GetString());
-        Assert.Equal("null", inspect.GetProperty("Driver").GetString());
+        Assert.Equal(MockDriver, inspect.GetProperty("Driver").GetString());
         Assert.True(inspect.GetProperty("EnableIPv6").GetBoolean());
         Assert.True(inspect.GetProperty("Internal").GetBoolean());
         Assert.True(inspect.GetProperty("Attachable").GetBoolean());
@@ -175,6 +176,21 @@ public sealed class CliTests(CliFixture fixture, ITestOutputHelper output) : ICl
         var result = await Cnm.RunWithAsync(new Dictionary<string, string> { ["CNM_HOST"] = "unix://" + fixture.SocketPath }, "network", "ls");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("NETWORK ID", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SandboxCreate_ExposeAndPublish_SentInDockerShapesAnsweredInWireShapes()
+    {
+        var created = Json((await OkAsync("sandbox", "create", "cafe09", "--name", "cli-ports", "--expose", "53/udp",
+            "-p", "8080:80", "--publish", "127.0.0.1:9000-9002:80/tcp", "--format", "json")).Stdout);
+
+        Assert.Equal("""[{"Proto":17,"Port":53},{"Proto":6,"Port":80}]""", System.Text.Json.JsonSerializer.Serialize(created.GetProperty("ExposedPorts")));
+        Assert.Equal("""[{"Proto":6,"IP":"","Port":80,"HostIP":"","HostPort":8080,"HostPortEnd":8080},"""
+            + """{"Proto":6,"IP":"","Port":80,"HostIP":"127.0.0.1","HostPort":9000,"HostPortEnd":9002}]""",
+            System.Text.Json.JsonSerializer.Serialize(created.GetProperty("PortBindings")));
+        var bad = await FailsAsync(1, "sandbox", "create", "cafe0a", "-p", "8080:80/tpc");
+        Assert.Contains("invalid port \"80/tpc\"", bad.Error, StringComparison.Ordinal);
+        await OkAsync("sandbox", "rm", "cli-ports");
     }
 
     [Fact]

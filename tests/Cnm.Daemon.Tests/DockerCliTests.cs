@@ -43,7 +43,8 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     [Fact]
     public async Task NetworkCreate_EveryFlag_InspectShowsThem()
     {
-        var create = await OkAsync("network", "create", "-d", "null",
+        // A driver that uses the IPAM: on null and host networks these flags are refused (spec/controller.md).
+        var create = await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin,
             "--subnet", "172.30.0.0/24", "--ip-range", "172.30.0.128/25", "--gateway", "172.30.0.1",
             "--aux-address", "host1=172.30.0.5", "-o", "com.example.x=1", "--ipam-opt", "ipo=1",
             "--label", "a=b", "--ipv6", "--subnet", "fd00:30::/64", "--internal", "--attachable", "flags");
@@ -53,7 +54,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
         var inspect = await InspectAsync("flags");
         Assert.Equal("flags", inspect.GetProperty("Name").GetString());
         Assert.Equal(id, inspect.GetProperty("Id").GetString());
-        Assert.Equal("null", inspect.GetProperty("Driver").GetString());
+        Assert.Equal(DaemonFixture.MockPlugin, inspect.GetProperty("Driver").GetString());
         Assert.Equal("local", inspect.GetProperty("Scope").GetString());
         Assert.True(inspect.GetProperty("EnableIPv6").GetBoolean());
         Assert.True(inspect.GetProperty("Internal").GetBoolean());

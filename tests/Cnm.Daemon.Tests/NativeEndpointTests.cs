@@ -184,15 +184,10 @@ public sealed class NativeEndpointTests(DaemonFixture fixture) : IClassFixture<D
         Assert.Equal(["la2", "lb1"], Names(await GetAsync("/cnm/v1/endpoints?sandbox=" + sandbox[..12])));
         Assert.Equal(["la2"], Names(await GetAsync("/cnm/v1/endpoints?network=ep-la&sandbox=feed0000a1")));
 
+        // A sandbox delete deletes the endpoints joined to it, also those created and joined by hand (spec/daemon-api.md).
         using var removed = await Http.DeleteAsync("/cnm/v1/sandboxes/feed0000a1");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        foreach (var network in new[] { "ep-la", "ep-lb" })
-        {
-            Assert.All((await GetAsync("/cnm/v1/endpoints?network=" + network)).EnumerateArray(),
-                e => Assert.False(e.TryGetProperty("Sandbox", out _)));
-        }
-
-        Assert.Equal(["la1", "la2", "lb1"], Names(await GetAsync("/cnm/v1/endpoints")).Where(n => n.StartsWith('l')).ToArray());
+        Assert.Equal(["la1"], Names(await GetAsync("/cnm/v1/endpoints")).Where(n => n.StartsWith('l')).ToArray());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class NativePluginIpamTests(DaemonFixture fixture) : IClassFixture
     {
         await using var plugin = await PluginServer.StartUnixAsync(Path.Combine(fixture.PluginDir, "statp.sock"), s => s
             .Implements("NetworkDriver")
-            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"global","ConnectivityScope":"global"}"""))
+            .Map("NetworkDriver.GetCapabilities", PluginReply.Json("""{"Scope":"local","ConnectivityScope":"global"}"""))
             .Map("NetworkDriver.CreateNetwork", PluginReply.Json("{}"))
             .Map("NetworkDriver.DeleteNetwork", PluginReply.Json("""{"Err":"statp refuses to delete"}""", 500)));
 
@@ -63,7 +63,7 @@ public sealed class NativePluginIpamTests(DaemonFixture fixture) : IClassFixture
 
         var inspect = await GetAsync("/cnm/v1/plugins/statp");
         Assert.Equal("active", inspect.GetProperty("State").GetString());
-        Assert.Equal("global", inspect.GetProperty("Scope").GetString());
+        Assert.Equal("local", inspect.GetProperty("Scope").GetString()); // a global-scope driver gets no network without a cluster store
         var methods = inspect.GetProperty("Methods").EnumerateArray().ToDictionary(m => m.GetProperty("Method").GetString()!);
 
         // Every call the plugin saw is counted once, and nothing else.
@@ -96,7 +96,7 @@ public sealed class NativePluginIpamTests(DaemonFixture fixture) : IClassFixture
             "CreateNetwork not counted twice in:\n" + metrics);
 
         var listed = (await GetAsync("/cnm/v1/plugins")).EnumerateArray().ToDictionary(p => p.GetProperty("Name").GetString()!);
-        Assert.Equal("global", listed["statp"].GetProperty("Scope").GetString());
+        Assert.Equal("local", listed["statp"].GetProperty("Scope").GetString());
         Assert.Equal(seen.Values.Sum(), listed["statp"].GetProperty("Calls").GetInt64());
         Assert.Equal(1, listed["statp"].GetProperty("Errors").GetInt64());
         Assert.False(listed["statp"].TryGetProperty("Methods", out _), "the list carries totals only");

@@ -86,7 +86,13 @@ public sealed class RestartTests() : StatefulDaemonTest("cnmd-restart", "restart
             Assert.Equal(HttpStatusCode.NoContent, deletedSandbox.StatusCode);
         }
 
-        foreach (var id in new[] { dynamicEp, nullEp, Id(third), fixedEp })
+        // The sandbox delete deleted the endpoint joined to it; the others are deleted by hand.
+        using (var gone = await client.GetAsync("/cnm/v1/endpoints/" + Id(third)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        foreach (var id in new[] { dynamicEp, nullEp, fixedEp })
         {
             using var deleted = await client.DeleteAsync("/cnm/v1/endpoints/" + id);
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

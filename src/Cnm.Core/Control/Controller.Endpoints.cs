@@ -61,6 +61,7 @@ public sealed partial class Controller
         var staticV4 = ParseStaticAddress(options.IPv4Address, v6: false, options.Name);
         var staticV6 = ParseStaticAddress(options.IPv6Address, v6: true, options.Name);
         var mac = ParseMac(options.MacAddress, options.Name);
+        var userMac = mac;
 
         Network owner;
         var endpoint = new Endpoint { Id = Ids.New(), Name = options.Name, NetworkId = "", Options = options, Created = _time.GetUtcNow(), State = ObjectState.Creating };
@@ -90,6 +91,8 @@ public sealed partial class Controller
         var rollback = NewRollback();
         try
         {
+            ThrowIfStaticWithoutPools(options.Name, owner, staticV4, staticV6);
+
             if (staticV6 is not null && !owner.Options.EnableIPv6)
             {
                 throw CnmException.InvalidParameter($"endpoint {options.Name}: IPv6 address {staticV6} given but network {owner.Name} has IPv6 disabled");
@@ -117,7 +120,7 @@ public sealed partial class Controller
 
             await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
             var iface = new EndpointInterface(endpoint.Address, endpoint.AddressIPv6, mac);
-            var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, mac));
+            var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, userMac));
             await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
                 () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var (nid, eid) = (owner.Id, endpoint.Id);

@@ -62,17 +62,23 @@ public sealed partial class Controller
 
             var join = joinInfo.Result;
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
-            await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
-                () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
-            var key = sandbox.Key;
-            rollback.Add($"remove interface of endpoint {endpoint.Name}",
-                () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
-            await StepAsync(op, "AddInterface").ConfigureAwait(false);
+            // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
+            // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
+            if (HasInterface(join))
+            {
+                await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
+                    () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
+                var key = sandbox.Key;
+                rollback.Add($"remove interface of endpoint {endpoint.Name}",
+                    () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
+                await StepAsync(op, "AddInterface").ConfigureAwait(false);
+            }
 
             var gatewayId = sandbox.GatewayEndpointId;
             if (gatewayId is null && IsGatewayCandidate(owner, join))
             {
                 gatewayId = endpoint.Id;
+                await RevokePreviousGatewayAsync(sandbox, endpoint, cancellationToken).ConfigureAwait(false);
                 if (driver.Driver is IExternalConnectivityDriver external)
                 {
                     await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
@@ -118,6 +124,38 @@ public sealed partial class Controller
             throw;
         }
     }
+
+    /// <summary>
+    /// When the joining endpoint takes the gateway over from one the reference counts as the gateway endpoint (an
+    /// internal network's, which never got Program: <see cref="ReferenceGatewayId"/>), that one gets
+    /// RevokeExternalConnectivity first, as the reference's <c>sbJoin</c> sends it. A failure fails the join.
+    /// </summary>
+    private async Task RevokePreviousGatewayAsync(Sandbox sandbox, Endpoint joining, CancellationToken cancellationToken)
+    {
+        Endpoint previous;
+        Network network;
+        lock (_gate)
+        {
+            if (ReferenceGatewayId(sandbox) is not { } id || id == joining.Id)
+            {
+                return;
+            }
+
+            previous = _endpoints[id];
+            network = _networks[previous.NetworkId];
+        }
+
+        var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+        if (driver.Driver is IExternalConnectivityDriver external)
+        {
+            await DriverCallAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
+                () => external.RevokeExternalConnectivityAsync(network.Id, previous.Id, cancellationToken)).ConfigureAwait(false);
+            await StepAsync(IntentOperations.Join, "RevokeExternalConnectivity").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when the driver's Join named a host interface to move into the sandbox.</summary>
+    private static bool HasInterface(JoinResult? join) => !string.IsNullOrEmpty(join?.SrcName);
 
     private static bool IsGatewayCandidate(Network network, JoinResult join) =>
         !network.Options.Internal && !join.DisableGatewayService && network.Driver is not (BuiltInDrivers.Null or BuiltInDrivers.Host);

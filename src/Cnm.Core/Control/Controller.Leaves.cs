@@ -57,7 +57,7 @@ public sealed partial class Controller
 
         await StepAsync(op, "commit").ConfigureAwait(false);
         // Committed: the leave finishes even if the caller gives up.
-        var undelivered = await RunLeaveStepsAsync(plan, intent, CancellationToken.None).ConfigureAwait(false);
+        var undelivered = await RunLeaveStepsAsync(plan, intent.Calls, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {
             _endpoints[endpoint.Id] = plan.Left;
@@ -72,9 +72,21 @@ public sealed partial class Controller
     /// <summary>The intent of a leave: the calls it still has to make, in order. Durable when a driver involved is not built in.</summary>
     private Intent LeaveIntent(LeavePlan plan)
     {
+        var calls = LeaveCalls(plan);
+        var intent = NewIntent(IntentOperations.Leave, plan.Endpoint.Id, plan.Endpoint.Name, durable: calls.Any(c => !IsBuiltInNetworkDriver(c.Driver)));
+        calls.ForEach(intent.AddCall);
+        return intent;
+    }
+
+    /// <summary>
+    /// The driver calls of a leave, in order: Revoke when the endpoint is the sandbox's gateway endpoint as the reference
+    /// counts it (<see cref="PlanLeave"/>), Leave, then Program for the next gateway endpoint.
+    /// </summary>
+    private List<PendingCall> LeaveCalls(LeavePlan plan)
+    {
         var (endpoint, owner) = (plan.Endpoint, plan.Owner);
         var calls = new List<PendingCall>();
-        if (plan.WasGateway)
+        if (plan.Revokes)
         {
             calls.Add(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id });
         }
@@ -95,9 +107,7 @@ public sealed partial class Controller
             });
         }
 
-        var intent = NewIntent(IntentOperations.Leave, endpoint.Id, endpoint.Name, durable: calls.Any(c => !IsBuiltInNetworkDriver(c.Driver)));
-        calls.ForEach(intent.AddCall);
-        return intent;
+        return calls;
     }
 
     private static StoreTransaction PutIntentIfDurable(StoreTransaction transaction, Intent intent)
@@ -148,6 +158,7 @@ public sealed partial class Controller
     private LeavePlan PlanLeave(Endpoint endpoint, Sandbox sandbox)
     {
         var wasGateway = sandbox.GatewayEndpointId == endpoint.Id;
+        var revokes = ReferenceGatewayId(sandbox) == endpoint.Id;
         var remaining = sandbox.EndpointIds.Where(id => id != endpoint.Id).ToList();
         var gatewayId = wasGateway
             ? remaining.FirstOrDefault(id => _endpoints[id] is { Join: { } join } candidate && IsGatewayCandidate(_networks[candidate.NetworkId], join))
@@ -156,27 +167,45 @@ public sealed partial class Controller
             endpoint,
             _networks[endpoint.NetworkId],
             wasGateway,
+            revokes,
             endpoint with { SandboxId = null, Join = null, State = ObjectState.Ready },
             sandbox with { EndpointIds = remaining, GatewayEndpointId = gatewayId, State = ObjectState.Ready });
     }
+
+    /// <summary>
+    /// The sandbox's gateway endpoint as libnetwork's <c>getGatewayEndpoint</c> finds it, the one that gets Revoke when it
+    /// leaves: the gateway endpoint Cnm programs, or else the first joined endpoint (not on a null or host network, those
+    /// of non-internal networks first) whose Join gave a gateway. That is how an endpoint of an <c>--internal</c> network,
+    /// which never got ProgramExternalConnectivity, still gets RevokeExternalConnectivity on leave, as in the reference.
+    /// Called under the lock.
+    /// </summary>
+    private string? ReferenceGatewayId(Sandbox sandbox) =>
+        sandbox.GatewayEndpointId ?? sandbox.EndpointIds
+            .Select(id => _endpoints[id])
+            .Where(e => e.Join?.Gateway is not null && _networks[e.NetworkId].Driver is not (BuiltInDrivers.Null or BuiltInDrivers.Host))
+            .OrderBy(e => _networks[e.NetworkId].Options.Internal)
+            .FirstOrDefault()?.Id;
 
     /// <summary>
     /// The driver steps of a leave, each best effort: Revoke (if it was the gateway) and Leave, the interface
     /// out of the sandbox, then Program for the next gateway. A leave never gets stuck; the calls whose driver
     /// could not be reached are returned, to be kept as pending calls.
     /// </summary>
-    private async Task<List<PendingCall>> RunLeaveStepsAsync(LeavePlan plan, Intent intent, CancellationToken cancellationToken)
+    private async Task<List<PendingCall>> RunLeaveStepsAsync(LeavePlan plan, IReadOnlyList<PendingCall> calls, CancellationToken cancellationToken)
     {
         var undelivered = new List<PendingCall>();
-        foreach (var call in intent.Calls.Where(c => c.Method != PendingMethods.ProgramExternalConnectivity))
+        foreach (var call in calls.Where(c => c.Method != PendingMethods.ProgramExternalConnectivity))
         {
             await RunLeaveCallAsync(call).ConfigureAwait(false);
         }
 
-        await BestEffortAsync($"remove interface of endpoint {plan.Endpoint.Name}",
-            () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, cancellationToken)).ConfigureAwait(false);
-        await StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
-        foreach (var call in intent.Calls.Where(c => c.Method == PendingMethods.ProgramExternalConnectivity))
+        if (HasInterface(plan.Endpoint.Join))
+        {
+            await BestEffortAsync($"remove interface of endpoint {plan.Endpoint.Name}",
+                () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, cancellationToken)).ConfigureAwait(false);
+            await StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
+        }
+        foreach (var call in calls.Where(c => c.Method == PendingMethods.ProgramExternalConnectivity))
         {
             await RunLeaveCallAsync(call).ConfigureAwait(false);
         }
@@ -199,6 +228,9 @@ public sealed partial class Controller
         }
     }
 
-    /// <summary>One planned leave: the endpoint as it was, its network, and the endpoint and sandbox after it.</summary>
-    private sealed record LeavePlan(Endpoint Endpoint, Network Owner, bool WasGateway, Endpoint Left, Sandbox Sandbox);
+    /// <summary>
+    /// One planned leave: the endpoint as it was, its network, whether it was the gateway endpoint Cnm programmed, whether
+    /// it gets Revoke, and the endpoint and sandbox after it.
+    /// </summary>
+    private sealed record LeavePlan(Endpoint Endpoint, Network Owner, bool WasGateway, bool Revokes, Endpoint Left, Sandbox Sandbox);
 }

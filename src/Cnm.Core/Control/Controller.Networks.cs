@@ -51,7 +51,9 @@ public sealed partial class Controller
         ThrowIfNetworkNameTaken(options.Name);
         var plan = NetworkPlan.Parse(options);
         var driver = await _drivers.GetNetworkDriverAsync(options.Driver, cancellationToken).ConfigureAwait(false);
+        ThrowIfGlobalScope(options.Name, driver);
         var special = IsSpecialDriver(driver);
+        ThrowIfPoolsWithoutIpam(options, driver, special);
         var ipam = special ? null : await _drivers.GetIpamDriverAsync(options.IpamDriver, cancellationToken).ConfigureAwait(false);
 
         var network = new Network
@@ -140,8 +142,9 @@ public sealed partial class Controller
             var endpoints = _endpoints.Values.Where(e => e.NetworkId == network.Id).Select(e => e.Name).ToList();
             if (endpoints.Count > 0)
             {
-                throw CnmException.Conflict(
-                    $"network {network.Name} ({network.Id[..12]}) has {endpoints.Count} active endpoint(s): {string.Join(", ", endpoints)}; delete them first");
+                // Forbidden, with Docker's words, as libnetwork's ActiveEndpointsError: one rule for every API.
+                throw CnmException.Forbidden(
+                    $"error while removing network: network {network.Name} id {network.Id} has active endpoints ({string.Join(", ", endpoints)}); delete or disconnect them first");
             }
 
             if (network.State != ObjectState.Ready)

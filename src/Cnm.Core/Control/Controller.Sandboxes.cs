@@ -1,7 +1,6 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
 using Cnm.Core.Persistence;
-using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
@@ -79,77 +78,6 @@ public sealed partial class Controller
             }
 
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Deletes a sandbox; every joined endpoint leaves first (last joined first). The endpoints stay. The
-    /// leaves and the delete are one store commit, made before any driver step; if it fails, nothing changes.
-    /// </summary>
-    public async Task DeleteSandboxAsync(string idOrName, CancellationToken cancellationToken)
-    {
-        Sandbox sandbox;
-        var plans = new List<LeavePlan>();
-        var joined = new List<Endpoint>();
-        lock (_gate)
-        {
-            sandbox = Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
-            ThrowIfBusy(sandbox.State, "sandbox", sandbox.Name);
-            joined.AddRange(sandbox.EndpointIds.Select(id => _endpoints[id]));
-            foreach (var endpoint in joined)
-            {
-                ThrowIfBusy(endpoint.State, "endpoint", endpoint.Name);
-            }
-
-            // Each leave is planned on the sandbox as the leaves before it leave it, so the gateway moves as
-            // it does with one leave at a time.
-            var current = sandbox;
-            foreach (var endpoint in Enumerable.Reverse(joined))
-            {
-                var plan = PlanLeave(endpoint, current);
-                plans.Add(plan);
-                current = plan.Sandbox;
-            }
-
-            joined.ForEach(e => _endpoints[e.Id] = e with { State = ObjectState.Busy });
-            _sandboxes[sandbox.Id] = sandbox with { State = ObjectState.Deleting };
-        }
-
-        var transaction = new StoreTransaction();
-        plans.ForEach(p => transaction.Put(StateKeys.Endpoint(p.Left.Id), StateMapping.Serialize(p.Left)));
-        var intents = plans.Select(LeaveIntent).ToList();
-        intents.ForEach(i => PutIntentIfDurable(transaction, i));
-        try
-        {
-            await CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction.Delete(StateKeys.Sandbox(sandbox.Id))).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                joined.ForEach(e => _endpoints[e.Id] = e);
-                _sandboxes[sandbox.Id] = sandbox;
-            }
-
-            throw;
-        }
-
-        var undelivered = new List<PendingCall>();
-        foreach (var (plan, intent) in plans.Zip(intents))
-        {
-            undelivered.AddRange(await RunLeaveStepsAsync(plan, intent, CancellationToken.None).ConfigureAwait(false));
-            lock (_gate)
-            {
-                _endpoints[plan.Left.Id] = plan.Left;
-            }
-        }
-
-        await EndLeaveIntentsAsync(intents, undelivered).ConfigureAwait(false);
-        await BestEffortAsync($"delete sandbox {sandbox.Name}",
-            () => _sandboxProvider.DeleteAsync(sandbox.Key, cancellationToken)).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _sandboxes.Remove(sandbox.Id);
         }
     }
 }

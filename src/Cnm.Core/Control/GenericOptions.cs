@@ -12,6 +12,8 @@ internal static class GenericOptions
     public const string EnableIPv6 = "com.docker.network.enable_ipv6";
     public const string Internal = "com.docker.network.internal";
     public const string MacAddress = "com.docker.network.endpoint.macaddress";
+    public const string ExposedPorts = "com.docker.network.endpoint.exposedports";
+    public const string PortMap = "com.docker.network.portmap";
 
     public static readonly IReadOnlyDictionary<string, JsonElement> Empty = new Dictionary<string, JsonElement>();
 
@@ -34,7 +36,10 @@ internal static class GenericOptions
         return map;
     }
 
-    /// <summary>Endpoint options: each driver option as a top-level string, and the MAC as base64 bytes (Go's []byte).</summary>
+    /// <summary>
+    /// Endpoint options: each driver option as a top-level string, the port lists when given, and the MAC the user
+    /// asked for as base64 bytes (Go's []byte). A MAC generated for the IPAM goes to RequestAddress only.
+    /// </summary>
     public static IReadOnlyDictionary<string, JsonElement> ForEndpoint(EndpointCreateOptions options, PhysicalAddress? mac)
     {
         var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -48,10 +53,11 @@ internal static class GenericOptions
             map[MacAddress] = String(Convert.ToBase64String(mac.GetAddressBytes()));
         }
 
+        AddPorts(map, options.ExposedPorts, options.PortBindings);
         return map;
     }
 
-    /// <summary>Sandbox labels as Join and ProgramExternalConnectivity options.</summary>
+    /// <summary>Sandbox labels and port lists (when the sandbox has them) as Join and ProgramExternalConnectivity options.</summary>
     public static IReadOnlyDictionary<string, JsonElement> ForSandbox(SandboxCreateOptions options)
     {
         var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -60,7 +66,49 @@ internal static class GenericOptions
             map[key] = String(value);
         }
 
+        AddPorts(map, options.ExposedPorts, options.PortBindings);
         return map;
+    }
+
+    private static void AddPorts(Dictionary<string, JsonElement> map, IReadOnlyList<TransportPort>? exposed, IReadOnlyList<PortBinding>? bindings)
+    {
+        if (exposed is not null)
+        {
+            map[ExposedPorts] = Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var port in exposed)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("Proto", port.Proto);
+                    w.WriteNumber("Port", port.Port);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            });
+        }
+
+        if (bindings is not null)
+        {
+            map[PortMap] = Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var binding in bindings)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("Proto", binding.Proto);
+                    w.WriteString("IP", binding.IP);
+                    w.WriteNumber("Port", binding.Port);
+                    w.WriteString("HostIP", binding.HostIP);
+                    w.WriteNumber("HostPort", binding.HostPort);
+                    w.WriteNumber("HostPortEnd", binding.HostPortEnd);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            });
+        }
     }
 
     private static JsonElement Bool(bool value) => Write(w => w.WriteBooleanValue(value));

@@ -20,4 +20,13 @@ public sealed record EndpointCreateOptions
 
     /// <summary>DNS aliases in the network (kept for the Docker API).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>
+    /// The exposed ports sent in CreateEndpoint's options (<c>com.docker.network.endpoint.exposedports</c>); null
+    /// leaves the key out. A connect fills it from the sandbox, as dockerd does.
+    /// </summary>
+    public IReadOnlyList<TransportPort>? ExposedPorts { get; init; }
+
+    /// <summary>The port map sent in CreateEndpoint's options (<c>com.docker.network.portmap</c>); null leaves the key out.</summary>
+    public IReadOnlyList<PortBinding>? PortBindings { get; init; }
 }

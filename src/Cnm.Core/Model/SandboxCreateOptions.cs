@@ -20,4 +20,14 @@ public sealed record SandboxCreateOptions
 
     /// <summary>Generic labels, sent to drivers in Join and ProgramExternalConnectivity.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The exposed ports, sent to drivers as <c>com.docker.network.endpoint.exposedports</c> in Join and
+    /// ProgramExternalConnectivity, and in CreateEndpoint of a connect. Null leaves the key out (a library caller
+    /// that passes no ports); an empty list sends <c>[]</c>, as dockerd does.
+    /// </summary>
+    public IReadOnlyList<TransportPort>? ExposedPorts { get; init; }
+
+    /// <summary>The published ports, sent as <c>com.docker.network.portmap</c> wherever <see cref="ExposedPorts"/> goes; null leaves the key out.</summary>
+    public IReadOnlyList<PortBinding>? PortBindings { get; init; }
 }

@@ -19,6 +19,7 @@ internal static class NetworkEndpoints
 
     public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
     {
+        var pruneLogger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Prune");
         app.MapPost("/networks/create", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
@@ -75,7 +76,6 @@ internal static class NetworkEndpoints
         {
             var force = Query.Flag(Query.Only(context.Request, "force"), "force");
             var network = controller.GetNetwork(id);
-            ThrowIfInUse(controller, network);
             await controller.OnNetworkAsync(network.Id,
                 () => controller.DeleteNetworkAsync(network.Id, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.NoContent();
@@ -91,7 +91,7 @@ internal static class NetworkEndpoints
             var network = controller.GetNetwork(id);
             var sandbox = SandboxLookup.Find(controller, request.Container);
             var settings = request.EndpointConfig ?? new EndpointSettings();
-            var endpoint = await controller.OnNetworkAsync(network.Id, () => controller.CreateEndpointAsync(network.Id, new EndpointCreateOptions
+            await controller.OnNetworkAsync(network.Id, () => controller.ConnectAsync(network.Id, sandbox.Id, new EndpointCreateOptions
             {
                 Name = sandbox.Name,
                 IPv4Address = NullIfEmpty(settings.IPAMConfig?.IPv4Address),
@@ -100,24 +100,6 @@ internal static class NetworkEndpoints
                 DriverOptions = settings.DriverOpts ?? [],
                 Aliases = settings.Aliases ?? [],
             }, context.RequestAborted)).ConfigureAwait(false);
-            try
-            {
-                await controller.OnNetworkAsync(network.Id, () => controller.JoinAsync(endpoint.Id, sandbox.Id, context.RequestAborted)).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Keep the join's error; the endpoint made for it must not outlive it.
-                try
-                {
-                    await controller.DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (CnmException)
-                {
-                }
-
-                throw;
-            }
-
             return Results.Ok();
         })
             .WithName("NetworkConnect").WithSummary("Connect a container (a Cnm sandbox) to a network: create an endpoint and join it").WithTags(RouteDescriptions.DockerTag)
@@ -129,23 +111,13 @@ internal static class NetworkEndpoints
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.DisconnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
-            var sandbox = SandboxLookup.Find(controller, request.Container);
-            var endpoint = controller.Endpoints.FirstOrDefault(e => e.NetworkId == network.Id && e.SandboxId == sandbox.Id)
-                ?? throw CnmException.NotFound($"container {request.Container} is not connected to network {network.Name}");
             var force = request.Force == true;
-            try
-            {
-                await controller.OnNetworkAsync(network.Id, () => controller.LeaveAsync(endpoint.Id, context.RequestAborted)).ConfigureAwait(false);
-            }
-            catch (CnmException) when (force)
-            {
-                // A forced disconnect removes the endpoint even when the driver refuses to leave.
-            }
-
-            await controller.OnNetworkAsync(network.Id, () => controller.DeleteEndpointAsync(endpoint.Id, force, context.RequestAborted)).ConfigureAwait(false);
+            // Docker's disconnect -f deletes the endpoint by name even when the container is gone.
+            var container = force ? FindContainerOrName(controller, request.Container) : SandboxLookup.Find(controller, request.Container).Id;
+            await controller.OnNetworkAsync(network.Id, () => controller.DisconnectAsync(network.Id, container, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.Ok();
         })
-            .WithName("NetworkDisconnect").WithSummary("Disconnect a container from a network: leave and delete its endpoint").WithTags(RouteDescriptions.DockerTag)
+            .WithName("NetworkDisconnect").WithSummary("Disconnect a container from a network: leave and delete its endpoint; with Force, the network's endpoint of that name goes whatever its state, also when the container is gone").WithTags(RouteDescriptions.DockerTag)
             .AcceptsJson<DisconnectRequest>()
             .Produces(StatusCodes.Status200OK)
             .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
@@ -161,6 +133,7 @@ internal static class NetworkEndpoints
             };
             var used = controller.Endpoints.Select(e => e.NetworkId).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
+            var warnings = new List<string>();
             foreach (var network in controller.Networks.Where(n => !used.Contains(n.Id) && n.Created <= until
                 && filters.Get("label").All(l => NetworkFilters.LabelMatches(n.Options.Labels, l))
                 && !(filters.Get("label!").Count > 0 && n.Options.Labels.Count > 0
@@ -171,28 +144,32 @@ internal static class NetworkEndpoints
                     await controller.DeleteNetworkAsync(network.Id, force: false, context.RequestAborted).ConfigureAwait(false);
                     deleted.Add(network.Name);
                 }
-                catch (CnmException)
+                catch (CnmException ex)
                 {
-                    // Docker's prune skips what it cannot delete (in use meanwhile, or refused by its driver).
+                    // Docker's prune skips what it cannot delete (in use meanwhile, or refused by its driver); Cnm says so.
+                    PruneLog.NotDeleted(pruneLogger, network.Name, ex.Message);
+                    warnings.Add($"network {network.Name} was not deleted: {ex.Message}");
                 }
             }
 
-            return DockerJson.Result(new PruneResponse(deleted), DockerJson.Context.PruneResponse);
+            return DockerJson.Result(new PruneResponse(deleted, warnings.Count == 0 ? null : warnings), DockerJson.Context.PruneResponse);
         })
-            .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped").WithTags(RouteDescriptions.DockerTag)
+            .WithName("NetworkPrune").WithSummary("Delete every network without endpoints; those whose delete fails are skipped, logged and named in Warnings").WithTags(RouteDescriptions.DockerTag)
             .WithQueryParameter("filters", FiltersHelp + " Keys: label (k or k=v), label! (k or k=v: networks that have all of them are kept), until (a Unix timestamp, an RFC 3339 date or a Go duration such as 10m: networks created at or before it).")
             .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>Docker answers 403 when a network still has endpoints; the core's Conflict is kept for other cases.</summary>
-    private static void ThrowIfInUse(Controller controller, Network network)
+    /// <summary>The sandbox's id when one matches, else the reference itself: a forced disconnect then looks the endpoint up by that name.</summary>
+    private static string FindContainerOrName(Controller controller, string? reference)
     {
-        var endpoints = controller.Endpoints.Where(e => e.NetworkId == network.Id).Select(e => e.Name).ToList();
-        if (endpoints.Count > 0)
+        try
         {
-            throw CnmException.Forbidden(
-                $"error while removing network: network {network.Name} id {network.Id} has active endpoints ({string.Join(", ", endpoints)})");
+            return SandboxLookup.Find(controller, reference).Id;
+        }
+        catch (CnmException ex) when (ex.Category == Protocol.ErrorCategory.NotFound)
+        {
+            return reference!;
         }
     }
 

@@ -142,20 +142,6 @@ internal static class EndpointEndpoints
 
         var network = controller.GetNetwork(request.Network);
 
-        // The core hands a static address to IPAM only; a network without pools (null, host) would drop it
-        // silently, so refuse it here instead.
-        if (!string.IsNullOrEmpty(request.IPv4Address) && network.IPv4Pools.Count == 0)
-        {
-            throw CnmException.InvalidParameter(
-                $"endpoint {name}: network {network.Name} (driver {network.Driver}) has no IPv4 address pools, so IPv4Address cannot be set");
-        }
-
-        if (!string.IsNullOrEmpty(request.IPv6Address) && network.IPv6Pools.Count == 0 && network.Options.EnableIPv6)
-        {
-            throw CnmException.InvalidParameter(
-                $"endpoint {name}: network {network.Name} (driver {network.Driver}) has no IPv6 address pools, so IPv6Address cannot be set");
-        }
-
         return (network, new EndpointCreateOptions
         {
             Name = name,

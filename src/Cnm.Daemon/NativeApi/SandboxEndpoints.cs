@@ -31,10 +31,14 @@ internal static class SandboxEndpoints
                 ContainerId = request.ContainerId ?? "",
                 Name = request.Name,
                 Hostname = request.Hostname,
+                // Always lists, empty when none are given, so drivers get both port keys as dockerd sends them.
+                ExposedPorts = PortSpecs.Exposed((IEnumerable<string>?)request.ExposedPorts?.Keys ?? [], (IEnumerable<string>?)request.PortBindings?.Keys ?? []),
+                PortBindings = PortSpecs.Map((request.PortBindings ?? []).Select(b => KeyValuePair.Create(b.Key,
+                    (IReadOnlyList<(string?, string?)>)[.. (b.Value ?? []).Select(h => (h.HostIp, h.HostPort))]))),
             }, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(ToResource(sandbox), DockerJson.Context.SandboxResource, StatusCodes.Status201Created);
         })
-            .WithName("SandboxCreate").WithSummary("Create a sandbox (what the Docker API calls a container) to connect to networks").WithTags(RouteDescriptions.NativeTag)
+            .WithName("SandboxCreate").WithSummary("Create a sandbox (what the Docker API calls a container) to connect to networks, with its exposed and published ports").WithTags(RouteDescriptions.NativeTag)
             .AcceptsJson<SandboxCreateRequest>()
             .Produces<SandboxResource>(StatusCodes.Status201Created, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
@@ -56,11 +60,12 @@ internal static class SandboxEndpoints
             await controller.DeleteSandboxAsync(sandbox.Id, context.RequestAborted).ConfigureAwait(false);
             return Results.NoContent();
         })
-            .WithName("SandboxDelete").WithSummary("Delete a sandbox; its joined endpoints leave first and stay").WithTags(RouteDescriptions.NativeTag)
+            .WithName("SandboxDelete").WithSummary("Delete a sandbox and every endpoint joined to it, last joined first (each leaves, then is deleted)").WithTags(RouteDescriptions.NativeTag)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesErrors([StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, .. RouteDescriptions.PluginErrors]);
     }
 
     private static SandboxResource ToResource(Sandbox sandbox) =>
-        new(sandbox.Id, sandbox.Name, sandbox.Options.ContainerId, sandbox.Key, [.. sandbox.EndpointIds]);
+        new(sandbox.Id, sandbox.Name, sandbox.Options.ContainerId, sandbox.Key, [.. sandbox.EndpointIds],
+            sandbox.Options.ExposedPorts is { } exposed ? [.. exposed] : null, sandbox.Options.PortBindings is { } map ? [.. map] : null);
 }

@@ -199,7 +199,7 @@ public sealed class ControllerEndpointTests
     }
 
     [Fact]
-    public async Task CreateEndpointAsync_IpamRequiresMac_GeneratesOneAndSendsIt()
+    public async Task CreateEndpointAsync_IpamRequiresMac_GeneratesOneForTheInterfaceNotTheOptions()
     {
         var h = await ControllerHarness.CreateAsync(new IpamCapabilities(RequiresMacAddress: true));
         await h.NetworkAsync("n1");
@@ -208,7 +208,8 @@ public sealed class ControllerEndpointTests
 
         var mac = endpoint.MacAddress!.GetAddressBytes();
         Assert.Equal([0x02, 0x42], mac[..2]);
-        Assert.True(Assert.Single(h.Driver.Endpoints).Request.Options.ContainsKey("com.docker.network.endpoint.macaddress"));
+        var created = Assert.Single(h.Driver.Endpoints);
+        Assert.False(created.Request.Options.ContainsKey("com.docker.network.endpoint.macaddress"));
     }
 
     [Fact]

@@ -34,14 +34,15 @@ internal sealed class ControllerHarness
 
     public InMemorySandboxProvider SandboxProvider { get; }
 
-    public static async Task<ControllerHarness> CreateAsync(IpamCapabilities? ipamCapabilities = null, IKeyValueStore? store = null)
+    public static async Task<ControllerHarness> CreateAsync(IpamCapabilities? ipamCapabilities = null, IKeyValueStore? store = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var log = new CallLog();
         var driver = new FakeNetworkDriver(log);
         var ipam = BuiltInIpams.CreateDefault();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
         var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes, Store = store },
-            [new BuiltInDriverModule(), new FakeModule("fake", driver, "rec", new RecordingIpam(ipam, log), capabilities: ipamCapabilities)]);
+            [new BuiltInDriverModule(), new FakeModule("fake", driver, "rec", new RecordingIpam(ipam, log), capabilities: ipamCapabilities)], loggerFactory);
         return new ControllerHarness(controller, log, driver, (IIpamUsage)ipam, sandboxes);
     }
 

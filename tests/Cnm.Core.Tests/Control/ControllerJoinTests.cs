@@ -25,6 +25,29 @@ public sealed class ControllerJoinTests
     }
 
     [Fact]
+    public async Task JoinAsync_DriverNamesNoInterface_JoinsAndProgramsButMovesNothingInOrOut()
+    {
+        var h = await ControllerHarness.CreateAsync();
+        h.Driver.OnJoin = info => info.SetGateway(System.Net.IPAddress.Parse("10.0.0.1"));
+        var network = await h.NetworkAsync("n1");
+        var endpoint = await h.EndpointAsync(network, "e1");
+        var sandbox = await h.SandboxAsync("c1");
+        h.Log.Clear();
+
+        var joined = await h.Controller.JoinAsync(endpoint.Id, "c1", CancellationToken.None);
+
+        Assert.Equal(["Join " + endpoint.Id[..8], "ProgramExternalConnectivity " + endpoint.Id[..8]], h.Log.Calls);
+        Assert.Equal(sandbox.Id, joined.SandboxId);
+        Assert.Equal("", joined.Join!.SrcName);
+        Assert.Equal("10.0.0.1", joined.Join.Gateway?.ToString());
+        Assert.Empty(h.SandboxProvider.InterfacesOf(sandbox.Key));
+
+        h.Log.Clear();
+        await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
+        Assert.Equal(["RevokeExternalConnectivity " + endpoint.Id[..8], "Leave " + endpoint.Id[..8]], h.Log.Calls);
+    }
+
+    [Fact]
     public async Task JoinAsync_SecondEndpointSameSandbox_JoinsWithoutProgram()
     {
         var h = await ControllerHarness.CreateAsync();
@@ -111,7 +134,7 @@ public sealed class ControllerJoinTests
     }
 
     [Fact]
-    public async Task DeleteSandboxAsync_LeavesEveryEndpointLastFirst_AndKeepsThem()
+    public async Task DeleteSandboxAsync_LeavesAndDeletesEveryEndpointLastJoinedFirst()
     {
         var h = await ControllerHarness.CreateAsync();
         var n1 = await h.NetworkAsync("n1");
@@ -124,9 +147,12 @@ public sealed class ControllerJoinTests
 
         await h.Controller.DeleteSandboxAsync("c1", CancellationToken.None);
 
-        Assert.Equal(["Leave " + e2.Id[..8], "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8]], h.Log.Calls);
+        Assert.Equal(["Leave " + e2.Id[..8], "DeleteEndpoint " + e2.Id[..8],
+            "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8], "DeleteEndpoint " + e1.Id[..8]],
+            h.Log.Calls.Where(c => !c.StartsWith("ReleaseAddress", StringComparison.Ordinal)));
+        Assert.Equal(2, h.Log.Calls.Count(c => c.StartsWith("ReleaseAddress", StringComparison.Ordinal)));
         Assert.Empty(h.Controller.Sandboxes);
-        Assert.All(h.Controller.Endpoints, e => Assert.Null(e.SandboxId));
+        Assert.Empty(h.Controller.Endpoints);
         Assert.DoesNotContain(sandbox.Key, h.SandboxProvider.Keys);
     }
 

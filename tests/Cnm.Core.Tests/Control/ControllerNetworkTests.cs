@@ -185,7 +185,7 @@ public sealed class ControllerNetworkTests
     }
 
     [Fact]
-    public async Task DeleteNetworkAsync_WithEndpoints_IsConflictNamingThem()
+    public async Task DeleteNetworkAsync_WithEndpoints_IsForbiddenNamingThem()
     {
         var h = await ControllerHarness.CreateAsync();
         var network = await h.NetworkAsync("n1");
@@ -193,8 +193,8 @@ public sealed class ControllerNetworkTests
 
         var error = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync("n1", false, CancellationToken.None));
 
-        Assert.Equal(ErrorCategory.Conflict, error.Category);
-        Assert.Contains("has 1 active endpoint(s): web", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.Forbidden, error.Category);
+        Assert.Contains("has active endpoints (web)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -219,6 +219,38 @@ public sealed class ControllerNetworkTests
         Assert.Empty(network.IPv4Pools);
         Assert.Empty(h.Log.Calls);
         Assert.Empty(h.Ipam.Snapshot());
+    }
+
+    [Theory]
+    [InlineData(BuiltInDrivers.Null)]
+    [InlineData(BuiltInDrivers.Host)]
+    public async Task CreateNetworkAsync_SubnetOnDriverWithoutIpam_RefusedNamingTheDriverAndCreatesNothing(string driver)
+    {
+        var h = await ControllerHarness.CreateAsync();
+
+        var error = await Assert.ThrowsAsync<CnmException>(() => h.Controller.CreateNetworkAsync(
+            new NetworkCreateOptions { Name = "none", Driver = driver, IPv4 = [new IpamConfig("10.50.0.0/24", Gateway: "10.50.0.1")] }, CancellationToken.None));
+
+        Assert.Equal(ErrorCategory.InvalidParameter, error.Category);
+        Assert.Contains($"network none: driver {driver} manages no addresses", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--subnet", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Controller.Networks);
+        Assert.Empty(h.Ipam.Snapshot());
+    }
+
+    [Fact]
+    public async Task CreateEndpointAsync_StaticAddressOnNetworkWithoutPools_RefusedNamingNetworkAndDriver()
+    {
+        var h = await ControllerHarness.CreateAsync();
+        await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "none", Driver = BuiltInDrivers.Null }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<CnmException>(() => h.Controller.CreateEndpointAsync("none",
+            new EndpointCreateOptions { Name = "e", IPv4Address = "10.60.0.5" }, CancellationToken.None));
+
+        Assert.Equal(ErrorCategory.InvalidParameter, error.Category);
+        Assert.Contains("static address 10.60.0.5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("network none (driver null) has no IPv4 address pools", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Controller.Endpoints);
     }
 
     [Fact]

@@ -70,8 +70,11 @@ public sealed class ControllerPersistenceTests
         var dump = await store.DumpAsync();
         Assert.DoesNotContain("cnm/v1/sandboxes/", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("\"SandboxId\"", dump, StringComparison.Ordinal);
-        Assert.Equal(["Leave " + e2.Id[..8], "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8]], h.Log.Calls);
-        Assert.All(h.Controller.Endpoints, e => Assert.Null(e.SandboxId));
+        Assert.DoesNotContain("cnm/v1/endpoints/", dump, StringComparison.Ordinal);
+        Assert.Equal(["Leave " + e2.Id[..8], "DeleteEndpoint " + e2.Id[..8],
+            "RevokeExternalConnectivity " + e1.Id[..8], "Leave " + e1.Id[..8], "DeleteEndpoint " + e1.Id[..8]],
+            h.Log.Calls.Where(c => !c.StartsWith("ReleaseAddress", StringComparison.Ordinal)));
+        Assert.Empty(h.Controller.Endpoints);
     }
 
     [Fact]
@@ -194,8 +197,8 @@ public sealed class ControllerPersistenceTests
         Assert.Contains("endpoint ep1 did not leave sandbox c1: the state store could not record it", leave.Message, StringComparison.Ordinal);
         Assert.Equal(before, h.Snapshot());
         store.FailCommits = false;
-        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
-        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None); // deletes the endpoint too
+        Assert.Empty(h.Controller.Endpoints);
         store.FailCommits = true;
         var kept = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
         Assert.Contains("network net1 was not deleted: the state store could not record it", kept.Message, StringComparison.Ordinal);

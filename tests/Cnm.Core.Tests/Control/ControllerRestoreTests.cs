@@ -79,7 +79,8 @@ public sealed class ControllerRestoreTests
             await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
         }
 
-        Assert.Equal(["Leave", "Leave", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork"],
+        // The sandbox delete deletes its two endpoints; the loop the other two.
+        Assert.Equal(["Leave", "DeleteEndpoint", "Leave", "DeleteEndpoint", "DeleteEndpoint", "DeleteEndpoint", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork", "DeleteNetwork"],
             h.Log.Names.Where(n => n is "Leave" or "DeleteEndpoint" or "DeleteNetwork"));
         Assert.Equal("", await store.DumpAsync());
         Assert.Contains("10.91.0.0/16", usageBefore, StringComparison.Ordinal);

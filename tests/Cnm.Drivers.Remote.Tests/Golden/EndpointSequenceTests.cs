@@ -136,7 +136,7 @@ public sealed class EndpointSequenceTests
     }
 
     [Fact]
-    public async Task Join_InternalNetwork_SendsNoProgramExternalConnectivity()
+    public async Task Join_InternalNetwork_SendsNoProgramButRevokesOnLeave()
     {
         await using var h = await RemoteHarness.CreateAsync();
         var network = await h.NetworkAsync("n1", o => o with { Internal = true });
@@ -147,11 +147,12 @@ public sealed class EndpointSequenceTests
         await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
         await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
 
-        Assert.Equal([PluginMethods.Network.Join, PluginMethods.Network.Leave], h.Plugin.Methods);
+        // The reference revokes the sandbox's gateway endpoint on leave even where it never programmed it.
+        Assert.Equal([PluginMethods.Network.Join, PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave], h.Plugin.Methods);
     }
 
     [Fact]
-    public async Task DeleteSandbox_TwoJoinedEndpoints_LeavesLastJoinedFirst()
+    public async Task DeleteSandbox_TwoJoinedEndpoints_LeavesAndDeletesLastJoinedFirst()
     {
         await using var h = await RemoteHarness.CreateAsync();
         var network = await h.NetworkAsync("n1");
@@ -165,10 +166,13 @@ public sealed class EndpointSequenceTests
         await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
 
         var calls = h.Plugin.Calls;
-        Assert.Equal([PluginMethods.Network.Leave, PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave],
+        Assert.Equal([PluginMethods.Network.Leave, PluginMethods.Network.DeleteEndpoint,
+            PluginMethods.Network.RevokeExternalConnectivity, PluginMethods.Network.Leave, PluginMethods.Network.DeleteEndpoint],
             calls.Select(c => c.Method));
-        Assert.Equal([second.Id, first.Id, first.Id], calls.Select(c => c.Text("EndpointID")));
+        Assert.Equal([second.Id, second.Id, first.Id, first.Id, first.Id], calls.Select(c => c.Text("EndpointID")));
         Assert.Empty(h.Plugin.JoinedEndpoints);
+        Assert.Empty(h.Plugin.Endpoints);
+        Assert.Empty(h.Controller.Endpoints);
         Assert.Empty(h.Controller.Sandboxes);
         h.AssertPluginAgrees();
     }

@@ -194,7 +194,7 @@ public sealed class IpamPluginSequenceTests
     }
 
     [Fact]
-    public async Task CreateEndpoint_IpamRequiresMac_SendsGeneratedMacToRequestAddressAndCreateEndpoint()
+    public async Task CreateEndpoint_IpamRequiresMac_SendsGeneratedMacToRequestAddressOnlyAndInTheInterface()
     {
         await using var h = await RemoteHarness.CreateAsync(p => p.RequiresMacAddress = true);
         var network = await h.PluginIpamNetworkAsync("n1");
@@ -211,7 +211,7 @@ public sealed class IpamPluginSequenceTests
         WireAssert.Call(PluginMethods.Network.CreateEndpoint, $$$"""
             {"NetworkID":"{{{network.Id}}}","EndpointID":"{{{endpoint.Id}}}",
              "Interface":{"Address":"10.200.0.2/24","AddressIPv6":"","MacAddress":"{{{text}}}"},
-             "Options":{"com.docker.network.endpoint.macaddress":"{{{Convert.ToBase64String(mac)}}}"}}
+             "Options":{}}
             """, calls[1]);
     }
 

@@ -41,14 +41,24 @@ public sealed class DriverResolutionTests
     }
 
     [Fact]
-    public async Task CreateNetwork_GlobalScope_CreatesAGlobalNetworkInTheGlobalAddressSpace()
+    public async Task CreateNetwork_GlobalScopeWithoutClusterStore_ForbiddenNamingDriverScopeAndFixWithNoIpamOrNetworkCall()
     {
         await using var h = await RemoteHarness.CreateAsync(p => p.Scope = "global");
 
-        var network = await h.PluginIpamNetworkAsync("n1");
+        var error = await Assert.ThrowsAsync<CnmException>(() => h.PluginIpamNetworkAsync("n1"));
 
-        Assert.Equal(Cnm.Core.Drivers.DriverScope.Global, network.Scope);
-        Assert.Equal("RecordingGlobal", h.Plugin.CallsTo(PluginMethods.Ipam.RequestPool)[0].Json().GetProperty("AddressSpace").GetString());
+        Assert.Equal(ErrorCategory.Forbidden, error.Category);
+        Assert.Contains("driver rec has scope \"global\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cluster store", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--cluster-store", error.Message, StringComparison.Ordinal);
+        // Only the registration of the plugin: no pool, no address, no network.
+        Assert.All(h.Plugin.Methods, m => Assert.True(
+            m is PluginMethods.Activate or PluginMethods.Network.GetCapabilities or PluginMethods.Ipam.GetCapabilities
+                or PluginMethods.Ipam.GetDefaultAddressSpaces, $"unexpected call {m}"));
+        Assert.Contains(PluginMethods.Network.GetCapabilities, h.Plugin.Methods);
+        Assert.Empty(h.Plugin.Networks);
+        Assert.Empty(h.Plugin.Pools);
+        Assert.Equal("", h.Snapshot());
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class DeleteRefusalTests
     }
 
     [Fact]
-    public async Task DeleteNetwork_WithEndpoints_FailsConflictWithoutCallingThePlugin()
+    public async Task DeleteNetwork_WithEndpoints_FailsForbiddenWithoutCallingThePlugin()
     {
         await using var h = await RemoteHarness.CreateAsync();
         var network = await h.NetworkAsync("n1");
@@ -106,7 +106,7 @@ public sealed class DeleteRefusalTests
 
         var error = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None));
 
-        Assert.Equal(ErrorCategory.Conflict, error.Category);
+        Assert.Equal(ErrorCategory.Forbidden, error.Category);
         Assert.Contains("e1", error.Message, StringComparison.Ordinal);
         Assert.Empty(h.Plugin.Calls);
     }

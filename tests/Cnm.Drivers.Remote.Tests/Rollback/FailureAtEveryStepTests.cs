@@ -136,8 +136,7 @@ public sealed class FailureAtEveryStepTests
         var sandbox = await h.SandboxAsync("c1");
         await FailureSweep.RunAsync(h, () => h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None));
 
-        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
-        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None); // deletes the joined endpoint too
         await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
 
         Assert.Equal("", h.Snapshot());
