@@ -130,7 +130,7 @@ public sealed partial class MockPlugin : IAsyncDisposable
         _calls.Enqueue(call);
         foreach (var rule in _rules)
         {
-            if (rule.Method == method && rule.TryTake())
+            if (rule.Method == method && (rule.Condition?.Invoke(call) ?? true) && rule.TryTake())
             {
                 var reply = rule.Reply!(call);
                 return rule.Delay > TimeSpan.Zero ? reply with { Delay = rule.Delay } : reply;

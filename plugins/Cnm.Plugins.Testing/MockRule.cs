@@ -26,6 +26,16 @@ public sealed class MockRule
 
     internal Func<MockCall, MockReply>? Reply { get; private set; }
 
+    internal Func<MockCall, bool>? Condition { get; private set; }
+
+    /// <summary>The rule applies only to calls for which <paramref name="condition"/> is true (for example a malformed body).</summary>
+    public MockRule When(Func<MockCall, bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        Condition = condition;
+        return this;
+    }
+
     /// <summary>The rule applies to the next <paramref name="count"/> calls only, then the next rule (or the default) does.</summary>
     public MockRule Times(int count)
     {

@@ -44,6 +44,7 @@ public class FileIpamDriverTests
 
         await driver.ReleaseAddressAsync(new ReleaseAddressRequest(pool.PoolId!, "10.8.0.1"), default);
         await driver.ReleaseAddressAsync(new ReleaseAddressRequest(pool.PoolId!, "10.8.0.1"), default);
+        await driver.ReleaseAddressAsync(new ReleaseAddressRequest("L/1.2.3.0/24", "1.2.3.4"), default);
         var unknown = await Assert.ThrowsAsync<KeyNotFoundException>(() =>
             driver.RequestAddressAsync(new RequestAddressRequest("L/1.2.3.0/24", "", null), default));
 

@@ -140,9 +140,8 @@ internal sealed class FileIpamDriver : IpamDriver, IDisposable
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var pool = Pool(request.PoolId);
             var key = IPAddress.TryParse(request.Address, out var ip) ? ip.ToString() : request.Address;
-            if (pool.Addresses.Remove(key))
+            if (_state.Pools.TryGetValue(request.PoolId, out var pool) && pool.Addresses.Remove(key))
             {
                 await SaveAsync(cancellationToken).ConfigureAwait(false);
             }
