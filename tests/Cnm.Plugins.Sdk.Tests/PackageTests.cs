@@ -9,7 +9,7 @@ using Cnm.Testing;
 namespace Cnm.Plugins.Sdk.Tests;
 
 /// <summary>
-/// The SDK and the mock-plugin kit pack into NuGet packages a user can consume: README, license, XML docs and source
+/// The SDK, the mock-plugin kit and the conformance kit pack into NuGet packages a user can consume: README, license, XML docs and source
 /// link inside, and the README's quickstart builds from a local feed folder as a user would get it.
 /// </summary>
 public partial class PackageTests
@@ -30,13 +30,14 @@ public partial class PackageTests
             await DotnetCli.RunAsync(tree, "git", "add", "-A");
             await DotnetCli.RunAsync(tree, "git", "-c", "user.name=ci", "-c", "user.email=ci@localhost", "commit", "-q", "-m", "pack");
             await DotnetCli.RunAsync(tree, "git", "remote", "add", "origin", RemoteUrl);
-            foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing" })
+            foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance" })
             {
                 await DotnetCli.RunAsync(tree, "dotnet", "pack", project, "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo");
             }
 
             AssertPackage(feed, "Cnm.Plugins.Sdk", version, dependencies: ["Cnm.Protocol"]);
             AssertPackage(feed, "Cnm.Plugins.Testing", version, dependencies: ["Cnm.Protocol", "Cnm.Plugins", "Nerdbank.Streams", "WireMock.Net"]);
+            AssertPackage(feed, "Cnm.Plugins.Conformance", version, dependencies: ["Cnm.Protocol", "Cnm.Plugins"]);
 
             var app = temp.CreateDirectory("hello-net");
             await File.WriteAllTextAsync(Path.Combine(app, "hello-net.csproj"), $"""
@@ -147,7 +148,7 @@ public partial class PackageTests
             File.Copy(Path.Combine(root.FullName, file), Path.Combine(destination, file));
         }
 
-        foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing" })
+        foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance" })
         {
             var source = Path.Combine(root.FullName, project);
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
@@ -171,7 +172,7 @@ public partial class PackageTests
     {
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "cnm.protocol", "cnm.plugins", "cnm.plugins.sdk", "cnm.plugins.testing" })
+        foreach (var id in new[] { "cnm.protocol", "cnm.plugins", "cnm.plugins.sdk", "cnm.plugins.testing", "cnm.plugins.conformance" })
         {
             var directory = Path.Combine(cache, id, version);
             if (Directory.Exists(directory))
