@@ -31,6 +31,13 @@ public sealed class PluginClientOptions
     /// </summary>
     public bool RequireTlsVerification { get; set; }
 
+    /// <summary>
+    /// Opens the connections to the plugin instead of dialing its address (the address still gives the request
+    /// URL and <c>Host</c>). Null (the default) dials. Meant for in-memory transports in tests, such as
+    /// Cnm.Plugins.Testing's; an exception it throws counts as a failure to connect (retried like one).
+    /// </summary>
+    public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {

@@ -41,7 +41,22 @@ internal static class PluginTransport
             MaxResponseHeadersLength = 64,
         };
 
-        if (spec.Address.Scheme == "unix")
+        if (options.ConnectCallback is { } connect)
+        {
+            handler.UseProxy = false;
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                try
+                {
+                    return await connect(context, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    throw new ConnectFailedException(ex.Message, ex);
+                }
+            };
+        }
+        else if (spec.Address.Scheme == "unix")
         {
             var path = spec.Address.LocalPath;
             if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxUnixPathBytes)
