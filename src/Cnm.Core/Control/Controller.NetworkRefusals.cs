@@ -21,7 +21,7 @@ public sealed partial class Controller
     }
 
     /// <summary>
-    /// IPAM is skipped for the null and host drivers (protocol-facts 5.10): a subnet, gateway, range or aux address would be
+    /// IPAM is skipped for the null and host drivers (docs/reference-host.md §5.10): a subnet, gateway, range or aux address would be
     /// shown and never used, so it is refused rather than dropped (spec/controller.md, "Networks without pools").
     /// </summary>
     private static void ThrowIfPoolsWithoutIpam(NetworkCreateOptions options, NetworkDriverEntry driver, bool special)
