@@ -89,6 +89,19 @@ public sealed partial class EngineApiTests(DaemonFixture fixture) : IClassFixtur
         Assert.Equal(message, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task VersionPrefix_DockerCliPinnedBelowMinimum_FailsWithDockerdMessage()
+    {
+        // The CLI itself refuses versions below what each command needs (1.21 for network ls), so 1.23 is the oldest it
+        // sends: /v1.23/networks, under our minimum of 1.24.
+        var cli = await fixture.Docker.RunWithApiVersionAsync("1.23", "network", "ls");
+        Assert.NotEqual(0, cli.ExitCode);
+        Assert.Contains("client version 1.23 is too old. Minimum supported API version is 1.24", cli.Stderr, StringComparison.Ordinal);
+
+        var current = await fixture.Docker.RunWithApiVersionAsync("1.41", "network", "ls");
+        Assert.True(current.ExitCode == 0, current.ToString());
+    }
+
     [Theory]
     [InlineData("/v1.24/networks")]
     [InlineData("/v1.41/networks")]

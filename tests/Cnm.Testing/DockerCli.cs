@@ -43,7 +43,10 @@ public sealed class DockerCli(string socketPath, string configDirectory)
         public override string ToString() => $"rc={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public async Task<Result> RunAsync(params string[] args)
+    public Task<Result> RunAsync(params string[] args) => RunWithApiVersionAsync(null, args);
+
+    /// <summary>Runs the CLI with <c>DOCKER_API_VERSION</c> set (null: unset), so it sends that <c>/vX.Y/</c> prefix.</summary>
+    public async Task<Result> RunWithApiVersionAsync(string? apiVersion, params string[] args)
     {
         var info = new ProcessStartInfo(Binary)
         {
@@ -61,6 +64,11 @@ public sealed class DockerCli(string socketPath, string configDirectory)
         info.Environment.Remove("DOCKER_HOST");
         info.Environment.Remove("DOCKER_CONTEXT");
         info.Environment.Remove("DOCKER_API_VERSION");
+        if (apiVersion is not null)
+        {
+            info.Environment["DOCKER_API_VERSION"] = apiVersion;
+        }
+
         info.Environment["DOCKER_CONFIG"] = configDirectory;
 
         var clock = Stopwatch.StartNew();
