@@ -58,6 +58,7 @@ internal static partial class DaemonHost
                 tls = TlsMaterial.Load(options);
             }
 
+            SandboxSetup.CheckPrivileges(options);
             Preflight.Run(options);
             foreach (var path in options.SocketPaths)
             {
@@ -192,12 +193,30 @@ internal static partial class DaemonHost
 
         // Disposed (closed, its lock released) after the API has stopped serving.
         await using var storeLifetime = store.ConfigureAwait(false);
+        ISandboxProvider sandboxes;
+        try
+        {
+            sandboxes = await SandboxSetup.CreateAsync(options, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (options.InMemorySandboxes)
+        {
+            Log.InMemorySandboxes(logger);
+        }
+
+        // Disposed (its netlink sockets closed) after the controller.
+        using var sandboxLifetime = sandboxes as IDisposable;
         Controller controller;
         try
         {
             var controllerOptions = new ControllerOptions
             {
-                Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")),
+                Sandboxes = sandboxes,
                 Store = store,
                 AfterStep = CrashHook.FromEnvironment(),
             };
@@ -293,5 +312,9 @@ internal static partial class DaemonHost
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
             Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
         public static partial void InMemoryStore(ILogger logger);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+            Message = "--sandbox memory: sandboxes are a model only; no namespace is made and no interface a plugin names is moved")]
+        public static partial void InMemorySandboxes(ILogger logger);
     }
 }
