@@ -62,15 +62,16 @@ public sealed partial class Controller
 
             var join = joinInfo.Result;
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
+            var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
             await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
-                () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
+                () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, becomesGateway, cancellationToken)).ConfigureAwait(false);
             var key = sandbox.Key;
             rollback.Add($"remove interface of endpoint {endpoint.Name}",
-                () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
+                () => _sandboxProvider.RemoveInterfaceAsync(key, joined, null, CancellationToken.None));
             await StepAsync(op, "AddInterface").ConfigureAwait(false);
 
             var gatewayId = sandbox.GatewayEndpointId;
-            if (gatewayId is null && IsGatewayCandidate(owner, join))
+            if (becomesGateway)
             {
                 gatewayId = endpoint.Id;
                 if (driver.Driver is IExternalConnectivityDriver external)
