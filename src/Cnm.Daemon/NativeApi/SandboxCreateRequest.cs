@@ -6,4 +6,7 @@ internal sealed record SandboxCreateRequest
     public string? ContainerId { get; init; }
     public string? Name { get; init; }
     public string? Hostname { get; init; }
+
+    /// <summary>True: the sandbox shares the host network namespace (Docker's <c>--network host</c>) instead of getting its own.</summary>
+    public bool? HostNetwork { get; init; }
 }

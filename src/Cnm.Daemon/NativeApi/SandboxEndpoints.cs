@@ -31,6 +31,7 @@ internal static class SandboxEndpoints
                 ContainerId = request.ContainerId ?? "",
                 Name = request.Name,
                 Hostname = request.Hostname,
+                HostNetwork = request.HostNetwork ?? false,
             }, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(ToResource(sandbox), DockerJson.Context.SandboxResource, StatusCodes.Status201Created);
         })
@@ -62,5 +63,5 @@ internal static class SandboxEndpoints
     }
 
     private static SandboxResource ToResource(Sandbox sandbox) =>
-        new(sandbox.Id, sandbox.Name, sandbox.Options.ContainerId, sandbox.Key, [.. sandbox.EndpointIds]);
+        new(sandbox.Id, sandbox.Name, sandbox.Options.ContainerId, sandbox.Key, [.. sandbox.EndpointIds], sandbox.Options.HostNetwork ? true : null);
 }

@@ -51,14 +51,29 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         }
 
         var key = Path.Combine(NetnsDirectory, sandboxId[..12]);
-        var client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
+        NetlinkClient client;
+        if (options.HostNetwork)
+        {
+            // The host network: the key is the host namespace itself (a bind mount of it), nothing new is made.
+            NetworkNamespace.BindExisting(_hostPath, key);
+            client = await HostAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             ResolverFiles.Write(FilesDirectory(sandboxId), options, _options.HostResolvConfPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            client.Dispose();
+            if (!options.HostNetwork)
+            {
+                client.Dispose();
+            }
+
             NetworkNamespace.Delete(key);
             DeleteFiles(sandboxId);
             throw CnmException.Internal($"sandbox {sandboxId[..12]}: could not write its resolver files: {ex.Message}", ex);
@@ -69,7 +84,11 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             stale.Dispose();
         }
 
-        _clients[key] = client;
+        if (!options.HostNetwork)
+        {
+            _clients[key] = client; // a host sandbox uses the host's client
+        }
+
         _sandboxes[key] = new SandboxState(sandboxId, options);
         return key;
     }
@@ -83,6 +102,11 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         if (!NetworkNamespace.IsMounted(sandbox.Key))
         {
             return; // the namespace vanished (or a crash left only its empty file): start-up clean-up decides
+        }
+
+        if (sandbox.Options.HostNetwork)
+        {
+            return;
         }
 
         var sb = await ClientAsync(sandbox.Key, cancellationToken).ConfigureAwait(false);
