@@ -115,6 +115,49 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>True when a namespace is mounted at the key.</remarks>
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(NetworkNamespace.IsMounted(key));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every file under <see cref="NetnsDirectory"/> that is not a known key (a mounted namespace, or the empty file a
+    /// crash left before its mount) is unmounted and removed, and so is every resolver directory under
+    /// <c>{ExecRoot}/sandboxes</c> whose id does not start with a known key's name.
+    /// </remarks>
+    public Task<IReadOnlyList<string>> RemoveUnknownAsync(IReadOnlyCollection<string> knownKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownKeys);
+        var known = knownKeys.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var removed = new List<string>();
+        if (Directory.Exists(NetnsDirectory))
+        {
+            foreach (var path in Directory.EnumerateFiles(NetnsDirectory).Order(StringComparer.Ordinal).Where(p => !known.Contains(Path.GetFullPath(p))))
+            {
+                if (_clients.TryRemove(path, out var client))
+                {
+                    client.Dispose();
+                }
+
+                NetworkNamespace.Delete(path);
+                _sandboxes.TryRemove(path, out _);
+                removed.Add(path);
+            }
+        }
+
+        var files = Path.Combine(_options.ExecRoot, "sandboxes");
+        if (Directory.Exists(files))
+        {
+            var prefixes = known.Select(Path.GetFileName).OfType<string>().ToList();
+            foreach (var dir in Directory.EnumerateDirectories(files).Where(d => !prefixes.Any(p => Path.GetFileName(d).StartsWith(p, StringComparison.Ordinal))))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(removed);
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
