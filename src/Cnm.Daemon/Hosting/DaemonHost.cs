@@ -1,7 +1,6 @@
 using Cnm.Core.Control;
 using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
-using Cnm.Core.Sandboxes;
 using Cnm.Core.Store;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
@@ -193,24 +192,14 @@ internal static partial class DaemonHost
 
         // Disposed (closed, its lock released) after the API has stopped serving.
         await using var storeLifetime = store.ConfigureAwait(false);
-        ISandboxProvider sandboxes;
-        try
+        // Disposed (its netlink sockets closed) after the controller.
+        var sandboxes = await SandboxSetup.TryCreateAsync(options, logger).ConfigureAwait(false);
+        using var sandboxLifetime = sandboxes as IDisposable;
+        if (sandboxes is null)
         {
-            sandboxes = await SandboxSetup.CreateAsync(options, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        if (options.InMemorySandboxes)
-        {
-            Log.InMemorySandboxes(logger);
-        }
-
-        // Disposed (its netlink sockets closed) after the controller.
-        using var sandboxLifetime = sandboxes as IDisposable;
         Controller controller;
         try
         {
@@ -312,9 +301,5 @@ internal static partial class DaemonHost
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
             Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
         public static partial void InMemoryStore(ILogger logger);
-
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-            Message = "--sandbox memory: sandboxes are a model only; no namespace is made and no interface a plugin names is moved")]
-        public static partial void InMemorySandboxes(ILogger logger);
     }
 }

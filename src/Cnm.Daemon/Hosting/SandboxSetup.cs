@@ -11,7 +11,7 @@ namespace Cnm.Daemon.Hosting;
 /// the default) or the in-memory model. The Linux one is refused at start-up, before anything is changed on disk,
 /// when the process lacks CAP_SYS_ADMIN or CAP_NET_ADMIN, and when <c>--host-netns</c> is not a network namespace.
 /// </summary>
-internal static class SandboxSetup
+internal static partial class SandboxSetup
 {
     /// <summary>Throws <see cref="InvalidOperationException"/> when the Linux provider cannot work in this process.</summary>
     public static void CheckPrivileges(DaemonOptions options, IReadOnlyList<string>? missing = null)
@@ -28,6 +28,26 @@ internal static class SandboxSetup
                 $"--sandbox linux: cnmd needs CAP_SYS_ADMIN and CAP_NET_ADMIN to create network namespaces and move interfaces, "
                 + $"and this process lacks {string.Join(" and ", missing)}. Run cnmd as root (or grant it both capabilities), "
                 + "or start it with --sandbox memory (a test and dry-run mode: sandboxes are a model only, no interface is moved)");
+        }
+    }
+
+    /// <summary>Creates the provider, or prints why it cannot (<c>cnmd: error: …</c>) and returns null.</summary>
+    public static async Task<ISandboxProvider?> TryCreateAsync(DaemonOptions options, ILogger logger)
+    {
+        try
+        {
+            var provider = await CreateAsync(options, CancellationToken.None).ConfigureAwait(false);
+            if (options.InMemorySandboxes)
+            {
+                InMemorySandboxes(logger);
+            }
+
+            return provider;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"cnmd: error: {ex.Message}").ConfigureAwait(false);
+            return null;
         }
     }
 
@@ -56,4 +76,8 @@ internal static class SandboxSetup
 
         return new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = options.ExecRoot, HostNetnsPath = options.HostNetns });
     }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "--sandbox memory: sandboxes are a model only; no namespace is made and no interface a plugin names is moved")]
+    private static partial void InMemorySandboxes(ILogger logger);
 }
