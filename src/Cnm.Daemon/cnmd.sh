@@ -2,7 +2,9 @@
 # Publishes the native cnmd (Native AOT) and runs it in the foreground. Extra arguments go to cnmd, e.g.
 #   src/Cnm.Daemon/cnmd.sh --log-level debug
 #   src/Cnm.Daemon/cnmd.sh --host unix:///tmp/cnmd.sock --data-root /tmp/cnm/data --exec-root /tmp/cnm/run
-# With no --host, cnmd listens on unix:///run/cnm/cnmd.sock (mode 0660), which needs root.
+# With no --host, cnmd listens on unix:///run/cnm/cnmd.sock (mode 0660), which needs root. Sandboxes are network
+# namespaces (--sandbox linux, the default), which needs CAP_SYS_ADMIN and CAP_NET_ADMIN: run it as root, or pass
+# --sandbox memory for a dry run that moves no interface (spec/linux-sandboxes.md, "cnmd").
 # Native AOT starts in ~0.1 s with ~30 MB idle, against ~0.5 s and ~60 MB under the JIT
 # (spec/performance.md, "Native AOT cnmd"). It needs clang and zlib1g-dev, installed here with apt.
 set -eu

@@ -88,6 +88,10 @@ internal sealed class Cnmd : IDisposable
             info.Environment.Remove(key);
         }
 
+        // In-memory sandboxes unless the test asks for linux (--sandbox linux, or CNMD_SANDBOX in its environment):
+        // the mock plugins' Join names interfaces that do not exist, and most tests need no namespace.
+        info.Environment["CNMD_SANDBOX"] = "memory";
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var cnmd = new Cnmd(temp, process, ownsTemp);
         process.OutputDataReceived += (_, e) =>

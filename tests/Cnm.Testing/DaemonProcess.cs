@@ -28,15 +28,30 @@ public sealed class DaemonProcess : IDisposable
     /// </summary>
     public static string? NativeDaemon => BuiltArtifacts.FromEnvironment("CNM_DAEMON_PATH");
 
-    public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts cnmd with <paramref name="args"/>; <paramref name="wrapper"/> is a command line it runs under (e.g.
+    /// <c>setpriv --bounding-set=-net_admin --</c>), null for none.
+    /// </summary>
+    public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? wrapper = null)
     {
         var native = NativeDaemon;
-        var info = new ProcessStartInfo(native ?? "dotnet")
+        var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var arg in wrapper.Skip(1))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.ArgumentList.Add(native ?? "dotnet");
+        }
+
         if (native is null)
         {
             info.ArgumentList.Add(DaemonDll);
@@ -51,6 +66,10 @@ public sealed class DaemonProcess : IDisposable
         {
             info.Environment.Remove(key);
         }
+
+        // In-memory sandboxes unless the test asks for linux (--sandbox linux, or CNMD_SANDBOX in its environment):
+        // the mock plugins' Join names interfaces that do not exist, and most tests need no namespace.
+        info.Environment["CNMD_SANDBOX"] = "memory";
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

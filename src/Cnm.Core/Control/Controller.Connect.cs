@@ -100,7 +100,7 @@ public sealed partial class Controller
 
     private static partial class Log
     {
-        [LoggerMessage(2040, LogLevel.Warning,
+        [LoggerMessage(EventIds.ConnectUndoFailed, LogLevel.Warning,
             "Endpoint {Name} ({EndpointId}) on network {Network}, made for a connect whose join failed, could not be deleted again and is kept; delete it with docker network disconnect -f or cnm endpoint rm -f")]
         public static partial void ConnectUndoFailed(ILogger logger, string name, string endpointId, string network, Exception exception);
     }

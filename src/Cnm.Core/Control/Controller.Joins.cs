@@ -64,18 +64,19 @@ public sealed partial class Controller
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
             // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
             // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
+            var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
             if (HasInterface(join))
             {
                 await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
-                    () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, cancellationToken)).ConfigureAwait(false);
+                    () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, becomesGateway, cancellationToken)).ConfigureAwait(false);
                 var key = sandbox.Key;
                 rollback.Add($"remove interface of endpoint {endpoint.Name}",
-                    () => _sandboxProvider.RemoveInterfaceAsync(key, joined, CancellationToken.None));
+                    () => _sandboxProvider.RemoveInterfaceAsync(key, joined, null, CancellationToken.None));
                 await StepAsync(op, "AddInterface").ConfigureAwait(false);
             }
 
             var gatewayId = sandbox.GatewayEndpointId;
-            if (gatewayId is null && IsGatewayCandidate(owner, join))
+            if (becomesGateway)
             {
                 gatewayId = endpoint.Id;
                 await RevokePreviousGatewayAsync(sandbox, endpoint, cancellationToken).ConfigureAwait(false);

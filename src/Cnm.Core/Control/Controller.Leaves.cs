@@ -201,8 +201,17 @@ public sealed partial class Controller
 
         if (HasInterface(plan.Endpoint.Join))
         {
+            Endpoint? nextGateway = null;
+            if (plan.WasGateway && plan.Sandbox.GatewayEndpointId is { } next)
+            {
+                lock (_gate)
+                {
+                    nextGateway = _endpoints.GetValueOrDefault(next);
+                }
+            }
+
             await BestEffortAsync($"remove interface of endpoint {plan.Endpoint.Name}",
-                () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, cancellationToken)).ConfigureAwait(false);
+                () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, nextGateway, cancellationToken)).ConfigureAwait(false);
             await StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
         }
         foreach (var call in calls.Where(c => c.Method == PendingMethods.ProgramExternalConnectivity))

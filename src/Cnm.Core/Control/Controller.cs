@@ -81,6 +81,7 @@ public sealed partial class Controller
         }
 
         await controller.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        await controller.CleanUpSandboxesAsync(cancellationToken).ConfigureAwait(false);
         return controller;
     }
 

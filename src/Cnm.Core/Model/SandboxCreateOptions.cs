@@ -18,6 +18,13 @@ public sealed record SandboxCreateOptions
     /// <summary>Extra <c>/etc/hosts</c> lines, <c>name:ip</c>.</summary>
     public IReadOnlyList<string> ExtraHosts { get; init; } = [];
 
+    /// <summary>
+    /// The sandbox shares the host network namespace instead of getting its own (Docker's <c>--network host</c>): its
+    /// key is a bind mount of the host namespace, and it takes no interface from a driver.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool HostNetwork { get; init; }
+
     /// <summary>Generic labels, sent to drivers in Join and ProgramExternalConnectivity.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 

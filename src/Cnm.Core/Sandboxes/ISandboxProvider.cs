@@ -40,6 +40,19 @@ public interface ISandboxProvider
     /// </summary>
     Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the sandbox's operating-system object (its namespace) still exists, for start-up clean-up of a sandbox
+    /// restored from the store. Providers without such objects answer true (the default).
+    /// </summary>
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>
+    /// Removes the sandboxes the provider finds on the system that are not among <paramref name="knownKeys"/> (left by a
+    /// crash, or by another state file), and returns their keys. The default finds none.
+    /// </summary>
+    Task<IReadOnlyList<string>> RemoveUnknownAsync(IReadOnlyCollection<string> knownKeys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Removes the sandbox.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

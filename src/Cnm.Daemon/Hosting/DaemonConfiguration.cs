@@ -16,6 +16,8 @@ internal static class DaemonConfiguration
         ["--exec-root"] = nameof(DaemonOptions.ExecRoot),
         ["--store"] = nameof(DaemonOptions.Store),
         ["--store-sync"] = nameof(DaemonOptions.StoreSync),
+        ["--sandbox"] = nameof(DaemonOptions.Sandbox),
+        ["--host-netns"] = nameof(DaemonOptions.HostNetns),
         ["--log-level"] = nameof(DaemonOptions.LogLevel),
         ["-l"] = nameof(DaemonOptions.LogLevel),
         ["--config-file"] = nameof(DaemonOptions.ConfigFile),
@@ -62,6 +64,12 @@ internal static class DaemonConfiguration
                                     nothing kept across restarts (default sqlite)
               --store-sync MODE     full|normal: fsync every state commit, or survive  env CNMD_STORESYNC
                                     kill -9 only (default full; see spec/store.md)
+              --sandbox KIND        linux|memory: network namespaces, which need       env CNMD_SANDBOX
+                                    CAP_SYS_ADMIN and CAP_NET_ADMIN, or a model only that touches
+                                    no kernel object, for tests and dry runs (default linux)
+              --host-netns PATH     network namespace file Cnm treats as its host      env CNMD_HOSTNETNS
+                                    (plugins' interfaces come from it and go back to it; default
+                                    cnmd's own)
               --replay-create-network PLUGIN                                          env CNMD_REPLAYCREATENETWORK__0, ...
                                     send CreateNetwork again for each of the plugin's networks whenever it
                                     is activated (for plugins that keep no state), repeatable
@@ -69,7 +77,7 @@ internal static class DaemonConfiguration
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
               --config-file FILE    JSON file with the same keys (Host, PluginDir, PluginTlsVerify, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
-                                    ReplayCreateNetwork [..], LogLevel)
+                                    Sandbox, HostNetns, ReplayCreateNetwork [..], LogLevel)
                                                                                       env CNMD_CONFIGFILE
         """;
 

@@ -1,7 +1,6 @@
 using Cnm.Core.Control;
 using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
-using Cnm.Core.Sandboxes;
 using Cnm.Core.Store;
 using Cnm.Daemon.ApiDocs;
 using Cnm.Daemon.DockerApi;
@@ -58,6 +57,7 @@ internal static partial class DaemonHost
                 tls = TlsMaterial.Load(options);
             }
 
+            SandboxSetup.CheckPrivileges(options);
             Preflight.Run(options);
             foreach (var path in options.SocketPaths)
             {
@@ -193,12 +193,20 @@ internal static partial class DaemonHost
 
         // Disposed (closed, its lock released) after the API has stopped serving.
         await using var storeLifetime = store.ConfigureAwait(false);
+        // Disposed (its netlink sockets closed) after the controller.
+        var sandboxes = await SandboxSetup.TryCreateAsync(options, logger).ConfigureAwait(false);
+        using var sandboxLifetime = sandboxes as IDisposable;
+        if (sandboxes is null)
+        {
+            return 1;
+        }
+
         Controller controller;
         try
         {
             var controllerOptions = new ControllerOptions
             {
-                Sandboxes = new InMemorySandboxProvider(Path.Combine(options.ExecRoot, "netns")),
+                Sandboxes = sandboxes,
                 Store = store,
                 AfterStep = CrashHook.FromEnvironment(),
             };

@@ -78,6 +78,27 @@ public sealed class DaemonOptions
     /// </summary>
     public string Store { get; set; } = "sqlite";
 
+    /// <summary>
+    /// What sandboxes are: <c>linux</c> (default; network namespaces, interfaces really moved; needs CAP_SYS_ADMIN
+    /// and CAP_NET_ADMIN) or <c>memory</c> (a model only, nothing touches the kernel; a test and dry-run mode).
+    /// spec/linux-sandboxes.md, "cnmd".
+    /// </summary>
+    public string Sandbox { get; set; } = "linux";
+
+    /// <summary>True when <see cref="Sandbox"/> is <c>memory</c>.</summary>
+    public bool InMemorySandboxes => Sandbox.ToLowerInvariant() switch
+    {
+        "linux" => false,
+        "memory" => true,
+        _ => throw new ArgumentException($"--sandbox {Sandbox}: expected linux or memory"),
+    };
+
+    /// <summary>
+    /// The network namespace Cnm treats as its host (a namespace file such as <c>/run/netns/cnm-host</c> or
+    /// <c>/proc/PID/ns/net</c>): interfaces named by plugins are taken from it and given back to it. Null for cnmd's own.
+    /// </summary>
+    public string? HostNetns { get; set; }
+
     /// <summary>True when <see cref="Store"/> is <c>memory</c>.</summary>
     public bool InMemoryStore => Store.ToLowerInvariant() switch
     {
@@ -131,6 +152,19 @@ public sealed class DaemonOptions
         _ = MinimumLevel;
         _ = StoreSyncMode;
         _ = InMemoryStore;
+        if (HostNetns is not null)
+        {
+            RequireAbsolute("--host-netns", HostNetns);
+            if (InMemorySandboxes)
+            {
+                throw new ArgumentException($"--host-netns {HostNetns} needs --sandbox linux: in-memory sandboxes have no namespaces");
+            }
+        }
+        else
+        {
+            _ = InMemorySandboxes;
+        }
+
         RequireAbsolute("--plugin-dir", PluginDir);
         RequireAbsolute("--data-root", DataRoot);
         RequireAbsolute("--exec-root", ExecRoot);

@@ -14,4 +14,7 @@ internal sealed record SandboxCreateRequest
 
     /// <summary>Docker's host-config shape: <c>{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}</c>.</summary>
     public Dictionary<string, List<HostPortBinding>?>? PortBindings { get; init; }
+
+    /// <summary>True: the sandbox shares the host network namespace (Docker's <c>--network host</c>) instead of getting its own.</summary>
+    public bool? HostNetwork { get; init; }
 }

@@ -35,6 +35,7 @@ internal static class SandboxEndpoints
                 ExposedPorts = PortSpecs.Exposed((IEnumerable<string>?)request.ExposedPorts?.Keys ?? [], (IEnumerable<string>?)request.PortBindings?.Keys ?? []),
                 PortBindings = PortSpecs.Map((request.PortBindings ?? []).Select(b => KeyValuePair.Create(b.Key,
                     (IReadOnlyList<(string?, string?)>)[.. (b.Value ?? []).Select(h => (h.HostIp, h.HostPort))]))),
+                HostNetwork = request.HostNetwork ?? false,
             }, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(ToResource(sandbox), DockerJson.Context.SandboxResource, StatusCodes.Status201Created);
         })
@@ -67,5 +68,6 @@ internal static class SandboxEndpoints
 
     private static SandboxResource ToResource(Sandbox sandbox) =>
         new(sandbox.Id, sandbox.Name, sandbox.Options.ContainerId, sandbox.Key, [.. sandbox.EndpointIds],
-            sandbox.Options.ExposedPorts is { } exposed ? [.. exposed] : null, sandbox.Options.PortBindings is { } map ? [.. map] : null);
+            sandbox.Options.ExposedPorts is { } exposed ? [.. exposed] : null, sandbox.Options.PortBindings is { } map ? [.. map] : null,
+            sandbox.Options.HostNetwork ? true : null);
 }

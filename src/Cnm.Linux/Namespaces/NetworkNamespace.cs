@@ -83,6 +83,35 @@ public static class NetworkNamespace
     }
 
     /// <summary>
+    /// Bind-mounts the existing namespace file <paramref name="source"/> (e.g. <c>/proc/self/ns/net</c>) at
+    /// <paramref name="path"/>, so that the path names that namespace; no namespace is made. On failure nothing is
+    /// left. Conflict when the path exists.
+    /// </summary>
+    public static void BindExisting(string source, string path)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            using (File.Open(path, FileMode.CreateNew, FileAccess.Write))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new NetlinkException($"bind-mount network namespace {source} at {path}", Errnos.EEXIST);
+        }
+
+        if (LibC.mount(source, path, null, LibC.MsBind, 0) != 0)
+        {
+            var errno = LibC.Errno;
+            File.Delete(path);
+            throw new NetlinkException($"bind-mount network namespace {source} at {path}", errno);
+        }
+    }
+
+    /// <summary>
     /// Unmounts and removes the namespace at <paramref name="path"/>; the kernel frees it (and deletes its links,
     /// moving physical ones back) once nothing holds it. A missing path is not an error.
     /// </summary>

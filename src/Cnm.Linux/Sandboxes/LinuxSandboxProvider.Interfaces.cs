@@ -39,6 +39,13 @@ public sealed partial class LinuxSandboxProvider
         }
 
         var what = $"endpoint {endpoint.Name}";
+        if (state.Options.HostNetwork)
+        {
+            throw CnmException.InvalidParameter(
+                $"{what}: sandbox {Path.GetFileName(key)} shares the host network namespace (host network) and takes no interface, "
+                + $"but the driver's Join named {join.SrcName}");
+        }
+
         LinkNames.Validate(join.SrcName, $"{what}: SrcName");
         if (string.IsNullOrEmpty(join.DstPrefix))
         {
@@ -118,7 +125,7 @@ public sealed partial class LinuxSandboxProvider
                 ResolverFiles.RemoveSelf(FilesDirectory(state.Id), v4.Address);
             }
 
-            if (endpoint.Join is not { SrcName.Length: > 0 } join || !File.Exists(key))
+            if (endpoint.Join is not { SrcName.Length: > 0 } join || !File.Exists(key) || state.Options.HostNetwork)
             {
                 return;
             }

@@ -51,14 +51,29 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         }
 
         var key = Path.Combine(NetnsDirectory, sandboxId[..12]);
-        var client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
+        NetlinkClient client;
+        if (options.HostNetwork)
+        {
+            // The host network: the key is the host namespace itself (a bind mount of it), nothing new is made.
+            NetworkNamespace.BindExisting(_hostPath, key);
+            client = await HostAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             ResolverFiles.Write(FilesDirectory(sandboxId), options, _options.HostResolvConfPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            client.Dispose();
+            if (!options.HostNetwork)
+            {
+                client.Dispose();
+            }
+
             NetworkNamespace.Delete(key);
             DeleteFiles(sandboxId);
             throw CnmException.Internal($"sandbox {sandboxId[..12]}: could not write its resolver files: {ex.Message}", ex);
@@ -69,7 +84,11 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             stale.Dispose();
         }
 
-        _clients[key] = client;
+        if (!options.HostNetwork)
+        {
+            _clients[key] = client; // a host sandbox uses the host's client
+        }
+
         _sandboxes[key] = new SandboxState(sandboxId, options);
         return key;
     }
@@ -85,9 +104,57 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             return; // the namespace vanished (or a crash left only its empty file): start-up clean-up decides
         }
 
+        if (sandbox.Options.HostNetwork)
+        {
+            return;
+        }
+
         var sb = await ClientAsync(sandbox.Key, cancellationToken).ConfigureAwait(false);
         var present = sb.GetLinks().Select(l => l.Alias).OfType<string>().ToHashSet(StringComparer.Ordinal);
         state.Joined.AddRange(sandbox.EndpointIds.Where(present.Contains).Select(id => (id, (JoinResult?)null)));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>True when a namespace is mounted at the key.</remarks>
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(NetworkNamespace.IsMounted(key));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every file under <see cref="NetnsDirectory"/> that is not a known key (a mounted namespace, or the empty file a
+    /// crash left before its mount) is unmounted and removed, and so is every resolver directory under
+    /// <c>{ExecRoot}/sandboxes</c> whose id does not start with a known key's name.
+    /// </remarks>
+    public Task<IReadOnlyList<string>> RemoveUnknownAsync(IReadOnlyCollection<string> knownKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownKeys);
+        var known = knownKeys.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var removed = new List<string>();
+        if (Directory.Exists(NetnsDirectory))
+        {
+            foreach (var path in Directory.EnumerateFiles(NetnsDirectory).Order(StringComparer.Ordinal).Where(p => !known.Contains(Path.GetFullPath(p))))
+            {
+                if (_clients.TryRemove(path, out var client))
+                {
+                    client.Dispose();
+                }
+
+                NetworkNamespace.Delete(path);
+                _sandboxes.TryRemove(path, out _);
+                removed.Add(path);
+            }
+        }
+
+        var files = Path.Combine(_options.ExecRoot, "sandboxes");
+        if (Directory.Exists(files))
+        {
+            var prefixes = known.Select(Path.GetFileName).OfType<string>().ToList();
+            foreach (var dir in Directory.EnumerateDirectories(files).Where(d => !prefixes.Any(p => Path.GetFileName(d).StartsWith(p, StringComparison.Ordinal))))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(removed);
     }
 
     /// <inheritdoc />

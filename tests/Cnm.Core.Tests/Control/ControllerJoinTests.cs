@@ -180,4 +180,31 @@ public sealed class ControllerJoinTests
         Assert.Empty(info);
         Assert.Equal(["EndpointOperInfo " + endpoint.Id[..8]], h.Log.Calls);
     }
+
+    [Fact]
+    public async Task JoinLeave_GatewayChoice_PassedToTheSandboxProvider()
+    {
+        var h = await ControllerHarness.CreateAsync();
+        var internalNetwork = await h.NetworkAsync("n0", o => o with { Internal = true });
+        var n1 = await h.NetworkAsync("n1");
+        var n2 = await h.NetworkAsync("n2");
+        var e0 = await h.EndpointAsync(internalNetwork, "e0");
+        var e1 = await h.EndpointAsync(n1, "e1");
+        var e2 = await h.EndpointAsync(n2, "e2");
+        var sandbox = await h.SandboxAsync("c1");
+
+        await h.Controller.JoinAsync(e0.Id, "c1", CancellationToken.None);
+        Assert.Null(h.SandboxProvider.GatewayOf(sandbox.Key)); // an internal network never gives the gateway
+        await h.Controller.JoinAsync(e1.Id, "c1", CancellationToken.None);
+        Assert.Equal(e1.Id, h.SandboxProvider.GatewayOf(sandbox.Key));
+        await h.Controller.JoinAsync(e2.Id, "c1", CancellationToken.None);
+        Assert.Equal(e1.Id, h.SandboxProvider.GatewayOf(sandbox.Key));
+
+        await h.Controller.LeaveAsync(e1.Id, CancellationToken.None); // the gateway leaves: the next one takes over
+        Assert.Equal(e2.Id, h.SandboxProvider.GatewayOf(sandbox.Key));
+        await h.Controller.LeaveAsync(e0.Id, CancellationToken.None);
+        Assert.Equal(e2.Id, h.SandboxProvider.GatewayOf(sandbox.Key));
+        await h.Controller.LeaveAsync(e2.Id, CancellationToken.None);
+        Assert.Null(h.SandboxProvider.GatewayOf(sandbox.Key));
+    }
 }
