@@ -113,7 +113,9 @@ public static class NetworkNamespace
 
     /// <summary>
     /// Unmounts and removes the namespace at <paramref name="path"/>; the kernel frees it (and deletes its links,
-    /// moving physical ones back) once nothing holds it. A missing path is not an error.
+    /// moving physical ones back) once nothing holds it, in the background: this returns before that, so the host
+    /// end of a veth whose peer was inside is still listed for a moment and then vanishes by itself (a delete of it
+    /// in that window answers ENODEV). A missing path is not an error.
     /// </summary>
     public static void Delete(string path)
     {

@@ -70,4 +70,29 @@ public sealed class NetworkNamespaceTests
 
         Assert.Null(host.FindLink("vhost"));
     }
+
+    [Fact]
+    public async Task Delete_WithVethToOtherNamespace_DeleteOfListedHostEndAfterwardsIsNotFound()
+    {
+        await using var ns = new TestNamespaces();
+        var host = await ns.ClientAsync(await ns.CreateAsync("host"));
+        var path = Path.Combine(ns.Root, "sb");
+        await NetworkNamespace.CreateAsync(path, CancellationToken.None);
+        using (var fd = NetworkNamespace.Open(path))
+        {
+            host.CreateVeth("vhost", "eth0", fd);
+        }
+
+        var listed = host.GetLink("vhost").Index; // what a clean-up lists before the namespace goes
+        NetworkNamespace.Delete(path);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.FindLink(listed) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var ex = Assert.Throws<NetlinkException>(() => host.DeleteLink(listed));
+        Assert.Equal(Errnos.ENODEV, ex.Errno);
+        Assert.Equal(ErrorCategory.NotFound, ex.Category);
+    }
 }
