@@ -260,7 +260,7 @@ public sealed class ConnectSemanticsCliTests : IAsyncLifetime
         Assert.Empty(body.GetProperty("NetworksDeleted").EnumerateArray());
         var warning = Assert.Single(body.GetProperty("Warnings").EnumerateArray()).GetString();
         Assert.StartsWith("network prunefail was not deleted: ", warning, StringComparison.Ordinal);
-        Assert.Contains("Network prune could not delete network prunefail", _daemon.Stdout + _daemon.Stderr, StringComparison.Ordinal);
+        await _daemon.WaitForOutputAsync("Network prune could not delete network prunefail");
         var cli = await OkAsync("network", "prune", "-f", "--filter", "label=prunetest");
         Assert.Contains("prunefail", cli.Stdout, StringComparison.Ordinal);
     }

@@ -125,6 +125,24 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until cnmd's stdout or stderr holds <paramref name="text"/>. Its two streams are read by separate
+    /// background readers, so a line logged before an answer may reach us after it: poll, do not read once.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!(Stdout.Contains(text, StringComparison.Ordinal) || Stderr.Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"cnmd did not print \"{text}\"\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>Sends SIGTERM (a normal stop) to this cnmd, by its PID, and waits for it to exit; returns the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {

@@ -35,8 +35,8 @@ public sealed class SandboxRestoreCleanupTests
         e2e.Plugin.ClearCalls();
 
         await e2e.StartDaemonAsync();
-        Assert.Contains($"its namespace {goneKey} is gone: deleting it; its 1 joined endpoint(s) leave and are deleted", e2e.Daemon.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"Removed namespace {strayKey}: no sandbox in the state file has it", e2e.Daemon.Stderr, StringComparison.Ordinal);
+        await e2e.Daemon.WaitForOutputAsync($"its namespace {goneKey} is gone: deleting it; its 1 joined endpoint(s) leave and are deleted");
+        await e2e.Daemon.WaitForOutputAsync($"Removed namespace {strayKey}: no sandbox in the state file has it");
         Assert.False(File.Exists(strayKey));
         Assert.False(Directory.Exists(strayFiles));
         Assert.Equal([goneEndpoint], e2e.Plugin.CallsTo(PluginMethods.Network.Leave).Select(c => c.Text("EndpointID")));
