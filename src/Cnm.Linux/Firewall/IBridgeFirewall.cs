@@ -1,0 +1,27 @@
+namespace Cnm.Linux.Firewall;
+
+/// <summary>
+/// The firewall of the built-in bridge driver. Every change is one atomic batch; what one network or
+/// endpoint adds, its removal takes away exactly, and nothing else. Implementations run their work in the
+/// host network namespace they were created for.
+/// </summary>
+public interface IBridgeFirewall
+{
+    /// <summary>
+    /// Adds or replaces the rules of one bridge network: masquerade, inter-container connectivity, the
+    /// internal drop, and isolation from every other bridge network of ours. Idempotent.
+    /// </summary>
+    Task ApplyNetworkAsync(BridgeNetworkRules rules, CancellationToken cancellationToken);
+
+    /// <summary>Removes every rule of the network, its endpoints' port mappings included. No error when there are none.</summary>
+    Task RemoveNetworkAsync(string networkId, CancellationToken cancellationToken);
+
+    /// <summary>Sets the published ports of one endpoint (DNAT, hairpin from the same host), replacing its earlier set.</summary>
+    Task ApplyPortsAsync(string networkId, string endpointId, IReadOnlyList<PortMapping> ports, CancellationToken cancellationToken);
+
+    /// <summary>Removes the published ports of one endpoint. No error when there are none.</summary>
+    Task RemovePortsAsync(string networkId, string endpointId, CancellationToken cancellationToken);
+
+    /// <summary>The ids of the networks that have rules now, for restore: rules of networks the state does not know are removed.</summary>
+    Task<IReadOnlySet<string>> ListNetworksAsync(CancellationToken cancellationToken);
+}
