@@ -3,7 +3,7 @@ using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Net;
 using Cnm.Protocol;
-using Wire = Cnm.Protocol.Ipam;
+using Cnm.Protocol.Ipam;
 
 namespace Cnm.Drivers.Remote;
 
@@ -40,7 +40,7 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
     {
         ArgumentNullException.ThrowIfNull(request);
         var reply = await plugin.CallAsync(PluginMethods.Ipam.RequestPool,
-            new Wire.RequestPoolRequest(request.AddressSpace, request.Pool?.ToString() ?? "", request.SubPool?.ToString() ?? "",
+            new RequestPoolRequest(request.AddressSpace, request.Pool?.ToString() ?? "", request.SubPool?.ToString() ?? "",
                 request.Options, request.V6),
             Json.RequestPoolRequest, Json.RequestPoolResponse, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(reply.PoolId) || !IpPrefix.TryParse(reply.Pool, out var pool))
@@ -66,14 +66,14 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
     }
 
     public Task ReleasePoolAsync(string poolId, CancellationToken cancellationToken) =>
-        plugin.CallAsync(PluginMethods.Ipam.ReleasePool, new Wire.ReleasePoolRequest(poolId),
+        plugin.CallAsync(PluginMethods.Ipam.ReleasePool, new ReleasePoolRequest(poolId),
             Json.ReleasePoolRequest, Json.ReleasePoolResponse, cancellationToken);
 
     public async Task<AddressAllocation> RequestAddressAsync(AddressRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var reply = await plugin.CallAsync(PluginMethods.Ipam.RequestAddress,
-            new Wire.RequestAddressRequest(request.PoolId, request.Address?.ToString() ?? "", request.Options),
+            new RequestAddressRequest(request.PoolId, request.Address?.ToString() ?? "", request.Options),
             Json.RequestAddressRequest, Json.RequestAddressResponse, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(reply.Address))
         {
@@ -105,7 +105,7 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
     public Task ReleaseAddressAsync(string poolId, IPAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return plugin.CallAsync(PluginMethods.Ipam.ReleaseAddress, new Wire.ReleaseAddressRequest(poolId, address.ToString()),
+        return plugin.CallAsync(PluginMethods.Ipam.ReleaseAddress, new ReleaseAddressRequest(poolId, address.ToString()),
             Json.ReleaseAddressRequest, Json.ReleaseAddressResponse, cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
 using Cnm.Core.Net;
 using Cnm.Protocol;
-using Wire = Cnm.Protocol.Network;
+using Cnm.Protocol.Network;
 
 namespace Cnm.Drivers.Remote;
 
@@ -16,17 +16,17 @@ internal sealed partial class RemoteNetworkDriver
     /// is still empty (docs/reference-host.md §3.5); an answer that does not parse, or that would change a field set
     /// before, is rolled back with DeleteEndpoint and rejected (docs/decisions.md, "CreateEndpoint reply").
     /// </summary>
-    public async Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface,
+    public async Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(endpointInterface);
-        var sent = new Wire.EndpointInterface(
+        var sent = new EndpointInterface(
             endpointInterface.Address?.ToString() ?? "",
             endpointInterface.AddressIPv6?.ToString() ?? "",
             endpointInterface.MacAddress is { } mac ? FormatMac(mac) : "");
         var reply = await plugin.CallAsync(PluginMethods.Network.CreateEndpoint,
-            new Wire.CreateEndpointRequest(request.NetworkId, request.EndpointId, sent, request.Options),
+            new CreateEndpointRequest(request.NetworkId, request.EndpointId, sent, request.Options),
             Json.CreateEndpointRequest, Json.CreateEndpointResponse, cancellationToken).ConfigureAwait(false);
         if (reply.Interface is not { } answer)
         {
@@ -64,12 +64,12 @@ internal sealed partial class RemoteNetworkDriver
     /// Join, and the answer read in the reference's order. An answer that does not parse is rolled back
     /// with Leave (the reference sends none: docs/decisions.md, "endpoint and join rollback").
     /// </summary>
-    public async Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken)
+    public async Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(joinInfo);
         var reply = await plugin.CallAsync(PluginMethods.Network.Join,
-            new Wire.JoinRequest(request.NetworkId, request.EndpointId, request.SandboxKey, request.Options),
+            new JoinRequest(request.NetworkId, request.EndpointId, request.SandboxKey, request.Options),
             Json.JoinRequest, Json.JoinResponse, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -112,7 +112,7 @@ internal sealed partial class RemoteNetworkDriver
         }
     }
 
-    private static (IpPrefix Destination, RouteType Type, IPAddress? NextHop) ParseRoute(Wire.StaticRoute route, int index)
+    private static (IpPrefix Destination, RouteType Type, IPAddress? NextHop) ParseRoute(StaticRoute route, int index)
     {
         if (string.IsNullOrEmpty(route.Destination))
         {
@@ -121,7 +121,7 @@ internal sealed partial class RemoteNetworkDriver
 
         var destination = ParseCidr($"StaticRoutes[{index}].Destination", route.Destination);
         // Only 0 means NEXTHOP; any other value is CONNECTED, as in the reference (docs/reference-host.md §3.8).
-        var type = route.RouteType == Wire.RouteTypes.NextHop ? RouteType.NextHop : RouteType.Connected;
+        var type = route.RouteType == RouteTypes.NextHop ? RouteType.NextHop : RouteType.Connected;
         var nextHop = string.IsNullOrEmpty(route.NextHop) ? null : ParseIp($"StaticRoutes[{index}].NextHop", route.NextHop);
         if (type == RouteType.NextHop && nextHop is null)
         {

@@ -10,11 +10,11 @@ internal sealed class CountingDriver : INetworkDriver, IExternalConnectivityDriv
 
     public long Calls => Interlocked.Read(ref _calls);
 
-    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken) => Count();
+    public Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken) => Count();
 
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) => Count();
 
-    public Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface, CancellationToken cancellationToken) =>
+    public Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface, CancellationToken cancellationToken) =>
         Count();
 
     public Task<IReadOnlyDictionary<string, System.Text.Json.JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId,
@@ -22,7 +22,7 @@ internal sealed class CountingDriver : INetworkDriver, IExternalConnectivityDriv
 
     public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Count();
 
-    public Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken)
+    public Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken)
     {
         joinInfo.SetInterfaceName("veth0", "eth");
         return Count();

@@ -21,10 +21,10 @@ internal sealed class DirectRound(RemoteNetworkDriver driver, string networkId, 
         var ct = CancellationToken.None;
         var (nid, eid) = (networkId, _endpointId);
         var t0 = Stopwatch.GetTimestamp();
-        await driver.CreateEndpointAsync(new CreateEndpointRequest(nid, eid, GenericOptions.Empty), new EndpointInterface(Address, null, null), ct)
+        await driver.CreateEndpointAsync(new CreateEndpointArgs(nid, eid, GenericOptions.Empty), new EndpointInterfaceSlot(Address, null, null), ct)
             .ConfigureAwait(false);
         var t1 = Stopwatch.GetTimestamp();
-        await driver.JoinAsync(new JoinRequest(nid, eid, sandboxKey, GenericOptions.Empty), new JoinInfo(), ct).ConfigureAwait(false);
+        await driver.JoinAsync(new JoinArgs(nid, eid, sandboxKey, GenericOptions.Empty), new JoinInfo(), ct).ConfigureAwait(false);
         var t2 = Stopwatch.GetTimestamp();
         await driver.ProgramExternalConnectivityAsync(nid, eid, GenericOptions.Empty, ct).ConfigureAwait(false);
         var t3 = Stopwatch.GetTimestamp();

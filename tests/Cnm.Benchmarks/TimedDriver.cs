@@ -19,18 +19,18 @@ internal sealed class TimedDriver(RemoteNetworkDriver inner) : INetworkDriver, I
 
     public void Reset() => Array.Clear(CallTicks);
 
-    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken) =>
+    public Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken) =>
         inner.CreateNetworkAsync(request, cancellationToken);
 
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) => inner.DeleteNetworkAsync(networkId, cancellationToken);
 
-    public Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface, CancellationToken cancellationToken) =>
+    public Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface, CancellationToken cancellationToken) =>
         TimeAsync(0, () => inner.CreateEndpointAsync(request, endpointInterface, cancellationToken));
 
     public Task<IReadOnlyDictionary<string, System.Text.Json.JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId,
         CancellationToken cancellationToken) => inner.EndpointOperInfoAsync(networkId, endpointId, cancellationToken);
 
-    public Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken) =>
+    public Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken) =>
         TimeAsync(1, () => inner.JoinAsync(request, joinInfo, cancellationToken));
 
     public Task ProgramExternalConnectivityAsync(string networkId, string endpointId,

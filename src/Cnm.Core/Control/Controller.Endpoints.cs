@@ -108,7 +108,7 @@ public sealed partial class Controller
                 }
 
                 var ipamOptions = ipam.Capabilities.RequiresMacAddress
-                    ? new Dictionary<string, string> { [IpamOptions.MacAddress] = EndpointInterface.Format(mac!) }
+                    ? new Dictionary<string, string> { [IpamOptions.MacAddress] = EndpointInterfaceSlot.Format(mac!) }
                     : null;
                 var assign = new AddressAssignment(owner, ipam, ipamOptions, options.Name, rollback, tracksIpam ? intent : null, notCreated);
                 var (v4, pool4) = await AssignAddressAsync(assign, owner.IPv4Pools, staticV4, cancellationToken).ConfigureAwait(false);
@@ -119,8 +119,8 @@ public sealed partial class Controller
             }
 
             await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
-            var iface = new EndpointInterface(endpoint.Address, endpoint.AddressIPv6, mac);
-            var request = new CreateEndpointRequest(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, userMac));
+            var iface = new EndpointInterfaceSlot(endpoint.Address, endpoint.AddressIPv6, mac);
+            var request = new CreateEndpointArgs(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, userMac));
             await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
                 () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var (nid, eid) = (owner.Id, endpoint.Id);

@@ -54,7 +54,7 @@ public sealed partial class Controller
 
             var joinInfo = new JoinInfo();
             var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
-            var request = new JoinRequest(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
+            var request = new JoinArgs(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
             await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
                 () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken), intent, intent.Calls[^1]).ConfigureAwait(false);
             rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));

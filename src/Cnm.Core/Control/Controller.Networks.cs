@@ -94,7 +94,7 @@ public sealed partial class Controller
             }
 
             await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
-            var request = new CreateNetworkRequest(network.Id, GenericOptions.ForNetwork(options),
+            var request = new CreateNetworkArgs(network.Id, GenericOptions.ForNetwork(options),
                 [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
             await DriverCallAsync($"network {options.Name}: driver {driver.Name} failed to create it",
                 () => driver.Driver.CreateNetworkAsync(request, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
@@ -307,7 +307,7 @@ public sealed partial class Controller
         return new NetworkPool(pool.PoolId, pool.Pool, plan.IpRange, gateway, gatewayFromIpam, aux);
     }
 
-    private static IpamData ToIpamData(Network network, NetworkPool pool) =>
+    private static IpamPoolData ToIpamData(Network network, NetworkPool pool) =>
         new(network.AddressSpace, pool.Pool, pool.Gateway is { } g ? new IpPrefix(g.Address, pool.Pool.PrefixLength) : null,
             pool.AuxAddresses.Count == 0 ? null
                 : pool.AuxAddresses.ToDictionary(a => a.Key, a => new IpPrefix(a.Value, pool.Pool.PrefixLength), StringComparer.Ordinal));

@@ -257,7 +257,7 @@ public sealed partial class Controller : IAsyncDisposable
             await BestEffortAsync($"replay CreateNetwork of network {network.Name} to driver {driverName}", async () =>
             {
                 var driver = await _drivers.GetNetworkDriverAsync(driverName, _stopping.Token).ConfigureAwait(false);
-                var request = new CreateNetworkRequest(network.Id, GenericOptions.ForNetwork(network.Options),
+                var request = new CreateNetworkArgs(network.Id, GenericOptions.ForNetwork(network.Options),
                     [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
                 await driver.Driver.CreateNetworkAsync(request, _stopping.Token).ConfigureAwait(false);
                 Log.NetworkReplayed(_logger, network.Id, network.Name, driverName);

@@ -4,7 +4,7 @@ namespace Cnm.Core.Drivers;
 public interface INetworkAllocator
 {
     /// <summary>Allocates; the returned options are passed to CreateNetwork.</summary>
-    Task<IReadOnlyDictionary<string, string>> AllocateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, string>> AllocateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken);
 
     /// <summary>Frees what <see cref="AllocateNetworkAsync"/> allocated.</summary>
     Task FreeNetworkAsync(string networkId, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ namespace Cnm.Core.Drivers;
 public interface INetworkDriver
 {
     /// <summary>Creates a network whose IPAM data is already allocated.</summary>
-    Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken);
+    Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken);
 
     /// <summary>Deletes a network.</summary>
     Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken);
@@ -17,7 +17,7 @@ public interface INetworkDriver
     /// Creates an endpoint. <paramref name="endpointInterface"/> may be pre-filled (static or IPAM address,
     /// MAC): the driver must honour it or reject the request, never override it. Empty fields the driver may fill.
     /// </summary>
-    Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface,
+    Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface,
         CancellationToken cancellationToken);
 
     /// <summary>Operational data of an endpoint, for inspection.</summary>
@@ -28,7 +28,7 @@ public interface INetworkDriver
     Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken);
 
     /// <summary>Attaches an endpoint to a sandbox; the driver answers through <paramref name="joinInfo"/>.</summary>
-    Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken);
+    Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken);
 
     /// <summary>Detaches an endpoint from its sandbox.</summary>
     Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken);

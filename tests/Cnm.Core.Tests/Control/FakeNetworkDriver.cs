@@ -8,7 +8,7 @@ namespace Cnm.Core.Tests.Control;
 /// <summary>A hand-written network driver that records calls, can fail any of them, and answers Join.</summary>
 internal sealed class FakeNetworkDriver(CallLog log) : INetworkDriver, IExternalConnectivityDriver
 {
-    public Func<CreateEndpointRequest, IEndpointInterface, Task>? OnCreateEndpoint { get; set; }
+    public Func<CreateEndpointArgs, IEndpointInterface, Task>? OnCreateEndpoint { get; set; }
 
     public Action<IJoinInfo>? OnJoin { get; set; } = info =>
     {
@@ -16,11 +16,11 @@ internal sealed class FakeNetworkDriver(CallLog log) : INetworkDriver, IExternal
         info.SetGateway(IPAddress.Parse("10.0.0.1"));
     };
 
-    public List<CreateNetworkRequest> Networks { get; } = [];
+    public List<CreateNetworkArgs> Networks { get; } = [];
 
-    public List<(CreateEndpointRequest Request, IpPrefix? Address, IpPrefix? AddressIPv6)> Endpoints { get; } = [];
+    public List<(CreateEndpointArgs Request, IpPrefix? Address, IpPrefix? AddressIPv6)> Endpoints { get; } = [];
 
-    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken)
+    public Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken)
     {
         log.Record("CreateNetwork", request.NetworkId[..8]);
         lock (Networks)
@@ -37,7 +37,7 @@ internal sealed class FakeNetworkDriver(CallLog log) : INetworkDriver, IExternal
         return Task.CompletedTask;
     }
 
-    public async Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface, CancellationToken cancellationToken)
+    public async Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface, CancellationToken cancellationToken)
     {
         log.Record("CreateEndpoint", request.EndpointId[..8]);
         if (OnCreateEndpoint is not null)
@@ -63,7 +63,7 @@ internal sealed class FakeNetworkDriver(CallLog log) : INetworkDriver, IExternal
         return Task.CompletedTask;
     }
 
-    public Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken)
+    public Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken)
     {
         log.Record("Join", request.EndpointId[..8]);
         OnJoin?.Invoke(joinInfo);

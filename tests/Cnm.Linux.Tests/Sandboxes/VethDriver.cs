@@ -28,14 +28,14 @@ internal sealed class VethDriver(NetlinkClient host) : INetworkDriver, IDriverMo
         return Task.CompletedTask;
     }
 
-    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IPAddress> _gateways = new(StringComparer.Ordinal);
 
     /// <summary>Remembers the gateway of the endpoint's subnet: its first address.</summary>
-    public Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface, CancellationToken cancellationToken)
+    public Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface, CancellationToken cancellationToken)
     {
         _gateways[request.EndpointId] = endpointInterface.Address!.Value.AddressAt(1);
         return Task.CompletedTask;
@@ -54,7 +54,7 @@ internal sealed class VethDriver(NetlinkClient host) : INetworkDriver, IDriverMo
         return Task.CompletedTask;
     }
 
-    public Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken)
+    public Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken)
     {
         var id = request.EndpointId[..8];
         host.CreateVeth("h" + id, "c" + id);

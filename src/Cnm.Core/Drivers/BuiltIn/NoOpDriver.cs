@@ -11,11 +11,11 @@ internal sealed class NoOpDriver : INetworkDriver
 {
     private static readonly IReadOnlyDictionary<string, JsonElement> NoInfo = new Dictionary<string, JsonElement>();
 
-    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CreateNetworkAsync(CreateNetworkArgs request, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task CreateEndpointAsync(CreateEndpointRequest request, IEndpointInterface endpointInterface,
+    public Task CreateEndpointAsync(CreateEndpointArgs request, IEndpointInterface endpointInterface,
         CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId,
@@ -23,7 +23,7 @@ internal sealed class NoOpDriver : INetworkDriver
 
     public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task JoinAsync(JoinRequest request, IJoinInfo joinInfo, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task JoinAsync(JoinArgs request, IJoinInfo joinInfo, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

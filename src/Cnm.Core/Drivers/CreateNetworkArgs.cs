@@ -10,5 +10,5 @@ namespace Cnm.Core.Drivers;
 /// </param>
 /// <param name="IPv4Data">IPv4 pools, in configuration order.</param>
 /// <param name="IPv6Data">IPv6 pools; empty when IPv6 is off.</param>
-public sealed record CreateNetworkRequest(string NetworkId, IReadOnlyDictionary<string, JsonElement> Options,
-    IReadOnlyList<IpamData> IPv4Data, IReadOnlyList<IpamData> IPv6Data);
+public sealed record CreateNetworkArgs(string NetworkId, IReadOnlyDictionary<string, JsonElement> Options,
+    IReadOnlyList<IpamPoolData> IPv4Data, IReadOnlyList<IpamPoolData> IPv6Data);

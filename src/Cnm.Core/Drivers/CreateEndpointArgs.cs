@@ -6,4 +6,4 @@ namespace Cnm.Core.Drivers;
 /// <param name="NetworkId">The network.</param>
 /// <param name="EndpointId">The 64-hex endpoint id.</param>
 /// <param name="Options">The endpoint's generic options (driver options as top-level strings, the MAC as base64 bytes).</param>
-public sealed record CreateEndpointRequest(string NetworkId, string EndpointId, IReadOnlyDictionary<string, JsonElement> Options);
+public sealed record CreateEndpointArgs(string NetworkId, string EndpointId, IReadOnlyDictionary<string, JsonElement> Options);

@@ -7,5 +7,5 @@ namespace Cnm.Core.Drivers;
 /// <param name="Pool">The pool.</param>
 /// <param name="Gateway">The gateway with the pool's prefix length, if any.</param>
 /// <param name="AuxAddresses">Reserved auxiliary addresses by name, with the pool's prefix length.</param>
-public sealed record IpamData(string AddressSpace, IpPrefix Pool, IpPrefix? Gateway,
+public sealed record IpamPoolData(string AddressSpace, IpPrefix Pool, IpPrefix? Gateway,
     IReadOnlyDictionary<string, IpPrefix>? AuxAddresses);

@@ -6,7 +6,7 @@ using Cnm.Core.Net;
 namespace Cnm.Core.Control;
 
 /// <summary>The interface handed to CreateEndpoint: a field may be set only while empty.</summary>
-internal sealed class EndpointInterface(IpPrefix? address, IpPrefix? addressIPv6, PhysicalAddress? mac) : IEndpointInterface
+internal sealed class EndpointInterfaceSlot(IpPrefix? address, IpPrefix? addressIPv6, PhysicalAddress? mac) : IEndpointInterface
 {
     public IpPrefix? Address { get; private set; } = address;
 

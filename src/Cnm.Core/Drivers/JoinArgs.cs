@@ -7,4 +7,4 @@ namespace Cnm.Core.Drivers;
 /// <param name="EndpointId">The endpoint.</param>
 /// <param name="SandboxKey">The sandbox's network-namespace path.</param>
 /// <param name="Options">The sandbox's generic options (docs/reference-host.md §3.8).</param>
-public sealed record JoinRequest(string NetworkId, string EndpointId, string SandboxKey, IReadOnlyDictionary<string, JsonElement> Options);
+public sealed record JoinArgs(string NetworkId, string EndpointId, string SandboxKey, IReadOnlyDictionary<string, JsonElement> Options);
