@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cnm.DaemonBench;
+
+/// <summary>
+/// The benchmark's plugin process: network driver and IPAM (<see cref="PluginAnswers"/>) on one or more unix sockets
+/// (dockerd looks in /run/docker/plugins, cnmd in its --plugin-dir), one set of counters for all of them.
+/// <c>GET /bench/counters</c> returns the counters (<see cref="PluginCounters.ToJson"/>); it is not counted.
+/// </summary>
+internal static class CountingPlugin
+{
+    private const string ContentType = "application/vnd.docker.plugins.v1.2+json";
+
+    public static async Task<int> RunAsync(string[] sockets)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var socket in sockets)
+            {
+                if (File.Exists(socket))
+                {
+                    File.Delete(socket); // a stale socket file of an earlier run
+                }
+
+                kestrel.ListenUnixSocket(socket);
+            }
+        });
+        await using var app = builder.Build();
+        var counters = new PluginCounters();
+        app.MapGet("/bench/counters", () => Results.Bytes(counters.ToJson(), "application/json"));
+        app.MapPost("/{method}", (string method, HttpContext context) => HandleAsync(method, context, counters));
+        await app.StartAsync().ConfigureAwait(false);
+        Console.WriteLine($"cnm-daemonbench plugin ready on {string.Join(' ', sockets)}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        foreach (var socket in sockets)
+        {
+            File.Delete(socket);
+        }
+
+        return 0;
+    }
+
+    private static async Task HandleAsync(string method, HttpContext context, PluginCounters counters)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+        var answer = PluginAnswers.Answer(method, body);
+        var response = context.Response;
+        if (answer is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            answer = $$"""{"Err":"cnm-daemonbench: {{method}} is not implemented"}""";
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(answer);
+        response.ContentType = ContentType;
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        await response.CompleteAsync().ConfigureAwait(false);
+        counters.Add(method, Stopwatch.GetTimestamp() - start);
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,32 @@
+namespace Cnm.DaemonBench;
+
+/// <summary>The measured rounds of one scenario, mode (clients) and target, accumulated.</summary>
+internal sealed class RoundResult
+{
+    /// <summary>Every cycle's latency, ms.</summary>
+    public List<double> LatenciesMs { get; } = [];
+
+    /// <summary>Each round's throughput: cycles / wall time.</summary>
+    public List<double> CyclesPerSecond { get; } = [];
+
+    public long Cycles { get; set; }
+
+    /// <summary>Plugin calls made during the rounds (from the plugin's counters).</summary>
+    public long PluginCalls { get; set; }
+
+    /// <summary>Seconds spent in the plugin's handlers during the rounds.</summary>
+    public double PluginSeconds { get; set; }
+
+    public double MedianMs => Stats.Median(LatenciesMs);
+
+    public double P95Ms => Stats.Percentile(LatenciesMs, 95);
+
+    public double MedianCyclesPerSecond => Stats.Median(CyclesPerSecond);
+
+    public double CallsPerCycle => Cycles == 0 ? 0 : PluginCalls / (double)Cycles;
+
+    public double PluginMsPerCycle => Cycles == 0 ? 0 : PluginSeconds * 1000 / Cycles;
+
+    /// <summary>(median cycle − plugin time per cycle) / plugin calls per cycle, in µs; NaN without plugin calls.</summary>
+    public double HostUsPerCall => CallsPerCycle == 0 ? double.NaN : (MedianMs - PluginMsPerCycle) * 1000 / CallsPerCycle;
+}
