@@ -137,6 +137,8 @@ CONTAINERD_PID=$(pgrep -P "$DOCKERD_PID" containerd || true)
 
 targets=(--target "dockerd=docker:$tmp/docker.sock" --target "full=cnmd:$tmp/cnmd-full.sock"
          --target "normal=cnmd:$tmp/cnmd-normal.sock" --target "memory=cnmd:$tmp/cnmd-memory.sock")
+pidargs=(--pid "dockerd=$DOCKERD_PID${CONTAINERD_PID:+,$CONTAINERD_PID}" --pid "full=${CNMD_PID[full]}"
+         --pid "normal=${CNMD_PID[normal]}" --pid "memory=${CNMD_PID[memory]}")
 common=(--plugin-socket "$tmp/plugins/$NAME.sock" --driver "$NAME")
 
 sleep 5
@@ -155,7 +157,7 @@ RSS_FULL=$(rss_report "RSS with 1,000 networks (plugin driver + IPAM)")
 $BENCH drain "${targets[@]}" "${common[@]}" --count 1000 >/dev/null
 
 echo "bench-daemon: $DOCKERD_VERSION; cnmd $CNMD; $(nproc) cores; $(uname -r)"
-$BENCH run "${targets[@]}" "${common[@]}" --cycles "$CYCLES" --rounds "$ROUNDS" --warmup "$WARMUP"
+$BENCH run "${targets[@]}" "${pidargs[@]}" "${common[@]}" --cycles "$CYCLES" --rounds "$ROUNDS" --warmup "$WARMUP"
 echo
 echo "| memory | dockerd | cnmd full | cnmd normal | cnmd memory |"
 echo "|---|---:|---:|---:|---:|"
@@ -169,8 +171,8 @@ if [ "${CNM_BENCH_PROFILE:-}" = 1 ] && command -v perf >/dev/null 2>&1; then
   PERF_PID=$!
   pids+=("$PERF_PID")
   sleep 1
-  $BENCH run --target "memory=cnmd:$tmp/cnmd-memory.sock" "${common[@]}" --scenarios network --single \
-    --cycles 2000 --rounds 3 --warmup 200 | sed -n '4,12p'
+  $BENCH run --target "memory=cnmd:$tmp/cnmd-memory.sock" --pid "memory=${CNMD_PID[memory]}" "${common[@]}" \
+    --scenarios network --single --cycles 2000 --rounds 3 --warmup 200 | sed -n '4,14p'
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
   echo
   echo "perf: cnmd --store memory during network cycles, self time by symbol (top 40):"

@@ -65,6 +65,7 @@ internal static class BenchClient
                             result.Cycles += round.Cycles;
                             result.PluginCalls += round.PluginCalls;
                             result.PluginSeconds += round.PluginSeconds;
+                            result.CpuSeconds += round.CpuSeconds;
                         }
                     }
                 }
@@ -99,6 +100,7 @@ internal static class BenchClient
     {
         var result = new RoundResult();
         var before = await CounterReading.ReadAsync(plugin).ConfigureAwait(false);
+        var cpuBefore = target.Pids.Count == 0 ? double.NaN : ProcessCpu.Seconds(target.Pids);
         var perClient = new List<double>[n];
         var start = Stopwatch.GetTimestamp();
         var tasks = Enumerable.Range(0, n).Select(async index =>
@@ -114,6 +116,7 @@ internal static class BenchClient
         }).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpuAfter = target.Pids.Count == 0 ? double.NaN : ProcessCpu.Seconds(target.Pids);
         var after = await CounterReading.ReadAsync(plugin).ConfigureAwait(false);
         foreach (var latencies in perClient)
         {
@@ -124,6 +127,7 @@ internal static class BenchClient
         result.Cycles = cycles;
         result.PluginCalls = after.Calls - before.Calls;
         result.PluginSeconds = after.Seconds - before.Seconds;
+        result.CpuSeconds = cpuAfter - cpuBefore;
         return result;
     }
 }

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Cnm.DaemonBench;
 
 /// <summary>
-/// The client's options: <c>--target NAME=KIND:SOCKET</c> (repeated), <c>--plugin-socket PATH</c> (the counting
+/// The client's options: <c>--target NAME=KIND:SOCKET</c> (repeated), <c>--pid NAME=PID[,PID]</c> (the
+/// target's processes, for their CPU time), <c>--plugin-socket PATH</c> (the counting
 /// plugin, for its counters), <c>--driver NAME</c> (network driver and IPAM), <c>--cycles</c> per round (200),
 /// <c>--rounds</c> (3), <c>--warmup</c> cycles per target and scenario (200), <c>--clients</c> in the concurrent mode
 /// (8), <c>--count</c> networks for fill and drain (1000), <c>--scenarios</c> to run (all), <c>--single</c> for the
@@ -42,6 +43,7 @@ internal sealed record BenchOptions
             switch (args[i - 1])
             {
                 case "--target": options.Targets.Add(BenchTarget.Parse(value)); break;
+                case "--pid": AddPids(options, value); break;
                 case "--plugin-socket": options.PluginSocket = value; break;
                 case "--driver": options.Driver = value; break;
                 case "--cycles": options.Cycles = Number(value); break;
@@ -55,6 +57,14 @@ internal sealed record BenchOptions
         }
 
         return options.Targets.Count > 0 ? options : throw new ArgumentException("no --target given");
+    }
+
+    private static void AddPids(BenchOptions options, string value)
+    {
+        var eq = value.IndexOf('=', StringComparison.Ordinal);
+        var target = options.Targets.Find(t => eq > 0 && t.Name == value[..eq])
+            ?? throw new ArgumentException($"--pid {value}: expected NAME=PID[,PID] after --target NAME=...");
+        target.Pids.AddRange(value[(eq + 1)..].Split(',').Select(Number));
     }
 
     private static int Number(string value) =>

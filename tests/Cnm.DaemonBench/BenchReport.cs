@@ -38,12 +38,17 @@ internal static class BenchReport
                 Row(s, "… p95 latency", targets, t => Get(results, scenario, n, t) is { } r ? Ms(r.P95Ms) : "");
                 Row(s, "… cycles/s per round", targets, t => Get(results, scenario, n, t) is { } r
                     ? string.Join(" ", r.CyclesPerSecond.Select(v => v.ToString("0", Inv))) : "");
+                Row(s, "… daemon CPU per cycle (user + system)", targets,
+                    t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.CpuMsPerCycle) ? Ms(r.CpuMsPerCycle) + CpuRatio(scenario, n, t, anchor, results) : "");
                 if (scenario.CallsPlugin && n == 1)
                 {
                     Row(s, "… plugin calls per cycle", targets, t => Get(results, scenario, n, t) is { } r ? r.CallsPerCycle.ToString("0.##", Inv) : "");
                     Row(s, "… plugin time per cycle (in its handlers)", targets, t => Get(results, scenario, n, t) is { } r ? Ms(r.PluginMsPerCycle) : "");
                     Row(s, "… host time per plugin call: (median cycle − plugin time) / calls", targets,
                         t => Get(results, scenario, n, t) is { } r ? r.HostUsPerCall.ToString("0", Inv) + " µs" : "");
+                    Row(s, "… daemon CPU per plugin call: CPU per cycle / calls", targets,
+                        t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.CpuMsPerCycle) && r.CallsPerCycle > 0
+                            ? (r.CpuMsPerCycle * 1000 / r.CallsPerCycle).ToString("0", Inv) + " µs" : "");
                 }
             }
         }
@@ -79,6 +84,11 @@ internal static class BenchReport
         var ratio = n == 1 ? a.MedianMs / r.MedianMs : r.MedianCyclesPerSecond / a.MedianCyclesPerSecond;
         return text + $", **{ratio.ToString("0.00", Inv)}×**";
     }
+
+    private static string CpuRatio(Scenario scenario, int n, BenchTarget t, BenchTarget? anchor,
+        Dictionary<(string, int, string), RoundResult> results) =>
+        anchor is null || anchor == t || Get(results, scenario, n, anchor) is not { } a || Get(results, scenario, n, t) is not { } r
+            || double.IsNaN(a.CpuMsPerCycle) ? "" : $", {(a.CpuMsPerCycle / r.CpuMsPerCycle).ToString("0.0", Inv)}× less";
 
     private static string Ms(double ms) => ms < 1 ? (ms * 1000).ToString("0", Inv) + " µs" : ms.ToString("0.00", Inv) + " ms";
 

@@ -5,6 +5,9 @@ internal sealed record BenchTarget(string Name, string Kind, string Socket)
 {
     public bool IsCnmd => Kind == "cnmd";
 
+    /// <summary>The daemon's processes (<c>--pid NAME=PID[,PID]</c>), for its CPU time; empty when not given.</summary>
+    public List<int> Pids { get; } = [];
+
     /// <summary>Parses <c>NAME=KIND:SOCKET</c>, e.g. <c>dockerd=docker:/tmp/x/docker.sock</c>.</summary>
     public static BenchTarget Parse(string text)
     {

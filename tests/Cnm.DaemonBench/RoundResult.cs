@@ -17,6 +17,12 @@ internal sealed class RoundResult
     /// <summary>Seconds spent in the plugin's handlers during the rounds.</summary>
     public double PluginSeconds { get; set; }
 
+    /// <summary>CPU seconds the target's processes used during the rounds; NaN when their PIDs are not known.</summary>
+    public double CpuSeconds { get; set; }
+
+    /// <summary>The target's CPU per cycle, ms.</summary>
+    public double CpuMsPerCycle => Cycles == 0 ? double.NaN : CpuSeconds * 1000 / Cycles;
+
     public double MedianMs => Stats.Median(LatenciesMs);
 
     public double P95Ms => Stats.Percentile(LatenciesMs, 95);
