@@ -167,18 +167,22 @@ echo
 echo "load average (1, 5, 15 min) every 10 s during the run: $(tr '\n' ';' < "$tmp/load")"
 
 if [ "${CNM_BENCH_PROFILE:-}" = 1 ] && command -v perf >/dev/null 2>&1; then
-  perf record -F 999 -g -p "${CNMD_PID[memory]}" -o "$tmp/perf.data" > "$tmp/perf.log" 2>&1 &
+  perf record -F 999 --call-graph fp -p "${CNMD_PID[memory]}" -o "$tmp/perf.data" > "$tmp/perf.log" 2>&1 &
   PERF_PID=$!
   pids+=("$PERF_PID")
   sleep 1
   $BENCH run --target "memory=cnmd:$tmp/cnmd-memory.sock" --pid "memory=${CNMD_PID[memory]}" "${common[@]}" \
-    --scenarios network --single --cycles 2000 --rounds 3 --warmup 200 | sed -n '4,14p'
+    --scenarios network --single --cycles 1000 --rounds 3 --warmup 200 | sed -n '4,14p'
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
   echo
-  echo "perf: cnmd --store memory during network cycles, self time by symbol (top 40):"
-  perf report -i "$tmp/perf.data" --no-children --sort dso,symbol --percent-limit 0.7 --stdio 2>/dev/null \
-    | grep -E '^ +[0-9]' | head -40
+  echo "perf: cnmd --store memory during network cycles; inclusive share of samples (children), frames >= 2%:"
+  perf report -i "$tmp/perf.data" --children --sort symbol -g none --percent-limit 2 --stdio 2>/dev/null \
+    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -90
+  echo
+  echo "perf: self time by symbol (top 20):"
+  perf report -i "$tmp/perf.data" --no-children --sort dso,symbol -g none --stdio 2>/dev/null \
+    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -20
   echo
   echo "perf: by shared object:"
-  perf report -i "$tmp/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12
+  perf report -i "$tmp/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8
 fi

@@ -6,11 +6,14 @@ namespace Cnm.DaemonBench;
 /// <summary>
 /// The client's table (markdown): one column per target, ratios against the first <c>docker</c> target. With one
 /// client the ratio is the anchor's median cycle over the target's (how many times faster); with several, the
-/// target's median cycles/s over the anchor's.
+/// target's median cycles/s over the anchor's. "× less" is the anchor's CPU per cycle over the target's.
 /// </summary>
 internal static class BenchReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Below this much CPU over all rounds (20 ticks of 10 ms), the CPU figures are not shown: too coarse.</summary>
+    private const double MinCpuSeconds = 0.2;
 
     public static string Format(BenchOptions options, IReadOnlyList<Scenario> scenarios, IReadOnlyList<int> modes,
         Dictionary<(string Scenario, int Clients, string Target), RoundResult> results, DateTime started, string loadStart, string loadEnd)
@@ -38,8 +41,9 @@ internal static class BenchReport
                 Row(s, "… p95 latency", targets, t => Get(results, scenario, n, t) is { } r ? Ms(r.P95Ms) : "");
                 Row(s, "… cycles/s per round", targets, t => Get(results, scenario, n, t) is { } r
                     ? string.Join(" ", r.CyclesPerSecond.Select(v => v.ToString("0", Inv))) : "");
-                Row(s, "… daemon CPU per cycle (user + system)", targets,
-                    t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.CpuMsPerCycle) ? Ms(r.CpuMsPerCycle) + CpuRatio(scenario, n, t, anchor, results) : "");
+                Row(s, "… daemon CPU per cycle (user + system)", targets, t => Get(results, scenario, n, t) is not { } r || double.IsNaN(r.CpuSeconds) ? ""
+                    : r.CpuSeconds < MinCpuSeconds ? "(too little CPU to count in 10 ms ticks)"
+                    : Ms(r.CpuMsPerCycle) + CpuRatio(scenario, n, t, anchor, results));
                 if (scenario.CallsPlugin && n == 1)
                 {
                     Row(s, "… plugin calls per cycle", targets, t => Get(results, scenario, n, t) is { } r ? r.CallsPerCycle.ToString("0.##", Inv) : "");
@@ -47,7 +51,7 @@ internal static class BenchReport
                     Row(s, "… host time per plugin call: (median cycle − plugin time) / calls", targets,
                         t => Get(results, scenario, n, t) is { } r ? r.HostUsPerCall.ToString("0", Inv) + " µs" : "");
                     Row(s, "… daemon CPU per plugin call: CPU per cycle / calls", targets,
-                        t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.CpuMsPerCycle) && r.CallsPerCycle > 0
+                        t => Get(results, scenario, n, t) is { } r && r.CpuSeconds >= MinCpuSeconds && r.CallsPerCycle > 0
                             ? (r.CpuMsPerCycle * 1000 / r.CallsPerCycle).ToString("0", Inv) + " µs" : "");
                 }
             }
@@ -88,7 +92,7 @@ internal static class BenchReport
     private static string CpuRatio(Scenario scenario, int n, BenchTarget t, BenchTarget? anchor,
         Dictionary<(string, int, string), RoundResult> results) =>
         anchor is null || anchor == t || Get(results, scenario, n, anchor) is not { } a || Get(results, scenario, n, t) is not { } r
-            || double.IsNaN(a.CpuMsPerCycle) ? "" : $", {(a.CpuMsPerCycle / r.CpuMsPerCycle).ToString("0.0", Inv)}× less";
+            || double.IsNaN(a.CpuMsPerCycle) || a.CpuSeconds < MinCpuSeconds ? "" : $", {(a.CpuMsPerCycle / r.CpuMsPerCycle).ToString("0.0", Inv)}× less";
 
     private static string Ms(double ms) => ms < 1 ? (ms * 1000).ToString("0", Inv) + " µs" : ms.ToString("0.00", Inv) + " ms";
 
