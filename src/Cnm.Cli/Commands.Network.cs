@@ -40,15 +40,10 @@ internal static partial class Commands
             return Json(p) ? answer : Parse(answer).GetProperty("Id").GetString() + Environment.NewLine;
         }));
 
-        var ls = new Command("ls", "List networks");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "network ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/networks", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "STATUS"], Parse(answer).EnumerateArray()
+        var ls = ListCommand("List networks", "network ls", "/networks", answer =>
+            Table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "STATUS"], Parse(answer).EnumerateArray()
                 .Select(n => new[] { Short(Str(n, "Id")), Str(n, "Name"), Str(n, "Driver"), Str(n, "Scope"), NetworkStatus(n) })
-                .OrderBy(r => r[1], StringComparer.Ordinal));
-        }));
+                .OrderBy(r => r[1], StringComparer.Ordinal)));
 
         var refs = new Argument<string[]>("NETWORK") { Arity = ArgumentArity.OneOrMore };
         var inspect = new Command("inspect", "Show networks as JSON") { refs };

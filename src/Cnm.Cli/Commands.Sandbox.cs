@@ -22,19 +22,14 @@ internal static partial class Commands
             return Json(p) ? answer : Str(Parse(answer), "Id") + Environment.NewLine;
         }));
 
-        var ls = new Command("ls", "List sandboxes");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "sandbox ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/cnm/v1/sandboxes", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["SANDBOX ID", "NAME", "CONTAINER ID", "ENDPOINTS"], Parse(answer).EnumerateArray()
+        var ls = ListCommand("List sandboxes", "sandbox ls", "/cnm/v1/sandboxes", answer =>
+            Table(["SANDBOX ID", "NAME", "CONTAINER ID", "ENDPOINTS"], Parse(answer).EnumerateArray()
                 .Select(s => new[]
                 {
                     Short(Str(s, "Id")), Str(s, "Name"), Str(s, "ContainerId"),
                     s.TryGetProperty("Endpoints", out var e) && e.ValueKind == JsonValueKind.Array ? e.GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
                 })
-                .OrderBy(r => r[1], StringComparer.Ordinal));
-        }));
+                .OrderBy(r => r[1], StringComparer.Ordinal)));
 
         var refs = new Argument<string[]>("SANDBOX") { Arity = ArgumentArity.OneOrMore };
         var inspect = new Command("inspect", "Show sandboxes as JSON") { refs };

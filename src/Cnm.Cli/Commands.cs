@@ -94,6 +94,22 @@ internal static partial class Commands
         }
     }
 
+    /// <summary>
+    /// An <c>ls</c> (alias <c>list</c>) that gets <paramref name="path"/> and prints the answer as it is with
+    /// <c>--format json</c>, else as <paramref name="table"/> lays it out.
+    /// </summary>
+    private static Command ListCommand(string description, string operation, string path, Func<string, string> table)
+    {
+        var ls = new Command("ls", description);
+        ls.Aliases.Add("list");
+        ls.SetAction((p, ct) => RunAsync(p, operation, async client =>
+        {
+            var answer = await client.SendAsync(HttpMethod.Get, path, ct).ConfigureAwait(false);
+            return Json(p) ? answer : table(answer);
+        }));
+        return ls;
+    }
+
     /// <summary>Each reference's item, fetched in turn, as one JSON array (as <c>docker network inspect</c> prints).</summary>
     private static async Task<string> InspectEachAsync(CnmApiClient client, string[] references, Func<string, string> path,
         CancellationToken cancellationToken)
