@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 
 namespace Cnm.Cli;
@@ -78,16 +77,7 @@ internal static partial class Commands
     {
         var refs = new Argument<string[]>("ENDPOINT") { Arity = ArgumentArity.OneOrMore, Description = "id, name or NETWORK/NAME" };
         var inspect = new Command("inspect", "Show endpoints as JSON, with their driver's operational data") { refs };
-        inspect.SetAction((p, ct) => RunAsync(p, "endpoint inspect", async client =>
-        {
-            var items = new List<JsonElement>();
-            foreach (var r in p.GetValue(refs)!)
-            {
-                items.Add(Parse(await client.SendAsync(HttpMethod.Get, EndpointPath(r), ct).ConfigureAwait(false)));
-            }
-
-            return JsonSerializer.Serialize(items, CliOutputJsonContext.Default.ListJsonElement) + Environment.NewLine;
-        }));
+        inspect.SetAction((p, ct) => RunAsync(p, "endpoint inspect", client => InspectEachAsync(client, p.GetValue(refs)!, EndpointPath, ct)));
         return inspect;
     }
 
@@ -97,18 +87,8 @@ internal static partial class Commands
         var force = new Option<bool>("--force", "-f") { Description = "leave first if joined, and remove even if the driver refuses or cannot be reached" };
         var rm = new Command("rm", "Remove endpoints (their addresses are released)") { refs, force };
         rm.Aliases.Add("remove");
-        rm.SetAction((p, ct) => RunAsync(p, "endpoint rm", async client =>
-        {
-            var output = new StringBuilder();
-            foreach (var r in p.GetValue(refs)!)
-            {
-                var path = EndpointPath(r) + (p.GetValue(force) ? "?force=true" : "");
-                await client.SendAsync(HttpMethod.Delete, path, ct).ConfigureAwait(false);
-                output.AppendLine(r);
-            }
-
-            return output.ToString();
-        }));
+        rm.SetAction((p, ct) => RunAsync(p, "endpoint rm", client =>
+            RemoveEachAsync(client, p.GetValue(refs)!, r => EndpointPath(r) + (p.GetValue(force) ? "?force=true" : ""), ct)));
         return rm;
     }
 

@@ -11,16 +11,11 @@ internal static partial class Commands
     private static Command Plugin()
     {
         var plugin = new Command("plugin", "Inspect plugins");
-        var ls = new Command("ls", "List plugins with their state, scope and call totals");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "plugin ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/cnm/v1/plugins", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["NAME", "STATE", "SCOPE", "IMPLEMENTS", "CALLS", "ERRORS", "ADDRESS"],
+        var ls = ListCommand("List plugins with their state, scope and call totals", "plugin ls", "/cnm/v1/plugins", answer =>
+            Table(["NAME", "STATE", "SCOPE", "IMPLEMENTS", "CALLS", "ERRORS", "ADDRESS"],
                 Read(answer, CliViewJsonContext.Default.ListPluginView)
                     .OrderBy(x => x.Name, StringComparer.Ordinal)
-                    .Select(x => new[] { x.Name, x.State, x.Scope ?? "-", string.Join(",", x.Implements), Count(x.Calls), Count(x.Errors), x.Address ?? "" }));
-        }));
+                    .Select(x => new[] { x.Name, x.State, x.Scope ?? "-", string.Join(",", x.Implements), Count(x.Calls), Count(x.Errors), x.Address ?? "" })));
 
         var name = new Argument<string>("NAME") { Description = "the plugin's name" };
         var inspect = new Command("inspect", "Show a plugin and the calls of each of its methods") { name };
@@ -38,19 +33,14 @@ internal static partial class Commands
     private static Command Ipam()
     {
         var ipam = new Command("ipam", "Inspect IPAM pools");
-        var ls = new Command("ls", "List the pools of every network and how full they are");
-        ls.Aliases.Add("list");
-        ls.SetAction((p, ct) => RunAsync(p, "ipam ls", async client =>
-        {
-            var answer = await client.SendAsync(HttpMethod.Get, "/cnm/v1/ipam/pools", ct).ConfigureAwait(false);
-            return Json(p) ? answer : Table(["DRIVER", "NETWORK", "POOL", "RANGE", "GATEWAY", "USED/TOTAL"],
+        var ls = ListCommand("List the pools of every network and how full they are", "ipam ls", "/cnm/v1/ipam/pools", answer =>
+            Table(["DRIVER", "NETWORK", "POOL", "RANGE", "GATEWAY", "USED/TOTAL"],
                 Read(answer, CliViewJsonContext.Default.ListIpamPoolView)
                     .Select(x => new[]
                     {
                         x.Driver, x.Network, x.Pool, x.IpRange ?? "-", x.Gateway ?? "-",
                         x.Usage is { } u ? $"{u.Used.ToString(CultureInfo.InvariantCulture)}/{u.Total.ToString(CultureInfo.InvariantCulture)}" : "-",
-                    }));
-        }));
+                    })));
 
         ipam.Subcommands.Add(ls);
         return ipam;

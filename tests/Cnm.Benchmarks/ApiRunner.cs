@@ -26,7 +26,7 @@ internal static class ApiRunner
         var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
         var executable = args.Length > 3 ? args[3] : DaemonProcess.NativeDaemon;
 
-        using var cnmd = Cnmd.Start(executable);
+        using var cnmd = BenchmarkDaemon.Start(executable);
         await using var plugin = await StartPluginAsync(Path.Combine(cnmd.PluginDir, Plugin + ".sock")).ConfigureAwait(false);
         await cnmd.WaitReadyAsync().ConfigureAwait(false);
         using var http = cnmd.CreateClient();

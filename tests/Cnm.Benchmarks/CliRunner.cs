@@ -22,7 +22,7 @@ internal static class CliRunner
             ? args[1..]
             : [Path.Combine(root, "src/Cnm.Cli/bin/publish/cnm"), Path.Combine(root, "src/Cnm.Cli/bin/Release/net10.0/cnm.dll")];
 
-        using var cnmd = Cnmd.Start(null);
+        using var cnmd = BenchmarkDaemon.Start(null);
         await cnmd.WaitReadyAsync().ConfigureAwait(false);
         var host = "unix://" + cnmd.SocketPath;
         using var config = new TempDirectory("cnmb-docker");

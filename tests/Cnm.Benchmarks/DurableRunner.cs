@@ -46,7 +46,7 @@ internal static class DurableRunner
             ("sqlite normal", ["--store-sync", "normal"]),
             ("sqlite full", ["--store-sync", "full"]),
         ];
-        var daemons = stores.Select(s => Cnmd.Start(executable, null, [.. s.Args, "--plugin-dir", pluginDir])).ToList();
+        var daemons = stores.Select(s => BenchmarkDaemon.Start(executable, null, [.. s.Args, "--plugin-dir", pluginDir])).ToList();
         var clients = new List<HttpClient>();
         try
         {

@@ -48,7 +48,7 @@ internal static class RestoreRunner
         var seedWatch = Stopwatch.StartNew();
         if (!seeded)
         {
-            using var seeder = Cnmd.Start(executable, temp, ["--plugin-dir", withPlugin, "--store-sync", "normal", "--data-root", dataRoot]);
+            using var seeder = BenchmarkDaemon.Start(executable, temp, ["--plugin-dir", withPlugin, "--store-sync", "normal", "--data-root", dataRoot]);
             await seeder.WaitReadyAsync().ConfigureAwait(false);
             await SeedAsync(seeder, networks, endpoints).ConfigureAwait(false);
             var code = await seeder.StopAsync().ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal static class RestoreRunner
         {
             for (var k = 0; k < kinds.Length; k++)
             {
-                using var cnmd = Cnmd.Start(executable, temp, ["--plugin-dir", kinds[k].Item2, "--data-root", dataRoot]);
+                using var cnmd = BenchmarkDaemon.Start(executable, temp, ["--plugin-dir", kinds[k].Item2, "--data-root", dataRoot]);
                 var toPing = await cnmd.WaitPingAsync().ConfigureAwait(false);
                 var toReady = await cnmd.WaitReadyAsync().ConfigureAwait(false);
                 var megabytes = cnmd.RssMegabytes();
@@ -117,7 +117,7 @@ internal static class RestoreRunner
     private static string FileSystemLine(string path) => $"state file on {DurableRunner.FileSystemOf(path)}";
 
     /// <summary>Creates the networks and their endpoints with <see cref="Clients"/> parallel keep-alive clients.</summary>
-    private static async Task SeedAsync(Cnmd cnmd, int networks, int endpoints)
+    private static async Task SeedAsync(BenchmarkDaemon cnmd, int networks, int endpoints)
     {
         var next = -1;
         var workers = Enumerable.Range(0, Clients).Select(async _ =>
@@ -149,7 +149,7 @@ internal static class RestoreRunner
     }
 
     /// <summary>Everything came back: the stored counts, and the networks and endpoints the API lists.</summary>
-    private static async Task VerifyAsync(Cnmd cnmd, int networks, int endpoints)
+    private static async Task VerifyAsync(BenchmarkDaemon cnmd, int networks, int endpoints)
     {
         using var http = cnmd.CreateClient();
         using var df = JsonDocument.Parse(await http.GetStringAsync(new Uri("/cnm/v1/system/df", UriKind.Relative)).ConfigureAwait(false));

@@ -19,7 +19,7 @@ internal static class StartupRunner
         var executable = args.Length > 2 ? args[2] : Cnm.Testing.DaemonProcess.NativeDaemon;
 
         // One unmeasured start so that the files are in the page cache, as on a machine that has run cnmd before.
-        using (var first = Cnmd.Start(executable))
+        using (var first = BenchmarkDaemon.Start(executable))
         {
             await first.WaitReadyAsync().ConfigureAwait(false);
         }
@@ -28,7 +28,7 @@ internal static class StartupRunner
         var rss = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            using var cnmd = Cnmd.Start(executable);
+            using var cnmd = BenchmarkDaemon.Start(executable);
             ready.Add(await cnmd.WaitReadyAsync().ConfigureAwait(false));
             await Task.Delay(TimeSpan.FromSeconds(idle)).ConfigureAwait(false);
             rss.Add(cnmd.RssMegabytes());

@@ -10,6 +10,7 @@ public sealed class DaemonProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _readyTimestamp;
 
     private DaemonProcess(Process process) => _process = process;
 
@@ -18,6 +19,18 @@ public sealed class DaemonProcess : IDisposable
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
 
     public int Pid => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code; only once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp taken just before the process was started.</summary>
+    public long StartTimestamp { get; private set; }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp at which the readiness line arrived; 0 until then.</summary>
+    public long ReadyTimestamp => Interlocked.Read(ref _readyTimestamp);
 
     /// <summary>The cnmd.dll built next to this test project (same configuration).</summary>
     public static string DaemonDll => BuiltArtifacts.Dll("Cnm.Daemon", "cnmd.dll");
@@ -30,12 +43,13 @@ public sealed class DaemonProcess : IDisposable
 
     /// <summary>
     /// Starts cnmd with <paramref name="args"/>; <paramref name="wrapper"/> is a command line it runs under (e.g.
-    /// <c>setpriv --bounding-set=-net_admin --</c>), null for none.
+    /// <c>setpriv --bounding-set=-net_admin --</c>), null for none. <paramref name="executable"/> is the cnmd to run: a
+    /// <c>.dll</c> (run with dotnet) or a native cnmd; null for <see cref="NativeDaemon"/>, else <see cref="DaemonDll"/>.
     /// </summary>
     public static DaemonProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
-        IReadOnlyList<string>? wrapper = null)
+        IReadOnlyList<string>? wrapper = null, string? executable = null)
     {
-        var native = NativeDaemon;
+        var native = executable is null ? NativeDaemon : executable.EndsWith(".dll", StringComparison.Ordinal) ? null : executable;
         var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : native ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -54,7 +68,7 @@ public sealed class DaemonProcess : IDisposable
 
         if (native is null)
         {
-            info.ArgumentList.Add(DaemonDll);
+            info.ArgumentList.Add(executable ?? DaemonDll);
         }
 
         foreach (var arg in args)
@@ -92,6 +106,7 @@ public sealed class DaemonProcess : IDisposable
 
             if (e.Data.StartsWith("cnmd ready on ", StringComparison.Ordinal))
             {
+                Interlocked.CompareExchange(ref daemon._readyTimestamp, Stopwatch.GetTimestamp(), 0);
                 daemon._ready.TrySetResult();
             }
         };
@@ -106,6 +121,7 @@ public sealed class DaemonProcess : IDisposable
             }
         };
         process.Exited += (_, _) => daemon._ready.TrySetException(new InvalidOperationException("cnmd exited before it was ready"));
+        daemon.StartTimestamp = Stopwatch.GetTimestamp();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

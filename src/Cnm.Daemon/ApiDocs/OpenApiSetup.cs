@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Cnm.Daemon.DockerApi;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;

@@ -1,4 +1,3 @@
-using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
 
 namespace Cnm.Daemon.ApiDocs;
@@ -14,7 +13,7 @@ internal static class RouteDescriptions
         StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout];
 
     /// <summary>
-    /// A JSON body read by hand (DockerApi/RequestBody.cs), for the document. <c>*/*</c> is accepted too because
+    /// A JSON body read by hand (Http/RequestBody.cs), for the document. <c>*/*</c> is accepted too because
     /// routing honours accepted content types: with <c>application/json</c> alone, a body sent without that
     /// Content-Type (Cnm never checked it) would miss the route and get the fallback's 404. The document lists
     /// only <c>application/json</c> (OpenApiSetup drops the wildcard).

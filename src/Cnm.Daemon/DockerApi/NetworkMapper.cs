@@ -105,7 +105,7 @@ internal static class NetworkMapper
         {
             Name = network.Name,
             Id = network.Id,
-            Created = FormatTime(network.Created),
+            Created = ApiTime.Format(network.Created),
             Scope = network.Scope == DriverScope.Global ? "global" : "local",
             Driver = network.Driver,
             EnableIPv6 = options.EnableIPv6,
@@ -146,10 +146,6 @@ internal static class NetworkMapper
             AuxiliaryAddresses = c.AuxAddresses is { Count: > 0 } aux ? new(aux, StringComparer.Ordinal) : null,
         })];
     }
-
-    /// <summary>Go's RFC3339Nano: UTC, fractional seconds without trailing zeros.</summary>
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     private static string FormatMac(byte[] bytes) => string.Join(':', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
 

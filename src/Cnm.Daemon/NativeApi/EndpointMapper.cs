@@ -4,7 +4,6 @@ using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
 using Endpoint = Cnm.Core.Model.Endpoint;
-using Cnm.Daemon.DockerApi;
 
 namespace Cnm.Daemon.NativeApi;
 
@@ -54,7 +53,7 @@ internal static class EndpointMapper
                 [.. join.StaticRoutes.Select(r => new StaticRouteResource(r.Destination.ToString(),
                     r.Type == RouteType.Connected ? "connected" : "nexthop", r.NextHop?.ToString()))],
                 join.DisableGatewayService) : null,
-            Created = NetworkMapper.FormatTime(endpoint.Created),
+            Created = ApiTime.Format(endpoint.Created),
         };
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Cnm.Daemon.DockerApi;
 
 namespace Cnm.Daemon.NativeApi;
 

@@ -1,7 +1,6 @@
 using Cnm.Core.Control;
 using Cnm.Core.Errors;
 using Cnm.Daemon.ApiDocs;
-using Cnm.Daemon.DockerApi;
 using Cnm.Plugins.Client;
 using Cnm.Plugins.Registry;
 
@@ -59,7 +58,7 @@ internal static class PluginEndpoints
         [.. p.Implements],
         p.Generation,
         p.LastError,
-        NetworkMapper.FormatTime(p.Since),
+        ApiTime.Format(p.Since),
         // A plugin's network driver is registered under the plugin's own name (docs/design.md, "registration by callback").
         controller.GetNetworkDriverCapability(p.Name)?.Scope.ToString().ToLowerInvariant(),
         methods.Sum(m => m.Calls),
@@ -71,7 +70,7 @@ internal static class PluginEndpoints
         m.Errors,
         new Dictionary<string, long>(m.ErrorsByCategory, StringComparer.Ordinal),
         m.LastError,
-        m.LastErrorAt is { } at ? NetworkMapper.FormatTime(at) : null,
+        m.LastErrorAt is { } at ? ApiTime.Format(at) : null,
         Milliseconds(m.Mean),
         Milliseconds(m.P50),
         Milliseconds(m.P99),

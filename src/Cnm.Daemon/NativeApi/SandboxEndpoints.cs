@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Cnm.Core.Control;
 using Cnm.Core.Model;
 using Cnm.Daemon.ApiDocs;
-using Cnm.Daemon.DockerApi;
 
 namespace Cnm.Daemon.NativeApi;
 

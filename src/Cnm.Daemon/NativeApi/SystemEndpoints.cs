@@ -1,7 +1,6 @@
 using Cnm.Core.Control;
 using Cnm.Core.Persistence;
 using Cnm.Daemon.ApiDocs;
-using Cnm.Daemon.DockerApi;
 using Cnm.Core.Store;
 
 namespace Cnm.Daemon.NativeApi;

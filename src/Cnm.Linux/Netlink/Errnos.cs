@@ -3,41 +3,28 @@ namespace Cnm.Linux.Netlink;
 /// <summary>The Linux errno values Cnm.Linux names and maps (x86-64 and arm64 share them).</summary>
 public static class Errnos
 {
-    /// <summary>Operation not permitted.</summary>
-    public const int EPERM = 1;
+    // One declaration per category that NetlinkException.CategoryOf gives them.
 
-    /// <summary>No such file or directory.</summary>
-    public const int ENOENT = 2;
+    /// <summary>Conflict: EBUSY, device or resource busy; EEXIST, file exists.</summary>
+    public const int EBUSY = 16, EEXIST = 17;
 
-    /// <summary>No such process (also: no such route or address).</summary>
-    public const int ESRCH = 3;
+    /// <summary>
+    /// NotFound: ENOENT, no such file or directory; ESRCH, no such process (also: no such route or address); ENODEV,
+    /// no such device.
+    /// </summary>
+    public const int ENOENT = 2, ESRCH = 3, ENODEV = 19;
 
-    /// <summary>Permission denied.</summary>
-    public const int EACCES = 13;
+    /// <summary>
+    /// InvalidParameter: EINVAL, invalid argument; ERANGE, result out of range; EADDRNOTAVAIL, cannot assign requested
+    /// address (e.g. a multicast MAC); ENETUNREACH, network is unreachable (e.g. a gateway with no connected route).
+    /// </summary>
+    public const int EINVAL = 22, ERANGE = 34, EADDRNOTAVAIL = 99, ENETUNREACH = 101;
 
-    /// <summary>Device or resource busy.</summary>
-    public const int EBUSY = 16;
+    /// <summary>Forbidden: EPERM, operation not permitted; EACCES, permission denied.</summary>
+    public const int EPERM = 1, EACCES = 13;
 
-    /// <summary>File exists.</summary>
-    public const int EEXIST = 17;
-
-    /// <summary>No such device.</summary>
-    public const int ENODEV = 19;
-
-    /// <summary>Invalid argument.</summary>
-    public const int EINVAL = 22;
-
-    /// <summary>Result out of range.</summary>
-    public const int ERANGE = 34;
-
-    /// <summary>Operation not supported.</summary>
+    /// <summary>Internal, as every errno not named above: EOPNOTSUPP, operation not supported.</summary>
     public const int EOPNOTSUPP = 95;
-
-    /// <summary>Cannot assign requested address (e.g. a multicast MAC).</summary>
-    public const int EADDRNOTAVAIL = 99;
-
-    /// <summary>Network is unreachable (e.g. a gateway with no connected route).</summary>
-    public const int ENETUNREACH = 101;
 
     /// <summary>The symbolic name of an errno, e.g. <c>EEXIST</c>, or <c>errno N</c>.</summary>
     public static string Name(int errno) => errno switch

@@ -17,7 +17,7 @@ namespace Cnm.Protocol.Json;
 /// <item>each byte of invalid UTF-8 (and each unpaired surrogate) becomes the six characters <c>\ufffd</c>.</item>
 /// </list>
 /// </summary>
-internal sealed class GoJsonEncoder : JavaScriptEncoder
+internal sealed partial class GoJsonEncoder : JavaScriptEncoder
 {
     private const int MaxEscapeLength = 6;
 
@@ -87,101 +87,60 @@ internal sealed class GoJsonEncoder : JavaScriptEncoder
     }
 
     public override OperationStatus EncodeUtf8(ReadOnlySpan<byte> utf8Source, Span<byte> utf8Destination, out int bytesConsumed,
-        out int bytesWritten, bool isFinalBlock = true)
-    {
-        bytesConsumed = 0;
-        bytesWritten = 0;
-        Span<char> escape = stackalloc char[MaxEscapeLength];
-        while (bytesConsumed < utf8Source.Length)
-        {
-            var rest = utf8Source[bytesConsumed..];
-            var plain = FindFirstCharacterToEncodeUtf8(rest);
-            if (plain != 0)
-            {
-                var run = plain < 0 ? rest.Length : plain;
-                if (!rest[..run].TryCopyTo(utf8Destination[bytesWritten..]))
-                {
-                    return OperationStatus.DestinationTooSmall;
-                }
-
-                bytesConsumed += run;
-                bytesWritten += run;
-                continue;
-            }
-
-            int scalar, consumed;
-            if (rest[0] < 0x80)
-            {
-                (scalar, consumed) = (rest[0], 1);
-            }
-            else
-            {
-                var status = Rune.DecodeFromUtf8(rest, out var rune, out consumed);
-                if (status == OperationStatus.NeedMoreData && !isFinalBlock)
-                {
-                    return OperationStatus.NeedMoreData;
-                }
-
-                // Go replaces invalid UTF-8 one byte at a time.
-                (scalar, consumed) = status == OperationStatus.Done ? (rune.Value, consumed) : (0xFFFD, 1);
-            }
-
-            var length = Escape(scalar, escape);
-            if (utf8Destination.Length - bytesWritten < length)
-            {
-                return OperationStatus.DestinationTooSmall;
-            }
-
-            for (var i = 0; i < length; i++)
-            {
-                utf8Destination[bytesWritten + i] = (byte)escape[i];
-            }
-
-            bytesConsumed += consumed;
-            bytesWritten += length;
-        }
-
-        return OperationStatus.Done;
-    }
+        out int bytesWritten, bool isFinalBlock = true) =>
+        EncodeCore<byte, Utf8Units>(utf8Source, utf8Destination, out bytesConsumed, out bytesWritten, isFinalBlock);
 
     public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed,
-        out int charsWritten, bool isFinalBlock = true)
+        out int charsWritten, bool isFinalBlock = true) =>
+        EncodeCore<char, Utf16Units>(source, destination, out charsConsumed, out charsWritten, isFinalBlock);
+
+    /// <summary>
+    /// The one encoding loop for UTF-8 and UTF-16: runs that need no escape are copied as they are; each scalar that
+    /// does is escaped, and invalid input (one unit at a time, as Go does) becomes <c>\ufffd</c>.
+    /// </summary>
+    private static OperationStatus EncodeCore<T, TUnits>(ReadOnlySpan<T> source, Span<T> destination, out int consumed,
+        out int written, bool isFinalBlock)
+        where TUnits : ICodeUnits<T>
     {
-        charsConsumed = 0;
-        charsWritten = 0;
+        consumed = 0;
+        written = 0;
         Span<char> escape = stackalloc char[MaxEscapeLength];
-        while (charsConsumed < source.Length)
+        while (consumed < source.Length)
         {
-            var rest = source[charsConsumed..];
-            var plain = FindFirstToEscape(rest);
+            var rest = source[consumed..];
+            var plain = TUnits.FindFirstToEscape(rest);
             if (plain != 0)
             {
                 var run = plain < 0 ? rest.Length : plain;
-                if (!rest[..run].TryCopyTo(destination[charsWritten..]))
+                if (!rest[..run].TryCopyTo(destination[written..]))
                 {
                     return OperationStatus.DestinationTooSmall;
                 }
 
-                charsConsumed += run;
-                charsWritten += run;
+                consumed += run;
+                written += run;
                 continue;
             }
 
-            var status = Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
+            var status = TUnits.Decode(rest, out var scalar, out var units);
             if (status == OperationStatus.NeedMoreData && !isFinalBlock)
             {
                 return OperationStatus.NeedMoreData;
             }
 
-            var scalar = status == OperationStatus.Done ? rune.Value : 0xFFFD;
+            if (status != OperationStatus.Done)
+            {
+                (scalar, units) = (0xFFFD, 1);
+            }
+
             var length = Escape(scalar, escape);
-            if (!escape[..length].TryCopyTo(destination[charsWritten..]))
+            if (!TUnits.TryWrite(escape[..length], destination[written..]))
             {
                 return OperationStatus.DestinationTooSmall;
             }
 
-            charsConsumed += status == OperationStatus.Done ? consumed : 1;
-            charsWritten += length;
+            consumed += units;
+            written += length;
         }
 
         return OperationStatus.Done;

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
+using Cnm.Daemon.DockerApi;
 using Cnm.Daemon.NativeApi;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
-/// JSON for the daemon's HTTP API: Docker's PascalCase names as they are (no naming policy), case-insensitive
-/// reads as Go's decoder does, nulls left out of answers (Docker's omitempty). Separate from the plugin
-/// context on purpose: this is a different wire.
+/// JSON for the daemon's HTTP API, Docker's routes and the native ones alike: Docker's PascalCase names as they
+/// are (no naming policy), case-insensitive reads as Go's decoder does, nulls left out of answers (Docker's
+/// omitempty). Separate from the plugin context on purpose: this is a different wire.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
@@ -20,8 +21,8 @@ namespace Cnm.Daemon.DockerApi;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(InfoResponse))]
-[JsonSerializable(typeof(Events.EventMessage))]
-[JsonSerializable(typeof(Containers.ContainerResource))]
+[JsonSerializable(typeof(DockerApi.Events.EventMessage))]
+[JsonSerializable(typeof(DockerApi.Containers.ContainerResource))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 [JsonSerializable(typeof(Dictionary<string, List<string>>))]
 [JsonSerializable(typeof(SandboxCreateRequest))]

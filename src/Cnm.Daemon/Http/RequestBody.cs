@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Cnm.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
 /// Reads a JSON request body with a size cap. Every way a body can be bad (too big, not JSON, wrong types)

@@ -1,7 +1,7 @@
 using Cnm.Core.Control;
 using Cnm.Core.Errors;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
 /// Runs a route's driver operation on a network; when it fails because the network is waiting for its plugin,

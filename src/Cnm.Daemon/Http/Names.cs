@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>Names the API accepts for networks and sandboxes.</summary>
 internal static partial class Names

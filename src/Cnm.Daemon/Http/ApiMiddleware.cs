@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
 /// What every API request goes through: Docker's version prefix (<c>/v1.47/networks</c>) is checked as dockerd checks

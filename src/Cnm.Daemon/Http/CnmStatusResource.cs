@@ -1,6 +1,6 @@
 using Cnm.Core.Model;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
 /// Cnm's own status of a network: <c>ready</c>, or <c>waiting</c> for the plugins in <c>Plugins</c>, with

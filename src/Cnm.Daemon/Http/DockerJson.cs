@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Cnm.Daemon.DockerApi;
+namespace Cnm.Daemon.Http;
 
 /// <summary>
 /// Writes API answers as Docker does: <c>Content-Type: application/json</c> exactly (the docker CLI reads an

@@ -1,0 +1,76 @@
+using Cnm.Core.Drivers;
+using Cnm.Daemon.ApiDocs;
+using Cnm.Plugins;
+using Cnm.Plugins.Client;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Cnm.Daemon.Hosting;
+
+/// <summary>The web host: logging, Kestrel on the bound sockets and TLS ports, plugin discovery, telemetry and API docs.</summary>
+internal static partial class DaemonHost
+{
+    private static WebApplicationBuilder CreateBuilder(IConfiguration configuration, DaemonOptions options,
+        IReadOnlyList<ListenAddress> listeners, List<System.Net.Sockets.Socket> sockets, TlsMaterial? tls)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Host.UseSystemd();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(options.MinimumLevel);
+        if (options.MinimumLevel > LogLevel.Debug)
+        {
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        builder.Services.Configure<ConsoleLoggerOptions>(_ => { });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var bound in sockets)
+            {
+                // Bound by UnixSocketBinder with its final group and mode; Kestrel listens on the handle.
+                kestrel.ListenHandle((ulong)bound.Handle);
+            }
+
+            foreach (var tcp in listeners.Where(l => l.SocketPath is null))
+            {
+                TcpListening.Listen(kestrel, tcp, tls!);
+            }
+        });
+        builder.Services.Configure<PluginClientOptions>(client => client.RequireTlsVerification = options.PluginTlsVerify);
+        builder.Services.AddCnmPlugins(discovery =>
+        {
+            discovery.SocketDirectory = options.PluginDir;
+            discovery.SpecDirectories.Clear();
+            foreach (var dir in options.SpecDirectories)
+            {
+                discovery.SpecDirectories.Add(dir);
+            }
+        });
+
+        // Metrics of plugin calls, scraped as Prometheus text at /metrics; a trace per API request (continuing
+        // an incoming W3C traceparent) so that plugin calls carry a traceparent of the same trace.
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(tracing => tracing.AddSource(PluginMetrics.Name).AddAspNetCoreInstrumentation());
+
+        builder.Services.AddCnmOpenApi();
+        return builder;
+    }
+
+    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger)
+    {
+        // The bound addresses, with the port Kestrel chose for tcp://…:0.
+        var addresses = options.SocketPaths.Select(p => "unix://" + p).ToList();
+        var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+        var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        addresses.AddRange(bound.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => "tcp://" + a["https://".Length..]));
+        var listening = string.Join(", ", addresses);
+        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, BuiltInDrivers.Null);
+        Console.Out.WriteLine($"cnmd ready on {listening}");
+        Console.Out.Flush();
+    }
+}
