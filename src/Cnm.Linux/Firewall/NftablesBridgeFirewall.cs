@@ -9,7 +9,7 @@ namespace Cnm.Linux.Firewall;
 /// kernel applies atomically; rules are tagged with comments (<see cref="RuleTag"/>) and chains are named by network,
 /// so removal takes exactly what was added. Removing the last network removes the table. See docs/firewall.md.
 /// </summary>
-public sealed partial class NftablesBridgeFirewall : IBridgeFirewall, IDisposable
+public sealed partial class NftablesBridgeFirewall : IBridgeFirewall, IDisposable, IAsyncDisposable
 {
     private const string Forward = "forward";
     private const string Postrouting = "postrouting";
@@ -106,6 +106,13 @@ public sealed partial class NftablesBridgeFirewall : IBridgeFirewall, IDisposabl
     {
         _worker.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary>As <see cref="Dispose"/>.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static IEnumerable<string> NetworkIds(NftRuleset ruleset) =>
