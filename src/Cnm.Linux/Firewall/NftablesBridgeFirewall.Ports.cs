@@ -22,8 +22,8 @@ public sealed partial class NftablesBridgeFirewall
                 throw NotFound($"network {networkId} has no firewall rules: apply the network before its ports");
             }
 
-            var jump = current.Rules.First(r => RuleTag.Get(r.Comment, "net") == networkId);
-            var hostBinding = RuleTag.Get(jump.Comment, "hb") is { } hb ? IPAddress.Parse(hb) : null;
+            var jump = current.Rules.FirstOrDefault(r => RuleTag.Get(r.Comment, "net") == networkId);
+            var hostBinding = RuleTag.Get(jump?.Comment, "hb") is { } hb ? IPAddress.Parse(hb) : null;
             var batch = new NftBatch(_table);
             DeletePorts(batch, current, networkId, endpointId);
             var taken = TakenPorts(current, endpointId);
@@ -54,6 +54,19 @@ public sealed partial class NftablesBridgeFirewall
                 await RunAsync(batch, $"the removal of the published ports of endpoint {endpointId}", cancellationToken).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> ListEndpointsAsync(string networkId, CancellationToken cancellationToken)
+    {
+        Validate.NetworkId(networkId);
+        IReadOnlySet<string> ids = new HashSet<string>();
+        await LockedAsync(async () =>
+        {
+            var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            ids = current.Rules.Where(r => r.Chain == PortsPrefix + networkId).Select(r => RuleTag.Get(r.Comment, "ep")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        }, cancellationToken).ConfigureAwait(false);
+        return ids;
     }
 
     private static void DeletePorts(NftBatch batch, NftRuleset current, string networkId, string endpointId)

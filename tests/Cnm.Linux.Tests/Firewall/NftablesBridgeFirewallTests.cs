@@ -32,6 +32,8 @@ public sealed class NftablesBridgeFirewallTests
         await f.Firewall.ApplyPortsAsync(IdA, Ep1, [new PortMapping("tcp", null, 8080, IPAddress.Parse("172.30.0.2"), 80)], CancellationToken.None);
         Assert.NotEqual(onlyB, await f.ShapeAsync());
         Assert.Equal(new HashSet<string> { IdA, IdB }, await f.Firewall.ListNetworksAsync(CancellationToken.None));
+        Assert.Equal(new HashSet<string> { Ep1 }, await f.Firewall.ListEndpointsAsync(IdA, CancellationToken.None));
+        Assert.Equal(new HashSet<string> { Ep2 }, await f.Firewall.ListEndpointsAsync(IdB, CancellationToken.None));
 
         await f.Firewall.RemoveNetworkAsync(IdA, CancellationToken.None);
 
@@ -128,6 +130,7 @@ public sealed class NftablesBridgeFirewallTests
 
         await f.Firewall.RemovePortsAsync(IdA, Ep1, CancellationToken.None);
         Assert.DoesNotContain("dnat ip to", await f.ChainAsync("dnat-" + IdA));
+        Assert.Empty(await f.Firewall.ListEndpointsAsync(IdA, CancellationToken.None));
         await f.Firewall.RemovePortsAsync(IdA, Ep1, CancellationToken.None); // none: no error
         await f.Firewall.RemoveNetworkAsync(IdA, CancellationToken.None);
         await f.AssertCleanAsync();

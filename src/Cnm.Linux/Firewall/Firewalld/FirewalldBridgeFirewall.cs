@@ -29,7 +29,7 @@ public sealed partial class FirewalldBridgeFirewall : IBridgeFirewall, IAsyncDis
     private readonly ConcurrentDictionary<(string Network, string Endpoint), IReadOnlyList<PortMapping>> _ports = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IDisposable> _watches = [];
-    private bool _running;
+    private volatile bool _running;
     private int _reapplies;
 
     private FirewalldBridgeFirewall(IBridgeFirewall inner, FirewalldClient client, ILogger logger)
@@ -132,6 +132,9 @@ public sealed partial class FirewalldBridgeFirewall : IBridgeFirewall, IAsyncDis
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> ListNetworksAsync(CancellationToken cancellationToken) => _inner.ListNetworksAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlySet<string>> ListEndpointsAsync(string networkId, CancellationToken cancellationToken) => _inner.ListEndpointsAsync(networkId, cancellationToken);
 
     /// <summary>Stops watching and closes the bus connection. The rules and zone bindings stay.</summary>
     public async ValueTask DisposeAsync()
