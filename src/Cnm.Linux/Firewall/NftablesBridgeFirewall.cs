@@ -101,12 +101,8 @@ public sealed partial class NftablesBridgeFirewall : IBridgeFirewall, IDisposabl
         return ids;
     }
 
-    /// <summary>Stops the worker thread. The rules stay in the kernel.</summary>
-    public void Dispose()
-    {
-        _worker.Dispose();
-        _gate.Dispose();
-    }
+    /// <summary>Stops the worker thread (idempotent). The rules stay in the kernel.</summary>
+    public void Dispose() => _worker.Dispose();
 
     /// <summary>As <see cref="Dispose"/>.</summary>
     public ValueTask DisposeAsync()

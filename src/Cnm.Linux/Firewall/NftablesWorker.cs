@@ -18,6 +18,7 @@ internal sealed class NftablesWorker : IDisposable
     private readonly LibNftables _lib;
     private readonly SafeFileHandle? _target;
     private readonly Thread _thread;
+    private int _disposed;
 
     /// <param name="lib">The loaded library.</param>
     /// <param name="namespacePath">The namespace to act in; null for the namespace of the thread that creates the worker.</param>
@@ -48,6 +49,11 @@ internal sealed class NftablesWorker : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _jobs.CompleteAdding();
         if (Thread.CurrentThread != _thread)
         {

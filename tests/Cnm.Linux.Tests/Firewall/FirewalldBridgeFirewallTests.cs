@@ -24,9 +24,12 @@ public sealed class FirewalldBridgeFirewallTests(ITestOutputHelper output)
             Assert.True(File.Exists(Path.Combine(f.ConfigDir, "zones", "cnm.xml")), "zone cnm is created permanently");
             Assert.True(File.Exists(Path.Combine(f.ConfigDir, "policies", "cnm-forwarding.xml")), "policy cnm-forwarding is created permanently");
 
+            await f.BusctlAsync("call", "org.fedoraproject.FirewallD1", "/org/fedoraproject/FirewallD1", "org.fedoraproject.FirewallD1.zone", "addInterface", "ss", "trusted", "br-fwa");
+            Assert.Equal("trusted", await f.ZoneOfAsync("br-fwa"));
+
             await firewall.ApplyNetworkAsync(NftablesBridgeFirewallTests.Rules(IdA, "br-fwa", "172.30.0.0/24"), CancellationToken.None);
 
-            Assert.Equal("cnm", await f.ZoneOfAsync("br-fwa"));
+            Assert.Equal("cnm", await f.ZoneOfAsync("br-fwa")); // ZONE_ALREADY_SET: moved into ours
             Assert.Contains("\"br-fwa\"", await NftFixture.RunAsync(f.HostPath, "nft", "list", "table", "inet", "firewalld"));
             Assert.Contains("jump net-" + IdA, await NftFixture.RunAsync(f.HostPath, "nft", "list", "chain", "inet", "cnm", "forward"));
             await firewall.ApplyNetworkAsync(NftablesBridgeFirewallTests.Rules(IdA, "br-fwa", "172.30.0.0/24"), CancellationToken.None); // ALREADY_ENABLED: fine

@@ -182,6 +182,27 @@ public sealed class NftablesBridgeFirewallTests
     }
 
     [Fact]
+    public async Task ListNetworksAsync_NewInstanceAfterRestart_SeesAndRemovesWhatTheOldOneMade()
+    {
+        await using var f = await NftFixture.StartAsync();
+        await f.Firewall.ApplyNetworkAsync(Rules(IdA, "br-a", "172.30.0.0/24"), CancellationToken.None);
+        await f.Firewall.ApplyNetworkAsync(Rules(IdB, "br-b", "172.31.0.0/24"), CancellationToken.None);
+        await f.Firewall.ApplyPortsAsync(IdB, Ep2, [new PortMapping("tcp", null, 9090, IPAddress.Parse("172.31.0.2"), 90)], CancellationToken.None);
+        f.Firewall.Dispose(); // as a crash of cnmd: the rules stay in the kernel
+
+        using var restarted = NftablesBridgeFirewall.Create(f.HostPath);
+
+        Assert.Equal(new HashSet<string> { IdA, IdB }, await restarted.ListNetworksAsync(CancellationToken.None));
+        Assert.Equal(new HashSet<string> { Ep2 }, await restarted.ListEndpointsAsync(IdB, CancellationToken.None));
+        await restarted.RemovePortsAsync(IdB, Ep2, CancellationToken.None); // an endpoint the state does not know
+        await restarted.RemoveNetworkAsync(IdA, CancellationToken.None); // a network the state does not know
+        Assert.Equal(new HashSet<string> { IdB }, await restarted.ListNetworksAsync(CancellationToken.None));
+        Assert.DoesNotContain("dnat ip to", await f.ChainAsync("dnat-" + IdB));
+        await restarted.RemoveNetworkAsync(IdB, CancellationToken.None);
+        await f.AssertCleanAsync();
+    }
+
+    [Fact]
     public void Create_LibraryMissing_UnavailableNamingThePackage()
     {
         var error = Assert.Throws<NftablesException>(() => NftablesBridgeFirewall.Create(null, new NftablesFirewallOptions { LibraryName = "libnftables-cnm-missing.so.1" }));

@@ -125,7 +125,7 @@ public sealed partial class FirewalldBridgeFirewall
         {
             await _client.AddInterfaceAsync(Zone, bridge).ConfigureAwait(false);
         }
-        catch (FirewalldException ex) when (ex.Code == "ZONE_ALREADY_SET")
+        catch (FirewalldException ex) when (ex.Code is "ZONE_CONFLICT" or "ZONE_ALREADY_SET")
         {
             await _client.ChangeZoneOfInterfaceAsync(Zone, bridge).ConfigureAwait(false); // bound to another zone: ours wins
         }
