@@ -137,6 +137,23 @@ public sealed class NftablesBridgeFirewallTests
     }
 
     [Fact]
+    public async Task ApplyNetworkAsync_DualStack_Ipv6PortsAndHairpinNoIpv6Masquerade()
+    {
+        await using var f = await NftFixture.StartAsync();
+        var rules = new BridgeNetworkRules(IdA, "br-a", [IpPrefix.Parse("172.30.0.0/24"), IpPrefix.Parse("fd00:30::/64")], true, true, false, null);
+        await f.Firewall.ApplyNetworkAsync(rules, CancellationToken.None);
+        await f.Firewall.ApplyPortsAsync(IdA, Ep1, [new PortMapping("tcp", null, 8080, IPAddress.Parse("fd00:30::2"), 80)], CancellationToken.None);
+
+        Assert.Contains($"ip6 saddr fd00:30::/64 jump nat-{IdA}", await f.ChainAsync("postrouting"));
+        Assert.Contains("meta nfproto ipv6 tcp dport 8080 dnat ip6 to [fd00:30::2]:80", await f.ChainAsync("dnat-" + IdA));
+        var mixed = await Assert.ThrowsAsync<CnmException>(() => f.Firewall.ApplyPortsAsync(IdA, Ep2,
+            [new PortMapping("tcp", IPAddress.Parse("10.99.0.1"), 8081, IPAddress.Parse("fd00:30::3"), 80)], CancellationToken.None));
+        Assert.Equal(ErrorCategory.InvalidParameter, mixed.Category);
+        await f.Firewall.RemoveNetworkAsync(IdA, CancellationToken.None);
+        await f.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task ApplyPortsAsync_HostPortTaken_ConflictAndNothingChanged()
     {
         await using var f = await NftFixture.StartAsync();
