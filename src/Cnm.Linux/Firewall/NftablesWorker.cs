@@ -66,7 +66,22 @@ internal sealed class NftablesWorker : IDisposable
 
     private void Loop()
     {
-        using var home = NetworkNamespace.Open(NetnsThread.CurrentThreadNamespace);
+        SafeFileHandle home;
+        try
+        {
+            home = NetworkNamespace.Open(NetnsThread.CurrentThreadNamespace);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            foreach (var job in _jobs.GetConsumingEnumerable())
+            {
+                job.Completion.SetException(ex); // cannot come back from the target: refuse every batch
+            }
+
+            return;
+        }
+
+        using var homeHandle = home;
         NftablesContext? context = null;
         foreach (var job in _jobs.GetConsumingEnumerable())
         {
