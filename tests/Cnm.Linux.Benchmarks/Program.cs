@@ -10,6 +10,13 @@ using Cnm.Linux.Sandboxes;
 // The sandbox cycle in two halves (issue 11): setup = sandbox create + join of a veth the benchmark made;
 // teardown = leave + sandbox delete. Baseline: the same steps by spawning ip(8), in the same run.
 // Usage: Cnm.Linux.Benchmarks [iterations=200]. Root; everything lives in namespaces made here.
+// `firewall [iterations]`: rule application per change, libnftables against an nft process (issue 12).
+if (args.Length > 0 && args[0] == "firewall")
+{
+    await Cnm.Linux.Benchmarks.FirewallBenchmark.RunAsync(args[1..]);
+    return;
+}
+
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 const string HostName = "cnmbench-host";
 var hostPath = $"/run/netns/{HostName}";

@@ -24,4 +24,11 @@ public interface IBridgeFirewall
 
     /// <summary>The ids of the networks that have rules now, for restore: rules of networks the state does not know are removed.</summary>
     Task<IReadOnlySet<string>> ListNetworksAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of the endpoints of one network that have published ports now, for restore: ports of endpoints the
+    /// state does not know are removed with <see cref="RemovePortsAsync"/>. The default (for fakes) knows none.
+    /// </summary>
+    Task<IReadOnlySet<string>> ListEndpointsAsync(string networkId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
 }
