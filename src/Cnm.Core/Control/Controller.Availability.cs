@@ -7,9 +7,6 @@ namespace Cnm.Core.Control;
 
 public sealed partial class Controller
 {
-    /// <summary>Modules that can say why their drivers are unavailable; filled by <see cref="CreateAsync"/> only.</summary>
-    private readonly List<IDriverAvailability> _availability = [];
-
     /// <summary>
     /// Whether <paramref name="network"/>'s drivers can serve it now: ready, or waiting for a plugin whose network
     /// driver, or IPAM driver (only networks with pools use one), is not registered yet or is gone. Cheap enough

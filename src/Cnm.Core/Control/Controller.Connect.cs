@@ -1,6 +1,5 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
-using Microsoft.Extensions.Logging;
 
 namespace Cnm.Core.Control;
 
@@ -36,7 +35,7 @@ public sealed partial class Controller
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Log.ConnectUndoFailed(_logger, endpoint.Name, endpoint.Id, owner.Name, ex);
+                ControlLog.ConnectUndoFailed(_logger, endpoint.Name, endpoint.Id, owner.Name, ex);
             }
 
             throw;
@@ -96,12 +95,5 @@ public sealed partial class Controller
             throw new CnmException(Protocol.ErrorCategory.Unavailable,
                 $"cannot {what}: network {network.Name} is {availability.Message}; nothing was changed");
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.ConnectUndoFailed, LogLevel.Warning,
-            "Endpoint {Name} ({EndpointId}) on network {Network}, made for a connect whose join failed, could not be deleted again and is kept; delete it with docker network disconnect -f or cnm endpoint rm -f")]
-        public static partial void ConnectUndoFailed(ILogger logger, string name, string endpointId, string network, Exception exception);
     }
 }

@@ -58,9 +58,9 @@ public sealed partial class Controller
             throw CnmException.InvalidParameter("endpoint name must not be empty");
         }
 
-        var staticV4 = ParseStaticAddress(options.IPv4Address, v6: false, options.Name);
-        var staticV6 = ParseStaticAddress(options.IPv6Address, v6: true, options.Name);
-        var mac = ParseMac(options.MacAddress, options.Name);
+        var staticV4 = EndpointInputs.ParseStaticAddress(options.IPv4Address, v6: false, options.Name);
+        var staticV6 = EndpointInputs.ParseStaticAddress(options.IPv6Address, v6: true, options.Name);
+        var mac = EndpointInputs.ParseMac(options.MacAddress, options.Name);
         var userMac = mac;
 
         Network owner;
@@ -85,8 +85,8 @@ public sealed partial class Controller
         const string op = IntentOperations.EndpointCreate;
         var notCreated = $"endpoint {options.Name} on network {owner.Name} was not created";
         var hasPools = owner.IPv4Pools.Count + owner.IPv6Pools.Count > 0;
-        var tracksIpam = hasPools && TracksIpam(owner.IpamDriver);
-        var intent = NewIntent(op, endpoint.Id, options.Name, durable: !IsBuiltInNetworkDriver(owner.Driver) || tracksIpam);
+        var tracksIpam = hasPools && _journal.TracksIpam(owner.IpamDriver);
+        var intent = _journal.NewIntent(op, endpoint.Id, options.Name, durable: !_journal.IsBuiltInNetworkDriver(owner.Driver) || tracksIpam);
         intent.AddCall(new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id });
         var rollback = NewRollback();
         try
@@ -104,7 +104,7 @@ public sealed partial class Controller
                 var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);
                 if (ipam.Capabilities.RequiresMacAddress && mac is null)
                 {
-                    mac = GenerateMac();
+                    mac = EndpointInputs.GenerateMac();
                 }
 
                 var ipamOptions = ipam.Capabilities.RequiresMacAddress
@@ -118,14 +118,14 @@ public sealed partial class Controller
                 endpoint = endpoint with { Address = v4, AddressIPv6 = v6, PoolId = pool4, PoolIdIPv6 = pool6 };
             }
 
-            await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
+            await _journal.EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
             var iface = new EndpointInterfaceSlot(endpoint.Address, endpoint.AddressIPv6, mac);
             var request = new CreateEndpointArgs(owner.Id, endpoint.Id, GenericOptions.ForEndpoint(options, userMac));
-            await DriverCallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
+            await _journal.CallAsync($"failed to create endpoint {options.Name} on network {owner.Name}",
                 () => driver.Driver.CreateEndpointAsync(request, iface, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var (nid, eid) = (owner.Id, endpoint.Id);
             rollback.Add($"delete endpoint {options.Name} in driver {owner.Driver}", () => driver.Driver.DeleteEndpointAsync(nid, eid, CancellationToken.None));
-            await StepAsync(op, "CreateEndpoint").ConfigureAwait(false);
+            await _journal.StepAsync(op, "CreateEndpoint").ConfigureAwait(false);
 
             endpoint = endpoint with
             {
@@ -134,20 +134,19 @@ public sealed partial class Controller
                 MacAddress = iface.MacAddress,
                 State = ObjectState.Ready,
             };
-            await CommitAsync(notCreated, EndIntent(PutEndpoint(endpoint), intent)).ConfigureAwait(false);
-            intent.Written = false;
+            await _journal.CommitEndAsync(notCreated, OperationJournal.PutEndpoint(endpoint), intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint;
             }
 
-            await StepAsync(op, "commit").ConfigureAwait(false);
+            await _journal.StepAsync(op, "commit").ConfigureAwait(false);
             return endpoint;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
-            await DropIntentAsync(intent).ConfigureAwait(false);
+            await _journal.DropIntentAsync(intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _endpoints.Remove(endpoint.Id);
@@ -189,154 +188,15 @@ public sealed partial class Controller
             _endpoints[endpoint.Id] = endpoint = endpoint with { State = ObjectState.Deleting };
         }
 
-        var releases = new List<PendingCall>();
-        if (endpoint is { PoolId: { } pool4, Address: { } v4 })
-        {
-            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool4, v4.Address));
-        }
-
-        if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
-        {
-            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool6, v6.Address));
-        }
-
-        await RunDeleteAsync(new DeletePlan(
+        var releases = ReleaseCalls.OfEndpoint(owner.IpamDriver, endpoint);
+        await _journal.RunDeleteAsync(new DeletePlan(
             IntentOperations.EndpointDelete,
             $"endpoint {endpoint.Name}",
             new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id },
             releases,
-            releases.Count > 0 && TracksIpam(owner.IpamDriver),
+            releases.Count > 0 && _journal.TracksIpam(owner.IpamDriver),
             force,
             StateKeys.Endpoint(endpoint.Id),
-            KeepReady,
-            Forget,
-            reason => Log.ForcedEndpointDelete(_logger, endpoint.Id, reason))).ConfigureAwait(false);
-
-        void Forget()
-        {
-            lock (_gate)
-            {
-                _endpoints.Remove(endpoint.Id);
-            }
-        }
-
-        void KeepReady()
-        {
-            lock (_gate)
-            {
-                _endpoints[endpoint.Id] = endpoint with { State = ObjectState.Ready };
-            }
-        }
-    }
-
-    /// <summary>What address assignment for one endpoint create needs: the intent is set when releases to the IPAM are tracked.</summary>
-    private sealed record AddressAssignment(Network Network, IpamDriverEntry Ipam, Dictionary<string, string>? Options, string EndpointName,
-        Rollback Rollback, Intent? Intent, string NotCreated);
-
-    private async Task<(IpPrefix? Address, string? PoolId)> AssignAddressAsync(AddressAssignment assign, IReadOnlyList<NetworkPool> pools,
-        IPAddress? preferred, CancellationToken cancellationToken)
-    {
-        var (network, ipam, options, endpointName) = (assign.Network, assign.Ipam, assign.Options, assign.EndpointName);
-        if (pools.Count == 0)
-        {
-            return (null, null);
-        }
-
-        var candidates = preferred is null ? pools : pools.Where(p => p.Pool.Contains(preferred)).ToList();
-        if (candidates.Count == 0)
-        {
-            throw CnmException.InvalidParameter(
-                $"endpoint {endpointName}: address {preferred} does not belong to any of network {network.Name}'s subnets ({string.Join(", ", pools.Select(p => p.Pool))})");
-        }
-
-        CnmException? exhausted = null;
-        foreach (var pool in candidates)
-        {
-            AddressAllocation allocation;
-            try
-            {
-                allocation = await ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, preferred, options), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            // Only the built-in IPAM's "no available addresses" moves on to the next pool, as in the reference
-            // (docs/reference-host.md §4.4). From a plugin, Unavailable means it cannot be reached: that must be reported
-            // as such, not as full pools.
-            catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable && preferred is null && ipam.IsBuiltIn)
-            {
-                exhausted = ex; // this pool is full: try the next one
-                continue;
-            }
-            catch (CnmException ex)
-            {
-                if (ex.Category == ErrorCategory.Timeout && preferred is not null && assign.Intent is { } owing)
-                {
-                    OweAfterTimeout(owing, ReleaseAddressCall(ipam.Name, pool.PoolId, preferred), ex);
-                }
-
-                throw new CnmException(ex.Category,
-                    $"endpoint {endpointName}: IPAM {ipam.Name} could not allocate {(preferred is null ? "an address" : $"address {preferred}")} on network {network.Name}: {ex.Message}", ex);
-            }
-
-            if (allocation.Address is { } address)
-            {
-                assign.Rollback.Add($"release address {address.Address}",
-                    () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address.Address, CancellationToken.None));
-                if (assign.Intent is { } intent)
-                {
-                    intent.AddRelease(ReleaseAddressCall(ipam.Name, pool.PoolId, address.Address));
-                    await WriteIntentAsync(intent, assign.NotCreated).ConfigureAwait(false);
-                }
-
-                await StepAsync(IntentOperations.EndpointCreate, "RequestAddress").ConfigureAwait(false);
-            }
-
-            return (allocation.Address, pool.PoolId);
-        }
-
-        throw CnmException.Unavailable(
-            $"endpoint {endpointName}: no available {(pools[0].Pool.IsV6 ? "IPv6" : "IPv4")} addresses on network {network.Name}'s address pools: {exhausted?.Message}");
-    }
-
-    private static IPAddress? ParseStaticAddress(string? text, bool v6, string endpointName)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (!IPAddress.TryParse(text, out var address) || text.Contains('/', StringComparison.Ordinal)
-            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) != v6)
-        {
-            throw CnmException.InvalidParameter($"endpoint {endpointName}: invalid {(v6 ? "IPv6" : "IPv4")} address \"{text}\"");
-        }
-
-        return address;
-    }
-
-    private static PhysicalAddress? ParseMac(string? text, string endpointName)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var parts = text.Split(':');
-        if (parts.Length != 6 || parts.Any(p => p.Length != 2 || !byte.TryParse(p, System.Globalization.NumberStyles.HexNumber,
-                System.Globalization.CultureInfo.InvariantCulture, out _)))
-        {
-            throw CnmException.InvalidParameter($"endpoint {endpointName}: invalid MAC address \"{text}\": expected six hex pairs like 02:42:ac:11:00:02");
-        }
-
-        return new PhysicalAddress([.. parts.Select(p => byte.Parse(p, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture))]);
-    }
-
-    /// <summary>A random locally administered MAC in 02:42:xx:xx:xx:xx, as the reference generates.</summary>
-    private static PhysicalAddress GenerateMac()
-    {
-        var bytes = new byte[6];
-        bytes[0] = 0x02;
-        bytes[1] = 0x42;
-        RandomNumberGenerator.Fill(bytes.AsSpan(2));
-        return new PhysicalAddress(bytes);
+            new TableRow<Endpoint>(_gate, _endpoints, endpoint.Id, endpoint with { State = ObjectState.Ready }))).ConfigureAwait(false);
     }
 }

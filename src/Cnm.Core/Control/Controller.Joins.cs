@@ -42,23 +42,23 @@ public sealed partial class Controller
             var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
             var nid = owner.Id;
             var eid = endpoint.Id;
-            intent = NewIntent(op, eid, endpoint.Name, durable: !driver.IsBuiltIn);
+            intent = _journal.NewIntent(op, eid, endpoint.Name, durable: !driver.IsBuiltIn);
             if (sandbox.GatewayEndpointId is null && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
             {
                 intent.AddCall(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
             }
 
             intent.AddCall(new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
-            await FlushPendingForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
-            await EnsureIntentAsync(intent, notJoined).ConfigureAwait(false);
+            await _pending.FlushForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
+            await _journal.EnsureIntentAsync(intent, notJoined).ConfigureAwait(false);
 
             var joinInfo = new JoinInfo();
             var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
             var request = new JoinArgs(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
-            await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
+            await _journal.CallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
                 () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken), intent, intent.Calls[^1]).ConfigureAwait(false);
             rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));
-            await StepAsync(op, "Join").ConfigureAwait(false);
+            await _journal.StepAsync(op, "Join").ConfigureAwait(false);
 
             var join = joinInfo.Result;
             var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
@@ -67,12 +67,12 @@ public sealed partial class Controller
             var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
             if (HasInterface(join))
             {
-                await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
+                await DriverCalls.RunAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
                     () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, becomesGateway, cancellationToken)).ConfigureAwait(false);
                 var key = sandbox.Key;
                 rollback.Add($"remove interface of endpoint {endpoint.Name}",
                     () => _sandboxProvider.RemoveInterfaceAsync(key, joined, null, CancellationToken.None));
-                await StepAsync(op, "AddInterface").ConfigureAwait(false);
+                await _journal.StepAsync(op, "AddInterface").ConfigureAwait(false);
             }
 
             var gatewayId = sandbox.GatewayEndpointId;
@@ -82,11 +82,11 @@ public sealed partial class Controller
                 await RevokePreviousGatewayAsync(sandbox, endpoint, cancellationToken).ConfigureAwait(false);
                 if (driver.Driver is IExternalConnectivityDriver external)
                 {
-                    await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
+                    await DriverCalls.RunAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
                         () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
                     rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
                         () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
-                    await StepAsync(op, "ProgramExternalConnectivity").ConfigureAwait(false);
+                    await _journal.StepAsync(op, "ProgramExternalConnectivity").ConfigureAwait(false);
                 }
             }
 
@@ -97,15 +97,14 @@ public sealed partial class Controller
                 GatewayEndpointId = gatewayId,
                 State = ObjectState.Ready,
             };
-            await CommitAsync(notJoined, EndIntent(PutJoin(joinedReady, sandboxReady), intent)).ConfigureAwait(false);
-            intent.Written = false;
+            await _journal.CommitEndAsync(notJoined, OperationJournal.PutJoin(joinedReady, sandboxReady), intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _endpoints[endpoint.Id] = endpoint = joinedReady;
                 _sandboxes[sandbox.Id] = sandboxReady;
             }
 
-            await StepAsync(op, "commit").ConfigureAwait(false);
+            await _journal.StepAsync(op, "commit").ConfigureAwait(false);
             return endpoint;
         }
         catch
@@ -113,7 +112,7 @@ public sealed partial class Controller
             await rollback.RunAsync().ConfigureAwait(false);
             if (intent is not null)
             {
-                await DropIntentAsync(intent).ConfigureAwait(false);
+                await _journal.DropIntentAsync(intent).ConfigureAwait(false);
             }
 
             lock (_gate)
@@ -149,9 +148,9 @@ public sealed partial class Controller
         var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
         if (driver.Driver is IExternalConnectivityDriver external)
         {
-            await DriverCallAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
+            await DriverCalls.RunAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
                 () => external.RevokeExternalConnectivityAsync(network.Id, previous.Id, cancellationToken)).ConfigureAwait(false);
-            await StepAsync(IntentOperations.Join, "RevokeExternalConnectivity").ConfigureAwait(false);
+            await _journal.StepAsync(IntentOperations.Join, "RevokeExternalConnectivity").ConfigureAwait(false);
         }
     }
 

@@ -50,12 +50,12 @@ public sealed partial class Controller
 
         try
         {
-            var key = await DriverCallAsync($"sandbox {name}: could not create it",
+            var key = await DriverCalls.RunAsync($"sandbox {name}: could not create it",
                 () => _sandboxProvider.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
             var sandbox = new Sandbox { Id = id, Name = name, Key = key, Options = options, State = ObjectState.Ready };
             try
             {
-                await CommitAsync($"sandbox {name} was not created", PutSandbox(sandbox)).ConfigureAwait(false);
+                await _journal.CommitAsync($"sandbox {name} was not created", OperationJournal.PutSandbox(sandbox)).ConfigureAwait(false);
             }
             catch
             {
