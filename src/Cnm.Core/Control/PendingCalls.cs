@@ -1,6 +1,7 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Persistence;
 using Cnm.Core.Store;
+using Cnm.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Cnm.Core.Control;
@@ -98,7 +99,9 @@ internal sealed partial class PendingCalls : IAsyncDisposable
             var last = _owed.LastError(call.Driver);
             var owed = _owed.CountFor(call.Driver);
             var why = $"not sent: driver {call.Driver} could not be reached a moment ago{(owed > 0 ? $" and is owed {owed} earlier call(s)" : "")}";
-            return (CallOutcome.Unreachable, last is null ? CnmException.Unavailable(why) : last.WithMessage($"{last.Message} ({why})"));
+            return (CallOutcome.Unreachable, last is null
+                ? new CnmException(ErrorCategory.Unavailable, why) { Plugin = call.Driver, Method = call.Method }
+                : last.WithMessage($"{last.Message} ({why})"));
         }
 
         var outcome = await _sender.SendAsync(call, cancellationToken).ConfigureAwait(false);

@@ -15,12 +15,18 @@ public class CnmException : Exception
         : base(message, innerException)
     {
         Category = category;
+        if (innerException is CnmException inner)
+        {
+            // A wrapped driver error stays a driver error: the data travels with it unless the wrapper sets its own.
+            Plugin = inner.Plugin;
+            Method = inner.Method;
+        }
     }
 
     /// <summary>What kind of failure this is.</summary>
     public ErrorCategory Category { get; }
 
-    /// <summary>The driver (plugin) whose failure or absence this is; null when no driver is concerned.</summary>
+    /// <summary>The driver (plugin) whose failure or absence this is; null when no driver is concerned. Taken from a <see cref="CnmException"/> inner exception unless set.</summary>
     public string? Plugin { get; init; }
 
     /// <summary>The driver method that failed (for example <c>CreateNetwork</c>); null when the driver was not called.</summary>
