@@ -24,7 +24,7 @@ internal static class EventIds
     public const int IntentRecovered = 2015;
     public const int PendingRetry = 2016;
     public const int PendingRetryDetail = 2017;
-    public const int ConnectUndoFailed = 2040;
+    public const int ConnectUndoFailed = 2040; // retired: a connect is one operation, undone by its rollback and intent; not reused
     public const int SandboxVanished = 2041;
     public const int UnknownSandboxRemoved = 2042;
 }

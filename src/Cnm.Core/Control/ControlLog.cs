@@ -62,10 +62,6 @@ internal static partial class ControlLog
     [LoggerMessage(EventIds.IntentRecovered, LogLevel.Warning, "Recovered an interrupted {Operation} of {Name} ({ObjectId}): {Outcome}")]
     public static partial void IntentRecovered(ILogger logger, string operation, string name, string objectId, string outcome);
 
-    [LoggerMessage(EventIds.ConnectUndoFailed, LogLevel.Warning,
-        "Endpoint {Name} ({EndpointId}) on network {Network}, made for a connect whose join failed, could not be deleted again and is kept; delete it with docker network disconnect -f or cnm endpoint rm -f")]
-    public static partial void ConnectUndoFailed(ILogger logger, string name, string endpointId, string network, Exception exception);
-
     [LoggerMessage(EventIds.SandboxVanished, LogLevel.Warning,
         "Sandbox {Name} ({Id}) was restored but its namespace {Key} is gone: deleting it; its {Endpoints} joined endpoint(s) leave and are deleted")]
     public static partial void SandboxVanished(ILogger logger, string name, string id, string key, int endpoints);

@@ -12,7 +12,7 @@ public sealed partial class Controller
 {
     /// <summary>What address assignment for one endpoint create needs: the intent is set when releases to the IPAM are tracked.</summary>
     private sealed record AddressAssignment(Network Network, IpamDriverEntry Ipam, Dictionary<string, string>? Options, string EndpointName,
-        Rollback Rollback, Intent? Intent, string NotCreated);
+        Rollback Rollback, Intent? Intent, string NotCreated, string Operation);
 
     private async Task<(IpPrefix? Address, string? PoolId)> AssignAddressAsync(AddressAssignment assign, IReadOnlyList<NetworkPool> pools,
         IPAddress? preferred, CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ public sealed partial class Controller
                     await _journal.WriteIntentAsync(intent, assign.NotCreated).ConfigureAwait(false);
                 }
 
-                await _journal.StepAsync(IntentOperations.EndpointCreate, "RequestAddress").ConfigureAwait(false);
+                await _journal.StepAsync(assign.Operation, "RequestAddress").ConfigureAwait(false);
             }
 
             return (allocation.Address, pool.PoolId);
