@@ -16,25 +16,10 @@ public sealed partial class Controller
         driver.IsBuiltIn && driver.Name is BuiltInDrivers.Null or BuiltInDrivers.Host;
 
     /// <summary>All networks that are ready or being deleted, by name.</summary>
-    public IReadOnlyList<Network> Networks
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _networks.Values.Where(n => n.State != ObjectState.Creating).OrderBy(n => n.Name, StringComparer.Ordinal)];
-            }
-        }
-    }
+    public IReadOnlyList<Network> Networks => Listed(_networks, n => n.State, n => n.Name);
 
     /// <summary>Finds a network by id, name or unique id prefix.</summary>
-    public Network GetNetwork(string idOrName)
-    {
-        lock (_gate)
-        {
-            return Resolve(_networks, idOrName, "network", n => n.Name);
-        }
-    }
+    public Network GetNetwork(string idOrName) => Find(_networks, idOrName, "network", n => n.Name);
 
     /// <summary>
     /// Creates a network: IPAM pools, gateways and aux addresses per IP version, then the driver's

@@ -120,6 +120,25 @@ public sealed partial class Controller
         }
     }
 
+    /// <summary>A table's objects that are not being created, by name.</summary>
+    private List<T> Listed<T>(Dictionary<string, T> table, Func<T, ObjectState> state, Func<T, string> name)
+    {
+        lock (_gate)
+        {
+            return [.. table.Values.Where(v => state(v) != ObjectState.Creating).OrderBy(name, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Finds an object of a table by id, name or unique id prefix (<see cref="Resolve{T}"/>) under the lock.</summary>
+    private T Find<T>(Dictionary<string, T> table, string reference, string kind, Func<T, string> name)
+        where T : class
+    {
+        lock (_gate)
+        {
+            return Resolve(table, reference, kind, name);
+        }
+    }
+
     private static T Resolve<T>(Dictionary<string, T> map, string reference, string kind, Func<T, string> name)
         where T : class
     {
