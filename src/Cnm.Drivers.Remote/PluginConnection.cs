@@ -45,20 +45,28 @@ internal sealed class PluginConnection(string pluginName)
     private async Task<TResponse> Translate<TResponse>(string method, Func<PluginClient, Task<TResponse>> call)
     {
         var client = _client ?? throw new PluginCallException(ErrorCategory.Unavailable,
-            $"plugin \"{PluginName}\" {method}: the plugin is gone (its socket or spec file was removed); calls work again once it is back", null, null);
+            $"plugin \"{PluginName}\" {method}: the plugin is gone (its socket or spec file was removed); calls work again once it is back", null, null)
+        {
+            Plugin = PluginName,
+            Method = method,
+        };
         try
         {
             return await call(client).ConfigureAwait(false);
         }
         catch (PluginException ex)
         {
-            throw new PluginCallException(ex.Category, ex.Message, ex.StatusCode, ex);
+            throw new PluginCallException(ex.Category, ex.Message, ex.StatusCode, ex) { Plugin = PluginName, Method = method };
         }
         catch (ObjectDisposedException ex)
         {
             // The client was replaced while the call was starting: the plugin is being re-activated.
             throw new PluginCallException(ErrorCategory.Unavailable,
-                $"plugin \"{PluginName}\" {method}: the plugin was replaced during the call; try again", null, ex);
+                $"plugin \"{PluginName}\" {method}: the plugin was replaced during the call; try again", null, ex)
+            {
+                Plugin = PluginName,
+                Method = method,
+            };
         }
     }
 }

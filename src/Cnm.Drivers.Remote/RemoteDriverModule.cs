@@ -78,7 +78,7 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
         catch (PluginException ex)
         {
             var kind = pluginInterface == PluginInterfaces.NetworkDriver ? "network" : "IPAM";
-            throw new CnmException(ex.Category, $"{kind} driver \"{name}\" is not available: {ex.Message}", ex);
+            throw new CnmException(ex.Category, $"{kind} driver \"{name}\" is not available: {ex.Message}", ex) { Plugin = name };
         }
 
         var key = Key(name, pluginInterface);
@@ -94,7 +94,10 @@ public sealed partial class RemoteDriverModule : IDriverModule, IDriverResolver,
 
         if (_registrationErrors.TryGetValue(key, out var error))
         {
-            throw CnmException.Unavailable($"plugin \"{name}\" was activated but could not be registered as a {pluginInterface}: {error}");
+            throw new CnmException(ErrorCategory.Unavailable, $"plugin \"{name}\" was activated but could not be registered as a {pluginInterface}: {error}")
+            {
+                Plugin = name,
+            };
         }
 
         return true;

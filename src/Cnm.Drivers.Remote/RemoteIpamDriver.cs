@@ -57,8 +57,12 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
                 }
             }
 
-            throw CnmException.Internal(
-                $"plugin \"{Name}\" {PluginMethods.Ipam.RequestPool}: bad reply: PoolID \"{reply.PoolId}\", Pool \"{reply.Pool}\" (expected an id and a CIDR)");
+            throw new CnmException(ErrorCategory.Internal,
+                $"plugin \"{Name}\" {PluginMethods.Ipam.RequestPool}: bad reply: PoolID \"{reply.PoolId}\", Pool \"{reply.Pool}\" (expected an id and a CIDR)")
+            {
+                Plugin = Name,
+                Method = PluginMethods.Ipam.RequestPool,
+            };
         }
 
         // Host bits are kept: the pool is forwarded to the network driver as the IPAM wrote it (docs/reference-host.md §3.2).
@@ -77,7 +81,11 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
             Json.RequestAddressRequest, Json.RequestAddressResponse, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(reply.Address))
         {
-            throw CnmException.Unavailable($"plugin \"{Name}\" {PluginMethods.Ipam.RequestAddress}: no address returned for pool {request.PoolId}");
+            throw new CnmException(ErrorCategory.Unavailable, $"plugin \"{Name}\" {PluginMethods.Ipam.RequestAddress}: no address returned for pool {request.PoolId}")
+            {
+                Plugin = Name,
+                Method = PluginMethods.Ipam.RequestAddress,
+            };
         }
 
         if (!IpPrefix.TryParse(reply.Address, out var address))
@@ -95,8 +103,12 @@ internal sealed class RemoteIpamDriver(PluginConnection plugin) : IIpamDriver
                 }
             }
 
-            throw CnmException.Internal(
-                $"plugin \"{Name}\" {PluginMethods.Ipam.RequestAddress}: bad reply: Address \"{reply.Address}\" is not an address with a prefix length");
+            throw new CnmException(ErrorCategory.Internal,
+                $"plugin \"{Name}\" {PluginMethods.Ipam.RequestAddress}: bad reply: Address \"{reply.Address}\" is not an address with a prefix length")
+            {
+                Plugin = Name,
+                Method = PluginMethods.Ipam.RequestAddress,
+            };
         }
 
         return new AddressAllocation(address, reply.Data);

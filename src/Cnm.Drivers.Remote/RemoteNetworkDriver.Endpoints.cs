@@ -56,7 +56,11 @@ internal sealed partial class RemoteNetworkDriver
                 .ConfigureAwait(false);
             throw new CnmException(ex.Category,
                 $"plugin \"{Name}\" {PluginMethods.Network.CreateEndpoint}: bad reply ({ex.Message}); " +
-                (rolledBack is null ? "rolled back" : $"failed to roll back: {rolledBack.Message}"), ex);
+                (rolledBack is null ? "rolled back" : $"failed to roll back: {rolledBack.Message}"), ex)
+            {
+                Plugin = Name,
+                Method = PluginMethods.Network.CreateEndpoint,
+            };
         }
     }
 
@@ -108,7 +112,11 @@ internal sealed partial class RemoteNetworkDriver
                 .ConfigureAwait(false);
             throw new CnmException(ex.Category,
                 $"plugin \"{Name}\" {PluginMethods.Network.Join}: bad reply ({ex.Message}); " +
-                (rolledBack is null ? "left again" : $"and Leave failed too: {rolledBack.Message}"), ex);
+                (rolledBack is null ? "left again" : $"and Leave failed too: {rolledBack.Message}"), ex)
+            {
+                Plugin = Name,
+                Method = PluginMethods.Network.Join,
+            };
         }
     }
 

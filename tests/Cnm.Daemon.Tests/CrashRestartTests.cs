@@ -89,6 +89,59 @@ public sealed class CrashRestartTests : IAsyncLifetime
         Assert.Equal(0, await again.TerminateAsync(TimeSpan.FromSeconds(20)));
     }
 
+    public static TheoryData<string> ConnectSteps() =>
+        ["connect:RequestAddress", "connect:CreateEndpoint", "connect:Join", "connect:commit"];
+
+    /// <summary>
+    /// A connect (Docker's network connect) is one operation with one intent (issue 10 point 2): killed after any of its
+    /// steps before the commit, the restart undoes all of it (Leave, DeleteEndpoint, the address release), so neither cnmd
+    /// nor the plugin keeps a half-made endpoint; killed after the commit, the connect stands.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ConnectSteps))]
+    public async Task HookKillsCnmdAfterConnectStep_RestartUndoesOrKeepsTheWholeConnect(string step)
+    {
+        using (var daemon = DaemonProcess.Start(Args, new Dictionary<string, string> { ["CNM_TEST_CRASH_AFTER"] = step }))
+        {
+            await daemon.WaitReadyAsync();
+            using var http = DaemonFixture.CreateClient(Socket);
+            await PluginNetworkAsync(http, "n1");
+            await CreateSandboxAsync(http, "c1");
+            await Assert.ThrowsAsync<HttpRequestException>(() =>
+                SendAsync(http, HttpMethod.Post, "/networks/n1/connect", """{"Container":"c1"}""")); // the connection dies with cnmd
+            Assert.NotEqual(0, await daemon.WaitExitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Contains($"killing cnmd (SIGKILL) after {step}", daemon.Stderr, StringComparison.Ordinal);
+        }
+
+        using var again = DaemonProcess.Start(Args);
+        await again.WaitReadyAsync();
+        using var client = DaemonFixture.CreateClient(Socket);
+        var df = await SettledAsync(client);
+        Assert.Equal(0, df.GetProperty("Intents").GetInt32());
+        await AssertPluginAgreesAsync(client);
+        var endpoints = (await GetAsync(client, "/cnm/v1/endpoints")).EnumerateArray().ToList();
+        if (step == "connect:commit")
+        {
+            Assert.True(Assert.Single(endpoints).TryGetProperty("Sandbox", out _), "a committed connect stays joined");
+        }
+        else
+        {
+            Assert.Empty(endpoints);
+            Assert.Empty(_plugin.Endpoints);
+            Assert.Empty(_plugin.JoinedEndpoints);
+            if (step != "connect:RequestAddress")
+            {
+                Assert.Single(_plugin.CallsTo(PluginMethods.Network.DeleteEndpoint));
+            }
+
+            // The sandbox can connect again: the name is free, the address was released.
+            await SendAsync(client, HttpMethod.Post, "/networks/n1/connect", """{"Container":"c1"}""");
+            await AssertPluginAgreesAsync(client);
+        }
+
+        Assert.Equal(0, await again.TerminateAsync(TimeSpan.FromSeconds(20)));
+    }
+
     [Fact]
     public async Task Kill9ByPid_WhilePluginHoldsCreateEndpoint_RestartUndoesIt()
     {

@@ -7,9 +7,6 @@ namespace Cnm.Core.Control;
 
 public sealed partial class Controller
 {
-    /// <summary>Modules that can say why their drivers are unavailable; filled by <see cref="CreateAsync"/> only.</summary>
-    private readonly List<IDriverAvailability> _availability = [];
-
     /// <summary>
     /// Whether <paramref name="network"/>'s drivers can serve it now: ready, or waiting for a plugin whose network
     /// driver, or IPAM driver (only networks with pools use one), is not registered yet or is gone. Cheap enough
@@ -53,7 +50,7 @@ public sealed partial class Controller
     /// When <paramref name="error"/> failed an operation on <paramref name="network"/> and the network is waiting for
     /// its plugin, an Unavailable error that says so, naming the network, the plugin and why it is missing (the
     /// original error is its inner exception); otherwise <paramref name="error"/> itself. Only NotFound and Unavailable errors are explained: any
-    /// other error, or one that does not name a plugin the network waits for, is not about a missing plugin.
+    /// other error, or one whose <see cref="CnmException.Plugin"/> is not a plugin the network waits for, is not about a missing plugin.
     /// </summary>
     public CnmException ExplainWaiting(Network network, CnmException error)
     {
@@ -64,9 +61,9 @@ public sealed partial class Controller
             return error;
         }
 
-        // Only an error about one of the plugins the network waits for: every plugin error names its plugin in quotes.
+        // Only an error about one of the plugins the network waits for, as the error's structured data says.
         var availability = GetAvailability(network);
-        return availability.IsReady || !availability.WaitingFor.Any(p => error.Message.Contains($"\"{p}\"", StringComparison.Ordinal))
+        return availability.IsReady || error.Plugin is not { } plugin || !availability.WaitingFor.Contains(plugin, StringComparer.Ordinal)
             ? error
             : new CnmException(ErrorCategory.Unavailable, $"network {network.Name} is {availability.Message}", error);
     }

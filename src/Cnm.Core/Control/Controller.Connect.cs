@@ -1,6 +1,6 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
-using Microsoft.Extensions.Logging;
+using Cnm.Core.Persistence;
 
 namespace Cnm.Core.Control;
 
@@ -8,10 +8,10 @@ public sealed partial class Controller
 {
     /// <summary>
     /// Connects a sandbox to a network, as Docker's <c>network connect</c> does: an endpoint named after the sandbox is
-    /// created and joined (spec/controller.md, "Connect and disconnect"). Its CreateEndpoint carries the sandbox's port
-    /// lists, empty when it has none, as dockerd sends them. A failed join deletes the endpoint again (forced, so a
-    /// driver that cannot be reached gets its DeleteEndpoint as a pending call); if even that fails, the endpoint is
-    /// kept, a Warning names it, and the join's error is what the caller gets.
+    /// created and joined (spec/controller.md, "Connect and disconnect"), as one operation with one intent and one commit.
+    /// Its CreateEndpoint carries the sandbox's port lists, empty when it has none, as dockerd sends them. A failure at any
+    /// step undoes the earlier ones (Leave, DeleteEndpoint, the releases), and a crash before the commit is undone at the
+    /// next start from the intent, like any create; the endpoint exists only once it is joined.
     /// </summary>
     public async Task<Endpoint> ConnectAsync(string network, string sandboxIdOrName, EndpointCreateOptions options, CancellationToken cancellationToken)
     {
@@ -19,24 +19,46 @@ public sealed partial class Controller
         var sandbox = GetSandbox(sandboxIdOrName);
         var owner = GetNetwork(network);
         ThrowIfWaiting(owner, "connect to it");
-        var endpoint = await CreateEndpointAsync(owner.Id, options with
+        var work = ReserveEndpoint(owner.Id, options with
         {
             ExposedPorts = options.ExposedPorts ?? sandbox.Options.ExposedPorts ?? [],
             PortBindings = options.PortBindings ?? sandbox.Options.PortBindings ?? [],
-        }, cancellationToken).ConfigureAwait(false);
+        }, IntentOperations.Connect);
+        lock (_gate)
+        {
+            if (!_sandboxes.TryGetValue(sandbox.Id, out var current) || current.State != ObjectState.Ready)
+            {
+                _endpoints.Remove(work.Endpoint.Id);
+                throw current is null ? CnmException.NotFound($"sandbox {sandbox.Name} not found") : CnmException.Conflict(
+                    $"sandbox {sandbox.Name} is busy ({current.State.ToString().ToLowerInvariant()}); try again");
+            }
+
+            sandbox = current;
+            _sandboxes[sandbox.Id] = sandbox with { State = ObjectState.Busy };
+        }
+
         try
         {
-            return await JoinAsync(endpoint.Id, sandbox.Id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception joinError) when (joinError is not OutOfMemoryException)
-        {
-            try
+            var created = await CreateInDriverAsync(work, cancellationToken).ConfigureAwait(false);
+            var driver = await _drivers.GetNetworkDriverAsync(work.Owner.Driver, cancellationToken).ConfigureAwait(false);
+            var (joined, sandboxReady) = await JoinInDriverAsync(new JoinWork(IntentOperations.Connect, work.Owner, driver, created,
+                sandbox with { State = ObjectState.Busy }, work.Intent, work.Rollback, work.NotDone), cancellationToken).ConfigureAwait(false);
+            await _journal.CommitEndAsync(work.NotDone, OperationJournal.PutJoin(joined, sandboxReady), work.Intent).ConfigureAwait(false);
+            lock (_gate)
             {
-                await DeleteEndpointAsync(endpoint.Id, force: true, CancellationToken.None).ConfigureAwait(false);
+                _endpoints[joined.Id] = joined;
+                _sandboxes[sandbox.Id] = sandboxReady;
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+
+            await _journal.StepAsync(IntentOperations.Connect, "commit").ConfigureAwait(false);
+            return joined;
+        }
+        catch
+        {
+            await UndoEndpointAsync(work).ConfigureAwait(false);
+            lock (_gate)
             {
-                Log.ConnectUndoFailed(_logger, endpoint.Name, endpoint.Id, owner.Name, ex);
+                _sandboxes[sandbox.Id] = sandbox;
             }
 
             throw;
@@ -94,14 +116,10 @@ public sealed partial class Controller
         if (!availability.IsReady)
         {
             throw new CnmException(Protocol.ErrorCategory.Unavailable,
-                $"cannot {what}: network {network.Name} is {availability.Message}; nothing was changed");
+                $"cannot {what}: network {network.Name} is {availability.Message}; nothing was changed")
+            {
+                Plugin = availability.WaitingFor[0],
+            };
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.ConnectUndoFailed, LogLevel.Warning,
-            "Endpoint {Name} ({EndpointId}) on network {Network}, made for a connect whose join failed, could not be deleted again and is kept; delete it with docker network disconnect -f or cnm endpoint rm -f")]
-        public static partial void ConnectUndoFailed(ILogger logger, string name, string endpointId, string network, Exception exception);
     }
 }

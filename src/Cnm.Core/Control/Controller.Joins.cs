@@ -33,87 +33,31 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = sandbox = sandbox with { State = ObjectState.Busy };
         }
 
-        const string op = IntentOperations.Join;
         var notJoined = $"endpoint {endpoint.Name} was not joined to sandbox {sandbox.Name}";
         var rollback = NewRollback();
         Intent? intent = null;
         try
         {
             var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-            var nid = owner.Id;
-            var eid = endpoint.Id;
-            intent = NewIntent(op, eid, endpoint.Name, durable: !driver.IsBuiltIn);
-            if (sandbox.GatewayEndpointId is null && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
-            {
-                intent.AddCall(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
-            }
-
-            intent.AddCall(new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
-            await FlushPendingForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
-            await EnsureIntentAsync(intent, notJoined).ConfigureAwait(false);
-
-            var joinInfo = new JoinInfo();
-            var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
-            var request = new JoinArgs(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
-            await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
-                () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken), intent, intent.Calls[^1]).ConfigureAwait(false);
-            rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));
-            await StepAsync(op, "Join").ConfigureAwait(false);
-
-            var join = joinInfo.Result;
-            var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
-            // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
-            // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
-            var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
-            if (HasInterface(join))
-            {
-                await DriverCallAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
-                    () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, becomesGateway, cancellationToken)).ConfigureAwait(false);
-                var key = sandbox.Key;
-                rollback.Add($"remove interface of endpoint {endpoint.Name}",
-                    () => _sandboxProvider.RemoveInterfaceAsync(key, joined, null, CancellationToken.None));
-                await StepAsync(op, "AddInterface").ConfigureAwait(false);
-            }
-
-            var gatewayId = sandbox.GatewayEndpointId;
-            if (becomesGateway)
-            {
-                gatewayId = endpoint.Id;
-                await RevokePreviousGatewayAsync(sandbox, endpoint, cancellationToken).ConfigureAwait(false);
-                if (driver.Driver is IExternalConnectivityDriver external)
-                {
-                    await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
-                        () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
-                    rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
-                        () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
-                    await StepAsync(op, "ProgramExternalConnectivity").ConfigureAwait(false);
-                }
-            }
-
-            var joinedReady = joined with { State = ObjectState.Ready };
-            var sandboxReady = sandbox with
-            {
-                EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
-                GatewayEndpointId = gatewayId,
-                State = ObjectState.Ready,
-            };
-            await CommitAsync(notJoined, EndIntent(PutJoin(joinedReady, sandboxReady), intent)).ConfigureAwait(false);
-            intent.Written = false;
+            intent = _journal.NewIntent(IntentOperations.Join, endpoint.Id, endpoint.Name, durable: !driver.IsBuiltIn);
+            var (joined, sandboxReady) = await JoinInDriverAsync(
+                new JoinWork(IntentOperations.Join, owner, driver, endpoint, sandbox, intent, rollback, notJoined), cancellationToken).ConfigureAwait(false);
+            await _journal.CommitEndAsync(notJoined, OperationJournal.PutJoin(joined, sandboxReady), intent).ConfigureAwait(false);
             lock (_gate)
             {
-                _endpoints[endpoint.Id] = endpoint = joinedReady;
+                _endpoints[endpoint.Id] = joined;
                 _sandboxes[sandbox.Id] = sandboxReady;
             }
 
-            await StepAsync(op, "commit").ConfigureAwait(false);
-            return endpoint;
+            await _journal.StepAsync(IntentOperations.Join, "commit").ConfigureAwait(false);
+            return joined;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
             if (intent is not null)
             {
-                await DropIntentAsync(intent).ConfigureAwait(false);
+                await _journal.DropIntentAsync(intent).ConfigureAwait(false);
             }
 
             lock (_gate)
@@ -127,11 +71,85 @@ public sealed partial class Controller
     }
 
     /// <summary>
+    /// The driver side of a join (alone or as the second half of a connect): the intent gets the Leave (and the Revoke)
+    /// that undo it and is written, then the driver's Join, the interface into the sandbox, and Program when the endpoint
+    /// becomes the gateway endpoint, each undone by the work's rollback. Returns the endpoint and sandbox as they will be
+    /// committed (ready).
+    /// </summary>
+    private async Task<(Endpoint Endpoint, Sandbox Sandbox)> JoinInDriverAsync(JoinWork work, CancellationToken cancellationToken)
+    {
+        var (owner, driver, endpoint, sandbox, intent, rollback, op) = (work.Owner, work.Driver, work.Endpoint, work.Sandbox, work.Intent, work.Rollback, work.Operation);
+        var nid = owner.Id;
+        var eid = endpoint.Id;
+        var leave = new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid };
+        intent.AddFirstCall(leave);
+        if (sandbox.GatewayEndpointId is null && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
+        {
+            intent.AddFirstCall(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
+        }
+
+        await _pending.FlushForAsync(nid, eid, cancellationToken).ConfigureAwait(false);
+        if (intent.Written)
+        {
+            await _journal.WriteIntentAsync(intent, work.NotDone).ConfigureAwait(false); // a connect's: now with the Leave
+        }
+        else
+        {
+            await _journal.EnsureIntentAsync(intent, work.NotDone).ConfigureAwait(false);
+        }
+
+        var joinInfo = new JoinInfo();
+        var sandboxOptions = GenericOptions.ForSandbox(sandbox.Options);
+        var request = new JoinArgs(owner.Id, endpoint.Id, sandbox.Key, sandboxOptions);
+        await _journal.CallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to join it to sandbox {sandbox.Name}",
+            () => driver.Driver.JoinAsync(request, joinInfo, cancellationToken), intent, leave).ConfigureAwait(false);
+        rollback.Add($"leave endpoint {endpoint.Name}", () => driver.Driver.LeaveAsync(nid, eid, CancellationToken.None));
+        await _journal.StepAsync(op, "Join").ConfigureAwait(false);
+
+        var join = joinInfo.Result;
+        var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
+        // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
+        // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
+        var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
+        if (HasInterface(join))
+        {
+            await DriverCalls.RunAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
+                () => _sandboxProvider.AddInterfaceAsync(sandbox.Key, joined, join, becomesGateway, cancellationToken)).ConfigureAwait(false);
+            var key = sandbox.Key;
+            rollback.Add($"remove interface of endpoint {endpoint.Name}",
+                () => _sandboxProvider.RemoveInterfaceAsync(key, joined, null, CancellationToken.None));
+            await _journal.StepAsync(op, "AddInterface").ConfigureAwait(false);
+        }
+
+        var gatewayId = sandbox.GatewayEndpointId;
+        if (becomesGateway)
+        {
+            gatewayId = endpoint.Id;
+            await RevokePreviousGatewayAsync(sandbox, endpoint, op, cancellationToken).ConfigureAwait(false);
+            if (driver.Driver is IExternalConnectivityDriver external)
+            {
+                await DriverCalls.RunAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed programming external connectivity",
+                    () => external.ProgramExternalConnectivityAsync(nid, eid, sandboxOptions, cancellationToken)).ConfigureAwait(false);
+                rollback.Add($"revoke external connectivity of endpoint {endpoint.Name}",
+                    () => external.RevokeExternalConnectivityAsync(nid, eid, CancellationToken.None));
+                await _journal.StepAsync(op, "ProgramExternalConnectivity").ConfigureAwait(false);
+            }
+        }
+
+        return (joined with { State = ObjectState.Ready }, sandbox with
+        {
+            EndpointIds = [.. sandbox.EndpointIds, endpoint.Id],
+            GatewayEndpointId = gatewayId,
+            State = ObjectState.Ready,
+        });
+    }
+
+    /// <summary>
     /// When the joining endpoint takes the gateway over from one the reference counts as the gateway endpoint (an
     /// internal network's, which never got Program: <see cref="ReferenceGatewayId"/>), that one gets
     /// RevokeExternalConnectivity first, as the reference's <c>sbJoin</c> sends it. A failure fails the join.
     /// </summary>
-    private async Task RevokePreviousGatewayAsync(Sandbox sandbox, Endpoint joining, CancellationToken cancellationToken)
+    private async Task RevokePreviousGatewayAsync(Sandbox sandbox, Endpoint joining, string operation, CancellationToken cancellationToken)
     {
         Endpoint previous;
         Network network;
@@ -149,9 +167,9 @@ public sealed partial class Controller
         var driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
         if (driver.Driver is IExternalConnectivityDriver external)
         {
-            await DriverCallAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
+            await DriverCalls.RunAsync($"endpoint {joining.Name}: driver {network.Driver} failed revoking external connectivity on endpoint {previous.Name}",
                 () => external.RevokeExternalConnectivityAsync(network.Id, previous.Id, cancellationToken)).ConfigureAwait(false);
-            await StepAsync(IntentOperations.Join, "RevokeExternalConnectivity").ConfigureAwait(false);
+            await _journal.StepAsync(operation, "RevokeExternalConnectivity").ConfigureAwait(false);
         }
     }
 

@@ -41,8 +41,8 @@ public sealed partial class Controller
         var intent = LeaveIntent(plan);
         try
         {
-            await CommitAsync($"endpoint {endpoint.Name} did not leave sandbox {sandbox.Name}",
-                PutIntentIfDurable(PutJoin(plan.Left, plan.Sandbox), intent)).ConfigureAwait(false);
+            await _journal.CommitAsync($"endpoint {endpoint.Name} did not leave sandbox {sandbox.Name}",
+                OperationJournal.PutIntentIfDurable(OperationJournal.PutJoin(plan.Left, plan.Sandbox), intent)).ConfigureAwait(false);
         }
         catch
         {
@@ -55,7 +55,7 @@ public sealed partial class Controller
             throw;
         }
 
-        await StepAsync(op, "commit").ConfigureAwait(false);
+        await _journal.StepAsync(op, "commit").ConfigureAwait(false);
         // Committed: the leave finishes even if the caller gives up.
         var undelivered = await RunLeaveStepsAsync(plan, intent.Calls, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
@@ -64,8 +64,8 @@ public sealed partial class Controller
             _sandboxes[sandbox.Id] = plan.Sandbox;
         }
 
-        await EndLeaveIntentsAsync([intent], undelivered).ConfigureAwait(false);
-        await StepAsync(op, "end").ConfigureAwait(false);
+        await _journal.EndLeaveIntentsAsync([intent], undelivered).ConfigureAwait(false);
+        await _journal.StepAsync(op, "end").ConfigureAwait(false);
         return plan.Left;
     }
 
@@ -73,7 +73,7 @@ public sealed partial class Controller
     private Intent LeaveIntent(LeavePlan plan)
     {
         var calls = LeaveCalls(plan);
-        var intent = NewIntent(IntentOperations.Leave, plan.Endpoint.Id, plan.Endpoint.Name, durable: calls.Any(c => !IsBuiltInNetworkDriver(c.Driver)));
+        var intent = _journal.NewIntent(IntentOperations.Leave, plan.Endpoint.Id, plan.Endpoint.Name, durable: calls.Any(c => !_journal.IsBuiltInNetworkDriver(c.Driver)));
         calls.ForEach(intent.AddCall);
         return intent;
     }
@@ -108,46 +108,6 @@ public sealed partial class Controller
         }
 
         return calls;
-    }
-
-    private static StoreTransaction PutIntentIfDurable(StoreTransaction transaction, Intent intent)
-    {
-        if (intent.Durable)
-        {
-            transaction.Put(intent.Key, intent.Serialize());
-            intent.Written = true;
-        }
-
-        return transaction;
-    }
-
-    /// <summary>
-    /// Removes the intents of finished leaves and stores the calls that could not be delivered as pending. If the
-    /// store cannot, the intents stay and start-up makes their calls again; nothing is lost.
-    /// </summary>
-    private async Task EndLeaveIntentsAsync(IReadOnlyList<Intent> intents, List<PendingCall> undelivered)
-    {
-        if (!intents.Any(i => i.Written) && undelivered.Count == 0)
-        {
-            return;
-        }
-
-        var numbered = new List<PendingCall>();
-        var transaction = PutPending(new StoreTransaction(), undelivered, numbered);
-        foreach (var intent in intents)
-        {
-            EndIntent(transaction, intent);
-        }
-
-        try
-        {
-            await _store.CommitAsync(transaction, CancellationToken.None).ConfigureAwait(false);
-            AddPending(numbered);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.StoreFailed(_logger, "end a leave: its intent record stays, and start-up makes its driver calls again", ex);
-        }
     }
 
     /// <summary>
@@ -212,7 +172,7 @@ public sealed partial class Controller
 
             await BestEffortAsync($"remove interface of endpoint {plan.Endpoint.Name}",
                 () => _sandboxProvider.RemoveInterfaceAsync(plan.Sandbox.Key, plan.Endpoint, nextGateway, cancellationToken)).ConfigureAwait(false);
-            await StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
+            await _journal.StepAsync(IntentOperations.Leave, "RemoveInterface").ConfigureAwait(false);
         }
         foreach (var call in calls.Where(c => c.Method == PendingMethods.ProgramExternalConnectivity))
         {
@@ -223,17 +183,17 @@ public sealed partial class Controller
 
         async Task RunLeaveCallAsync(PendingCall call)
         {
-            var (outcome, error) = await RunCallAsync(call, cancellationToken).ConfigureAwait(false);
+            var (outcome, error) = await _pending.SendAsync(call, cancellationToken).ConfigureAwait(false);
             if (outcome == CallOutcome.Unreachable)
             {
                 undelivered.Add(call with { Reason = $"leave of endpoint {plan.Endpoint.Name} while driver {call.Driver} could not be reached" });
             }
             else if (outcome == CallOutcome.Refused)
             {
-                Log.CleanupFailed(_logger, $"{call.Describe()} for the leave of endpoint {plan.Endpoint.Name}", error!);
+                ControlLog.CleanupFailed(_logger, $"{call.Describe()} for the leave of endpoint {plan.Endpoint.Name}", error!);
             }
 
-            await StepAsync(IntentOperations.Leave, call.Method).ConfigureAwait(false);
+            await _journal.StepAsync(IntentOperations.Leave, call.Method).ConfigureAwait(false);
         }
     }
 

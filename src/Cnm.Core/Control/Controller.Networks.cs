@@ -16,25 +16,10 @@ public sealed partial class Controller
         driver.IsBuiltIn && driver.Name is BuiltInDrivers.Null or BuiltInDrivers.Host;
 
     /// <summary>All networks that are ready or being deleted, by name.</summary>
-    public IReadOnlyList<Network> Networks
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _networks.Values.Where(n => n.State != ObjectState.Creating).OrderBy(n => n.Name, StringComparer.Ordinal)];
-            }
-        }
-    }
+    public IReadOnlyList<Network> Networks => Listed(_networks, n => n.State, n => n.Name);
 
     /// <summary>Finds a network by id, name or unique id prefix.</summary>
-    public Network GetNetwork(string idOrName)
-    {
-        lock (_gate)
-        {
-            return Resolve(_networks, idOrName, "network", n => n.Name);
-        }
-    }
+    public Network GetNetwork(string idOrName) => Find(_networks, idOrName, "network", n => n.Name);
 
     /// <summary>
     /// Creates a network: IPAM pools, gateways and aux addresses per IP version, then the driver's
@@ -76,8 +61,8 @@ public sealed partial class Controller
         }
 
         const string op = IntentOperations.NetworkCreate;
-        var tracksIpam = ipam is not null && TracksIpam(ipam.Name);
-        var intent = NewIntent(op, network.Id, network.Name, durable: !driver.IsBuiltIn || tracksIpam);
+        var tracksIpam = ipam is not null && _journal.TracksIpam(ipam.Name);
+        var intent = _journal.NewIntent(op, network.Id, network.Name, durable: !driver.IsBuiltIn || tracksIpam);
         intent.AddCall(new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = driver.Name, NetworkId = network.Id });
         var notCreated = $"network {options.Name} was not created";
         var rollback = NewRollback();
@@ -93,31 +78,29 @@ public sealed partial class Controller
                 };
             }
 
-            await EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
-            var request = new CreateNetworkArgs(network.Id, GenericOptions.ForNetwork(options),
-                [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
-            await DriverCallAsync($"network {options.Name}: driver {driver.Name} failed to create it",
+            await _journal.EnsureIntentAsync(intent, notCreated).ConfigureAwait(false);
+            var request = CreateNetworkArgsOf(network);
+            await _journal.CallAsync($"network {options.Name}: driver {driver.Name} failed to create it",
                 () => driver.Driver.CreateNetworkAsync(request, cancellationToken), intent, intent.Calls[0]).ConfigureAwait(false);
             var id = network.Id;
             rollback.Add($"delete network {options.Name} in driver {driver.Name}", () => driver.Driver.DeleteNetworkAsync(id, CancellationToken.None));
-            await StepAsync(op, "CreateNetwork").ConfigureAwait(false);
+            await _journal.StepAsync(op, "CreateNetwork").ConfigureAwait(false);
 
             network = network with { State = ObjectState.Ready };
-            await CommitAsync(notCreated, EndIntent(PutNetwork(network), intent)).ConfigureAwait(false);
-            intent.Written = false;
+            await _journal.CommitEndAsync(notCreated, OperationJournal.PutNetwork(network), intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _networks[network.Id] = network;
             }
 
-            Log.NetworkCreated(_logger, network.Id, network.Name, driver.Name);
-            await StepAsync(op, "commit").ConfigureAwait(false);
+            ControlLog.NetworkCreated(_logger, network.Id, network.Name, driver.Name);
+            await _journal.StepAsync(op, "commit").ConfigureAwait(false);
             return network;
         }
         catch
         {
             await rollback.RunAsync().ConfigureAwait(false);
-            await DropIntentAsync(intent).ConfigureAwait(false);
+            await _journal.DropIntentAsync(intent).ConfigureAwait(false);
             lock (_gate)
             {
                 _networks.Remove(network.Id);
@@ -156,56 +139,17 @@ public sealed partial class Controller
         }
 
         var pools = network.IPv4Pools.Concat(network.IPv6Pools).ToList();
-        await RunDeleteAsync(new DeletePlan(
+        await _journal.RunDeleteAsync(new DeletePlan(
             IntentOperations.NetworkDelete,
             $"network {network.Name}",
             new PendingCall { Method = PendingMethods.DeleteNetwork, Driver = network.Driver, NetworkId = network.Id },
-            [.. pools.SelectMany(p => ReleaseCalls(network.IpamDriver, p))],
-            pools.Count > 0 && TracksIpam(network.IpamDriver),
+            [.. pools.SelectMany(p => ReleaseCalls.OfPool(network.IpamDriver, p))],
+            pools.Count > 0 && _journal.TracksIpam(network.IpamDriver),
             force,
             StateKeys.Network(network.Id),
-            KeepReady,
-            Forget,
-            reason => Log.ForcedNetworkDelete(_logger, network.Id, reason))).ConfigureAwait(false);
-        Log.NetworkDeleted(_logger, network.Id, network.Name);
-
-        void Forget()
-        {
-            lock (_gate)
-            {
-                _networks.Remove(network.Id);
-            }
-        }
-
-        void KeepReady()
-        {
-            lock (_gate)
-            {
-                _networks[network.Id] = network with { State = ObjectState.Ready };
-            }
-        }
+            new TableRow<Network>(_gate, _networks, network.Id, network with { State = ObjectState.Ready }))).ConfigureAwait(false);
+        ControlLog.NetworkDeleted(_logger, network.Id, network.Name);
     }
-
-    /// <summary>The releases of a pool in the order the delete makes them: gateway, aux addresses, then the pool.</summary>
-    private static IEnumerable<PendingCall> ReleaseCalls(string ipamDriver, NetworkPool pool)
-    {
-        // A gateway that came in the pool's data was never requested by us, so it is not released
-        // (the reference releases it anyway: docs/reference-host.md §10, item 30).
-        if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
-        {
-            yield return ReleaseAddressCall(ipamDriver, pool.PoolId, gateway.Address);
-        }
-
-        foreach (var address in pool.AuxAddresses.Values)
-        {
-            yield return ReleaseAddressCall(ipamDriver, pool.PoolId, address);
-        }
-
-        yield return new PendingCall { Method = PendingMethods.ReleasePool, Driver = ipamDriver, PoolId = pool.PoolId };
-    }
-
-    private static PendingCall ReleaseAddressCall(string ipamDriver, string poolId, IPAddress address) =>
-        new() { Method = PendingMethods.ReleaseAddress, Driver = ipamDriver, PoolId = poolId, Address = address.ToString() };
 
     private void ThrowIfNetworkNameTaken(string name)
     {
@@ -217,98 +161,4 @@ public sealed partial class Controller
             }
         }
     }
-
-    /// <summary>What pool allocation for one network create needs: the intent is set when releases to the IPAM are tracked.</summary>
-    private sealed record PoolAllocationContext(Network Network, IpamDriverEntry Ipam, Rollback Rollback, Intent? Intent, string NotCreated);
-
-    private async Task<IReadOnlyList<NetworkPool>> AllocatePoolsAsync(PoolAllocationContext context, IReadOnlyList<PoolPlan> plans, bool v6,
-        CancellationToken cancellationToken)
-    {
-        var pools = new List<NetworkPool>();
-        foreach (var plan in plans)
-        {
-            pools.Add(await AllocatePoolAsync(context, plan, v6, cancellationToken).ConfigureAwait(false));
-        }
-
-        return pools;
-    }
-
-    /// <summary>Records an allocation just made in the intent (when tracked) before the next step, and runs the test hook.</summary>
-    private async Task AllocatedAsync(PoolAllocationContext context, PendingCall release, string step)
-    {
-        if (context.Intent is { } intent)
-        {
-            intent.AddRelease(release);
-            await WriteIntentAsync(intent, context.NotCreated).ConfigureAwait(false);
-        }
-
-        await StepAsync(IntentOperations.NetworkCreate, step).ConfigureAwait(false);
-    }
-
-    private async Task<NetworkPool> AllocatePoolAsync(PoolAllocationContext context, PoolPlan plan, bool v6, CancellationToken cancellationToken)
-    {
-        var (network, ipam, rollback) = (context.Network, context.Ipam, context.Rollback);
-        var name = network.Name;
-        var family = v6 ? "IPv6" : "IPv4";
-        var request = new PoolRequest(network.AddressSpace, plan.Subnet, plan.IpRange, network.Options.IpamOptions, v6);
-        var pool = await DriverCallAsync($"network {name}: IPAM {ipam.Name} could not allocate an {family} pool",
-            () => ipam.Driver.RequestPoolAsync(request, cancellationToken)).ConfigureAwait(false);
-        rollback.Add($"release pool {pool.PoolId}", () => ipam.Driver.ReleasePoolAsync(pool.PoolId, CancellationToken.None));
-        await AllocatedAsync(context, new PendingCall { Method = PendingMethods.ReleasePool, Driver = ipam.Name, PoolId = pool.PoolId },
-            "RequestPool").ConfigureAwait(false);
-
-        IpPrefix? gateway = null;
-        var gatewayFromIpam = false;
-        if (pool.Data?.GetValueOrDefault(IpamOptions.Gateway) is { } dataGateway)
-        {
-            if (!IpPrefix.TryParse(dataGateway, out var parsed))
-            {
-                throw CnmException.InvalidParameter(
-                    $"network {name}: IPAM {ipam.Name} returned an unparsable gateway \"{dataGateway}\" for pool {pool.Pool}");
-            }
-
-            gateway = parsed;
-            gatewayFromIpam = true;
-        }
-
-        if (plan.Gateway is not null || gateway is null)
-        {
-            var options = new Dictionary<string, string> { [IpamOptions.RequestAddressType] = IpamOptions.GatewayType };
-            var allocated = await DriverCallAsync(
-                $"network {name}: IPAM {ipam.Name} could not allocate the gateway{(plan.Gateway is null ? "" : $" {plan.Gateway}")}",
-                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, plan.Gateway, options), cancellationToken),
-                context.Intent, plan.Gateway is { } wanted ? ReleaseAddressCall(ipam.Name, pool.PoolId, wanted) : null).ConfigureAwait(false);
-            if (allocated.Address is { } address)
-            {
-                rollback.Add($"release gateway {address.Address}",
-                    () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address.Address, CancellationToken.None));
-                gateway = address;
-                gatewayFromIpam = false;
-                await AllocatedAsync(context, ReleaseAddressCall(ipam.Name, pool.PoolId, address.Address), "RequestAddress").ConfigureAwait(false);
-            }
-        }
-
-        var aux = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
-        foreach (var (auxName, address) in plan.Aux)
-        {
-            if (!pool.Pool.Contains(address))
-            {
-                throw CnmException.InvalidParameter($"network {name}: aux-address {auxName} {address} is not inside pool {pool.Pool}");
-            }
-
-            await DriverCallAsync($"network {name}: IPAM {ipam.Name} could not reserve aux-address {auxName} {address}",
-                () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken),
-                context.Intent, ReleaseAddressCall(ipam.Name, pool.PoolId, address)).ConfigureAwait(false);
-            rollback.Add($"release aux-address {address}", () => ipam.Driver.ReleaseAddressAsync(pool.PoolId, address, CancellationToken.None));
-            aux[auxName] = address;
-            await AllocatedAsync(context, ReleaseAddressCall(ipam.Name, pool.PoolId, address), "RequestAddress").ConfigureAwait(false);
-        }
-
-        return new NetworkPool(pool.PoolId, pool.Pool, plan.IpRange, gateway, gatewayFromIpam, aux);
-    }
-
-    private static IpamPoolData ToIpamData(Network network, NetworkPool pool) =>
-        new(network.AddressSpace, pool.Pool, pool.Gateway is { } g ? new IpPrefix(g.Address, pool.Pool.PrefixLength) : null,
-            pool.AuxAddresses.Count == 0 ? null
-                : pool.AuxAddresses.ToDictionary(a => a.Key, a => new IpPrefix(a.Value, pool.Pool.PrefixLength), StringComparer.Ordinal));
 }

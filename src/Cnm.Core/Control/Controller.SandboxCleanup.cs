@@ -1,6 +1,5 @@
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
-using Microsoft.Extensions.Logging;
 
 namespace Cnm.Core.Control;
 
@@ -29,7 +28,7 @@ public sealed partial class Controller
                 continue;
             }
 
-            Log.SandboxVanished(_logger, sandbox.Name, sandbox.Id[..12], sandbox.Key, sandbox.EndpointIds.Count);
+            ControlLog.SandboxVanished(_logger, sandbox.Name, sandbox.Id[..12], sandbox.Key, sandbox.EndpointIds.Count);
             try
             {
                 await DeleteSandboxAsync(sandbox.Id, cancellationToken).ConfigureAwait(false);
@@ -37,23 +36,13 @@ public sealed partial class Controller
             catch (CnmException ex)
             {
                 known.Add(sandbox.Key);
-                Log.CleanupFailed(_logger, $"delete sandbox {sandbox.Name}, whose namespace {sandbox.Key} vanished", ex);
+                ControlLog.CleanupFailed(_logger, $"delete sandbox {sandbox.Name}, whose namespace {sandbox.Key} vanished", ex);
             }
         }
 
         foreach (var key in await _sandboxProvider.RemoveUnknownAsync(known, cancellationToken).ConfigureAwait(false))
         {
-            Log.UnknownSandboxRemoved(_logger, key);
+            ControlLog.UnknownSandboxRemoved(_logger, key);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.SandboxVanished, LogLevel.Warning,
-            "Sandbox {Name} ({Id}) was restored but its namespace {Key} is gone: deleting it; its {Endpoints} joined endpoint(s) leave and are deleted")]
-        public static partial void SandboxVanished(ILogger logger, string name, string id, string key, int endpoints);
-
-        [LoggerMessage(EventIds.UnknownSandboxRemoved, LogLevel.Warning, "Removed namespace {Key}: no sandbox in the state file has it")]
-        public static partial void UnknownSandboxRemoved(ILogger logger, string key);
     }
 }

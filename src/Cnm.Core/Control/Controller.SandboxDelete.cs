@@ -47,12 +47,12 @@ public sealed partial class Controller
         foreach (var plan in plans)
         {
             transaction.Delete(StateKeys.Endpoint(plan.Leave.Endpoint.Id));
-            PutIntentIfDurable(transaction, plan.Intent);
+            OperationJournal.PutIntentIfDurable(transaction, plan.Intent);
         }
 
         try
         {
-            await CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction).ConfigureAwait(false);
+            await _journal.CommitAsync($"sandbox {sandbox.Name} was not deleted", transaction).ConfigureAwait(false);
         }
         catch
         {
@@ -71,18 +71,18 @@ public sealed partial class Controller
         {
             undelivered.AddRange(await RunLeaveStepsAsync(plan.Leave, plan.LeaveCalls, CancellationToken.None).ConfigureAwait(false));
             var what = $"endpoint {plan.Leave.Endpoint.Name} of deleted sandbox {sandbox.Name}";
-            var (outcome, error) = await RunCallAsync(plan.DeleteCall, CancellationToken.None).ConfigureAwait(false);
+            var (outcome, error) = await _pending.SendAsync(plan.DeleteCall, CancellationToken.None).ConfigureAwait(false);
             if (outcome == CallOutcome.Unreachable)
             {
                 undelivered.Add(plan.DeleteCall with { Reason = $"delete of {what} while driver {plan.DeleteCall.Driver} could not be reached" });
             }
             else if (outcome == CallOutcome.Refused)
             {
-                Log.CleanupFailed(_logger, $"{plan.DeleteCall.Describe()} for the delete of {what}", error!);
+                ControlLog.CleanupFailed(_logger, $"{plan.DeleteCall.Describe()} for the delete of {what}", error!);
             }
 
-            await StepAsync(IntentOperations.EndpointDelete, plan.DeleteCall.Method).ConfigureAwait(false);
-            var releases = await RunReleasesAsync(plan.Releases, plan.TracksIpam ? IntentOperations.EndpointDelete : null, what).ConfigureAwait(false);
+            await _journal.StepAsync(IntentOperations.EndpointDelete, plan.DeleteCall.Method).ConfigureAwait(false);
+            var releases = await _journal.RunReleasesAsync(plan.Releases, plan.TracksIpam ? IntentOperations.EndpointDelete : null, what).ConfigureAwait(false);
             if (plan.TracksIpam)
             {
                 undelivered.AddRange(releases);
@@ -94,7 +94,7 @@ public sealed partial class Controller
             }
         }
 
-        await EndLeaveIntentsAsync([.. plans.Select(p => p.Intent)], undelivered).ConfigureAwait(false);
+        await _journal.EndLeaveIntentsAsync([.. plans.Select(p => p.Intent)], undelivered).ConfigureAwait(false);
         await BestEffortAsync($"delete sandbox {sandbox.Name}",
             () => _sandboxProvider.DeleteAsync(sandbox.Key, cancellationToken)).ConfigureAwait(false);
         lock (_gate)
@@ -113,20 +113,11 @@ public sealed partial class Controller
         var (endpoint, owner) = (leave.Endpoint, leave.Owner);
         var leaveCalls = LeaveCalls(leave);
         var delete = new PendingCall { Method = PendingMethods.DeleteEndpoint, Driver = owner.Driver, NetworkId = owner.Id, EndpointId = endpoint.Id };
-        var releases = new List<PendingCall>();
-        if (endpoint is { PoolId: { } pool4, Address: { } v4 })
-        {
-            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool4, v4.Address));
-        }
+        var releases = ReleaseCalls.OfEndpoint(owner.IpamDriver, endpoint);
 
-        if (endpoint is { PoolIdIPv6: { } pool6, AddressIPv6: { } v6 })
-        {
-            releases.Add(ReleaseAddressCall(owner.IpamDriver, pool6, v6.Address));
-        }
-
-        var tracksIpam = releases.Count > 0 && TracksIpam(owner.IpamDriver);
-        var intent = NewIntent(IntentOperations.EndpointDelete, endpoint.Id, endpoint.Name,
-            durable: tracksIpam || leaveCalls.Append(delete).Any(c => !IsBuiltInNetworkDriver(c.Driver)));
+        var tracksIpam = releases.Count > 0 && _journal.TracksIpam(owner.IpamDriver);
+        var intent = _journal.NewIntent(IntentOperations.EndpointDelete, endpoint.Id, endpoint.Name,
+            durable: tracksIpam || leaveCalls.Append(delete).Any(c => !_journal.IsBuiltInNetworkDriver(c.Driver)));
         leaveCalls.ForEach(intent.AddCall);
         intent.AddCall(delete);
         if (tracksIpam)

@@ -7,25 +7,10 @@ namespace Cnm.Core.Control;
 public sealed partial class Controller
 {
     /// <summary>All sandboxes, by name.</summary>
-    public IReadOnlyList<Sandbox> Sandboxes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _sandboxes.Values.Where(s => s.State != ObjectState.Creating).OrderBy(s => s.Name, StringComparer.Ordinal)];
-            }
-        }
-    }
+    public IReadOnlyList<Sandbox> Sandboxes => Listed(_sandboxes, s => s.State, s => s.Name);
 
     /// <summary>Finds a sandbox by id, name or unique id prefix.</summary>
-    public Sandbox GetSandbox(string idOrName)
-    {
-        lock (_gate)
-        {
-            return Resolve(_sandboxes, idOrName, "sandbox", s => s.Name);
-        }
-    }
+    public Sandbox GetSandbox(string idOrName) => Find(_sandboxes, idOrName, "sandbox", s => s.Name);
 
     /// <summary>Creates a sandbox for a container.</summary>
     public async Task<Sandbox> CreateSandboxAsync(SandboxCreateOptions options, CancellationToken cancellationToken)
@@ -50,12 +35,12 @@ public sealed partial class Controller
 
         try
         {
-            var key = await DriverCallAsync($"sandbox {name}: could not create it",
+            var key = await DriverCalls.RunAsync($"sandbox {name}: could not create it",
                 () => _sandboxProvider.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
             var sandbox = new Sandbox { Id = id, Name = name, Key = key, Options = options, State = ObjectState.Ready };
             try
             {
-                await CommitAsync($"sandbox {name} was not created", PutSandbox(sandbox)).ConfigureAwait(false);
+                await _journal.CommitAsync($"sandbox {name} was not created", OperationJournal.PutSandbox(sandbox)).ConfigureAwait(false);
             }
             catch
             {

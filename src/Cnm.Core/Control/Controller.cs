@@ -23,23 +23,26 @@ public sealed partial class Controller
     private readonly Dictionary<string, Sandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly DriverRegistry _drivers = new();
     private readonly ISandboxProvider _sandboxProvider;
-    private readonly IKeyValueStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Func<string, Task>? _afterStep;
     private readonly HashSet<string> _replayCreateNetwork;
-    private readonly TimeSpan _pendingRetryLimit;
+    private readonly PendingCalls _pending;
+    private readonly OperationJournal _journal;
+    private readonly StateRestorer _restorer;
+
+    /// <summary>Modules that can say why their drivers are unavailable; filled by <see cref="CreateAsync"/> only.</summary>
+    private readonly List<IDriverAvailability> _availability = [];
 
     private Controller(ControllerOptions options, ILogger logger)
     {
+        var store = options.Store ?? new InMemoryKeyValueStore();
         _sandboxProvider = options.Sandboxes ?? new InMemorySandboxProvider();
-        _store = options.Store ?? new InMemoryKeyValueStore();
         _time = options.TimeProvider;
         _logger = logger;
-        _afterStep = options.AfterStep;
         _replayCreateNetwork = new HashSet<string>(options.ReplayCreateNetwork, StringComparer.Ordinal);
-        _pendingRetryLimit = options.PendingRetryLimit > TimeSpan.Zero ? options.PendingRetryLimit : TimeSpan.FromMinutes(5);
-        _owed = new OwedCalls(_time, _pendingRetryLimit);
+        _pending = new PendingCalls(new DriverCallSender(_drivers, SandboxOptions), store, IsWanted, _time, options.PendingRetryLimit, logger);
+        _journal = new OperationJournal(store, _pending, _drivers, _time, options.AfterStep, logger);
+        _restorer = new StateRestorer(store, _sandboxProvider, _drivers, _journal, IsWanted, logger);
         _drivers.Registered += OnDriverRegistered;
     }
 
@@ -66,7 +69,7 @@ public sealed partial class Controller
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.ModuleFailed(controller._logger, module.Name, ex);
+                ControlLog.ModuleFailed(controller._logger, module.Name, ex);
             }
 
             if (module is IDriverResolver resolver)
@@ -80,7 +83,7 @@ public sealed partial class Controller
             }
         }
 
-        await controller.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        controller._pending.Add(await controller._restorer.RestoreAsync(controller.Adopt, cancellationToken).ConfigureAwait(false));
         await controller.CleanUpSandboxesAsync(cancellationToken).ConfigureAwait(false);
         return controller;
     }
@@ -91,36 +94,6 @@ public sealed partial class Controller
     /// <summary>Names of the registered IPAM drivers.</summary>
     public IReadOnlyList<string> IpamDrivers => [.. _drivers.IpamDrivers.Select(d => d.Name).Order(StringComparer.Ordinal)];
 
-    /// <summary>Runs a driver call and gives a failure a message that names the object and the step.</summary>
-    private static async Task<T> DriverCallAsync<T>(string what, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw DriverError(ex, what);
-        }
-    }
-
-    private static async Task DriverCallAsync(string what, Func<Task> call)
-    {
-        try
-        {
-            await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw DriverError(ex, what);
-        }
-    }
-
-    /// <summary>A driver's failure as a <see cref="CnmException"/> whose message starts with <paramref name="what"/>, keeping its category.</summary>
-    private static CnmException DriverError(Exception error, string what) => error is CnmException cnm
-        ? new CnmException(cnm.Category, $"{what}: {cnm.Message}", cnm)
-        : CnmException.Internal($"{what}: {error.Message}", error);
-
     /// <summary>Runs a call whose failure must not stop the operation (clean-up); the failure is logged.</summary>
     private async Task BestEffortAsync(string what, Func<Task> call)
     {
@@ -130,11 +103,41 @@ public sealed partial class Controller
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.CleanupFailed(_logger, what, ex);
+            ControlLog.CleanupFailed(_logger, what, ex);
         }
     }
 
-    private Rollback NewRollback() => new((what, ex) => Log.UndoFailed(_logger, what, ex));
+    private Rollback NewRollback() => new((what, ex) => ControlLog.UndoFailed(_logger, what, ex));
+
+    /// <summary>Takes the restored objects into the tables (start-up, before any operation).</summary>
+    private void Adopt(List<Network> networks, List<Endpoint> endpoints, List<Sandbox> sandboxes)
+    {
+        lock (_gate)
+        {
+            networks.ForEach(n => _networks.Add(n.Id, n));
+            endpoints.ForEach(e => _endpoints.Add(e.Id, e));
+            sandboxes.ForEach(s => _sandboxes.Add(s.Id, s));
+        }
+    }
+
+    /// <summary>A table's objects that are not being created, by name.</summary>
+    private List<T> Listed<T>(Dictionary<string, T> table, Func<T, ObjectState> state, Func<T, string> name)
+    {
+        lock (_gate)
+        {
+            return [.. table.Values.Where(v => state(v) != ObjectState.Creating).OrderBy(name, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Finds an object of a table by id, name or unique id prefix (<see cref="Resolve{T}"/>) under the lock.</summary>
+    private T Find<T>(Dictionary<string, T> table, string reference, string kind, Func<T, string> name)
+        where T : class
+    {
+        lock (_gate)
+        {
+            return Resolve(table, reference, kind, name);
+        }
+    }
 
     private static T Resolve<T>(Dictionary<string, T> map, string reference, string kind, Func<T, string> name)
         where T : class

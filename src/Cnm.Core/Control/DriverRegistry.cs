@@ -1,19 +1,26 @@
 using Cnm.Core.Drivers;
-using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 
 namespace Cnm.Core.Control;
 
 /// <summary>
-/// Network and IPAM drivers by name. Entries may change at runtime (plugins come and go); readers copy
-/// the entry under the lock and call the driver outside it (docs/style.md, registries).
+/// Network and IPAM drivers by name, one <see cref="DriverTable{T}"/> each, and the resolvers that find drivers not
+/// registered yet. Entries may change at runtime (plugins come and go); readers copy the entry under the lock and call
+/// the driver outside it (docs/style.md, registries).
 /// </summary>
 internal sealed class DriverRegistry
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, NetworkDriverEntry> _networkDrivers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IpamDriverEntry> _ipamDrivers = new(StringComparer.Ordinal);
     private readonly List<IDriverResolver> _resolvers = [];
+    private readonly DriverTable<NetworkDriverEntry> _network = new("network", (r, name, ct) => r.TryResolveNetworkDriverAsync(name, ct));
+    private readonly DriverTable<IpamDriverEntry> _ipam = new("IPAM", (r, name, ct) => r.TryResolveIpamDriverAsync(name, ct));
+
+    /// <summary>Raised after a driver is registered (again), outside the lock, with its name and whether it is a network driver (else IPAM).</summary>
+    public event Action<string, bool>? Registered;
+
+    public IReadOnlyList<NetworkDriverEntry> NetworkDrivers => _network.All;
+
+    public IReadOnlyList<IpamDriverEntry> IpamDrivers => _ipam.All;
 
     public void AddResolver(IDriverResolver resolver)
     {
@@ -25,72 +32,15 @@ internal sealed class DriverRegistry
 
     public IDriverRegistrar RegistrarFor(IDriverModule module) => new Registrar(this, module.IsBuiltIn);
 
-    public IReadOnlyList<NetworkDriverEntry> NetworkDrivers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _networkDrivers.Values];
-            }
-        }
-    }
+    public NetworkDriverEntry? FindNetworkDriver(string name) => _network.Find(name);
 
-    public IReadOnlyList<IpamDriverEntry> IpamDrivers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _ipamDrivers.Values];
-            }
-        }
-    }
+    public IpamDriverEntry? FindIpamDriver(string name) => _ipam.Find(name);
 
-    /// <summary>Raised after a driver is registered (again), outside the lock, with its name and whether it is a network driver (else IPAM).</summary>
-    public event Action<string, bool>? Registered;
+    public Task<NetworkDriverEntry> GetNetworkDriverAsync(string name, CancellationToken cancellationToken) =>
+        _network.GetAsync(name, Resolvers(), cancellationToken);
 
-    public NetworkDriverEntry? FindNetworkDriver(string name) => TryGet(_networkDrivers, name);
-
-    public IpamDriverEntry? FindIpamDriver(string name) => TryGet(_ipamDrivers, name);
-
-    public async Task<NetworkDriverEntry> GetNetworkDriverAsync(string name, CancellationToken cancellationToken)
-    {
-        if (TryGet(_networkDrivers, name) is { } entry)
-        {
-            return entry;
-        }
-
-        foreach (var resolver in Resolvers())
-        {
-            if (await resolver.TryResolveNetworkDriverAsync(name, cancellationToken).ConfigureAwait(false)
-                && TryGet(_networkDrivers, name) is { } resolved)
-            {
-                return resolved;
-            }
-        }
-
-        throw CnmException.NotFound($"network driver \"{name}\" not found: it is not built in and no plugin of that name is registered");
-    }
-
-    public async Task<IpamDriverEntry> GetIpamDriverAsync(string name, CancellationToken cancellationToken)
-    {
-        if (TryGet(_ipamDrivers, name) is { } entry)
-        {
-            return entry;
-        }
-
-        foreach (var resolver in Resolvers())
-        {
-            if (await resolver.TryResolveIpamDriverAsync(name, cancellationToken).ConfigureAwait(false)
-                && TryGet(_ipamDrivers, name) is { } resolved)
-            {
-                return resolved;
-            }
-        }
-
-        throw CnmException.NotFound($"IPAM driver \"{name}\" not found: it is not built in and no plugin of that name is registered");
-    }
+    public Task<IpamDriverEntry> GetIpamDriverAsync(string name, CancellationToken cancellationToken) =>
+        _ipam.GetAsync(name, Resolvers(), cancellationToken);
 
     private IDriverResolver[] Resolvers()
     {
@@ -100,44 +50,14 @@ internal sealed class DriverRegistry
         }
     }
 
-    private T? TryGet<T>(Dictionary<string, T> map, string name) where T : class
-    {
-        lock (_gate)
-        {
-            return map.GetValueOrDefault(name);
-        }
-    }
-
-    private void Register<T>(Dictionary<string, T> map, string kind, string name, T entry, bool builtIn, Func<T, bool> isBuiltIn)
-        where T : class
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw CnmException.InvalidParameter($"{kind} driver name must not be empty");
-        }
-
-        lock (_gate)
-        {
-            if (map.TryGetValue(name, out var existing) && isBuiltIn(existing))
-            {
-                throw CnmException.Forbidden(
-                    $"{kind} driver \"{name}\" is built in; {(builtIn ? "it is already registered" : "a plugin may not replace it")}");
-            }
-
-            map[name] = entry;
-        }
-
-        Registered?.Invoke(name, ReferenceEquals(map, _networkDrivers));
-    }
-
     private sealed class Registrar(DriverRegistry registry, bool builtIn) : IDriverRegistrar
     {
         public void RegisterNetworkDriver(string name, INetworkDriver driver, DriverCapability capability)
         {
             ArgumentNullException.ThrowIfNull(driver);
             ArgumentNullException.ThrowIfNull(capability);
-            registry.Register(registry._networkDrivers, "network", name, new NetworkDriverEntry(name, driver, capability, builtIn),
-                builtIn, e => e.IsBuiltIn);
+            registry._network.Register(new NetworkDriverEntry(name, driver, capability, builtIn));
+            registry.Registered?.Invoke(name, true);
         }
 
         public void RegisterIpamDriver(string name, IIpamDriver driver, IpamCapabilities capabilities, AddressSpaces addressSpaces)
@@ -145,8 +65,8 @@ internal sealed class DriverRegistry
             ArgumentNullException.ThrowIfNull(driver);
             ArgumentNullException.ThrowIfNull(capabilities);
             ArgumentNullException.ThrowIfNull(addressSpaces);
-            registry.Register(registry._ipamDrivers, "IPAM", name,
-                new IpamDriverEntry(name, driver, capabilities, addressSpaces, builtIn), builtIn, e => e.IsBuiltIn);
+            registry._ipam.Register(new IpamDriverEntry(name, driver, capabilities, addressSpaces, builtIn));
+            registry.Registered?.Invoke(name, false);
         }
     }
 }

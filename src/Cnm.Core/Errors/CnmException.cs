@@ -4,7 +4,9 @@ namespace Cnm.Core.Errors;
 
 /// <summary>
 /// Every failure Cnm reports carries one <see cref="ErrorCategory"/>; the category decides the HTTP
-/// status in the API (<see cref="ErrorCategories"/>). The message names the object and the reason.
+/// status in the API (<see cref="ErrorCategories"/>). The message names the object and the reason, for people;
+/// code decides on the structured data only: the category and, for a driver's failure, <see cref="Plugin"/> and
+/// <see cref="Method"/>.
 /// </summary>
 public class CnmException : Exception
 {
@@ -13,10 +15,25 @@ public class CnmException : Exception
         : base(message, innerException)
     {
         Category = category;
+        if (innerException is CnmException inner)
+        {
+            // A wrapped driver error stays a driver error: the data travels with it unless the wrapper sets its own.
+            Plugin = inner.Plugin;
+            Method = inner.Method;
+        }
     }
 
     /// <summary>What kind of failure this is.</summary>
     public ErrorCategory Category { get; }
+
+    /// <summary>The driver (plugin) whose failure or absence this is; null when no driver is concerned. Taken from a <see cref="CnmException"/> inner exception unless set.</summary>
+    public string? Plugin { get; init; }
+
+    /// <summary>The driver method that failed (for example <c>CreateNetwork</c>); null when the driver was not called.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The same failure, with its category, plugin and method, told by <paramref name="message"/>; this one is its inner exception.</summary>
+    public CnmException WithMessage(string message) => new(Category, message, this) { Plugin = Plugin, Method = Method };
 
     /// <summary>The request is malformed or names something invalid.</summary>
     public static CnmException InvalidParameter(string message) => new(ErrorCategory.InvalidParameter, message);

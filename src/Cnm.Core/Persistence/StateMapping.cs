@@ -29,21 +29,9 @@ internal static class StateMapping
         Created = n.Created,
     }, StateJsonContext.Default.StoredNetwork);
 
-    public static byte[] Serialize(Endpoint e) => JsonSerializer.SerializeToUtf8Bytes(new StoredEndpoint
-    {
-        Id = e.Id,
-        Name = e.Name,
-        NetworkId = e.NetworkId,
-        Address = e.Address?.ToString(),
-        AddressIPv6 = e.AddressIPv6?.ToString(),
-        MacAddress = e.MacAddress is { } mac ? FormatMac(mac) : null,
-        PoolId = e.PoolId,
-        PoolIdIPv6 = e.PoolIdIPv6,
-        Options = e.Options,
-        SandboxId = e.SandboxId,
-        Join = e.Join is { } j ? ToStored(j) : null,
-        Created = e.Created,
-    }, StateJsonContext.Default.StoredEndpoint);
+    public static byte[] Serialize(Endpoint e) => JsonSerializer.SerializeToUtf8Bytes(new StoredEndpoint(e.Id, e.Name, e.NetworkId,
+        e.Address?.ToString(), e.AddressIPv6?.ToString(), e.MacAddress is { } mac ? FormatMac(mac) : null, e.PoolId, e.PoolIdIPv6, e.Options,
+        e.SandboxId, e.Join is { } j ? ToStored(j) : null, e.Created), StateJsonContext.Default.StoredEndpoint);
 
     public static byte[] Serialize(Sandbox s) => JsonSerializer.SerializeToUtf8Bytes(new StoredSandbox
     {
@@ -117,6 +105,11 @@ internal static class StateMapping
     public static Endpoint ToEndpoint(string key, ReadOnlyMemory<byte> value)
     {
         var s = Read(key, value, StateJsonContext.Default.StoredEndpoint);
+        if (s.Id is null || s.Name is null || s.NetworkId is null || s.Options is null)
+        {
+            throw Bad(key, "the endpoint record lacks one of Id, Name, NetworkId and Options");
+        }
+
         return new Endpoint
         {
             Id = s.Id,

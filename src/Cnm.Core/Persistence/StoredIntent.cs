@@ -32,8 +32,12 @@ internal static class IntentOperations
     public const string EndpointDelete = "endpoint-delete";
     public const string NetworkDelete = "network-delete";
 
-    /// <summary>Creates and joins are undone; deletes and leaves are finished.</summary>
-    public static bool IsUndone(string operation) => operation is NetworkCreate or EndpointCreate or Join;
+    /// <summary>A connect: endpoint create and join as one operation (its record is written only with the join).</summary>
+    public const string Connect = "connect";
 
-    public static bool IsKnown(string operation) => operation is NetworkCreate or EndpointCreate or Join or Leave or EndpointDelete or NetworkDelete;
+    /// <summary>Creates, joins and connects are undone; deletes and leaves are finished.</summary>
+    public static bool IsUndone(string operation) => operation is NetworkCreate or EndpointCreate or Join or Connect;
+
+    public static bool IsKnown(string operation) =>
+        operation is NetworkCreate or EndpointCreate or Join or Leave or EndpointDelete or NetworkDelete or Connect;
 }

@@ -9,39 +9,14 @@ internal sealed partial class DefaultIpam
     public Task<AddressAllocation> RequestAddressAsync(AddressRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<AddressAllocation>(cancellationToken);
-        }
-
-        try
-        {
-            return Task.FromResult(RequestAddress(request));
-        }
-        catch (CnmException e)
-        {
-            return Task.FromException<AddressAllocation>(e);
-        }
+        return Answer(() => RequestAddress(request), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task ReleaseAddressAsync(string poolId, IPAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        try
-        {
-            ReleaseAddress(poolId, address);
-            return Task.CompletedTask;
-        }
-        catch (CnmException e)
-        {
-            return Task.FromException(e);
-        }
+        return Answer(() => ReleaseAddress(poolId, address), cancellationToken);
     }
 
     private AddressAllocation RequestAddress(AddressRequest request)

@@ -9,39 +9,11 @@ internal sealed partial class DefaultIpam
     public Task<PoolAllocation> RequestPoolAsync(PoolRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<PoolAllocation>(cancellationToken);
-        }
-
-        try
-        {
-            return Task.FromResult(RequestPool(request));
-        }
-        catch (CnmException e)
-        {
-            return Task.FromException<PoolAllocation>(e);
-        }
+        return Answer(() => RequestPool(request), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task ReleasePoolAsync(string poolId, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        try
-        {
-            ReleasePool(poolId);
-            return Task.CompletedTask;
-        }
-        catch (CnmException e)
-        {
-            return Task.FromException(e);
-        }
-    }
+    public Task ReleasePoolAsync(string poolId, CancellationToken cancellationToken) => Answer(() => ReleasePool(poolId), cancellationToken);
 
     private PoolAllocation RequestPool(PoolRequest request)
     {

@@ -121,4 +121,28 @@ internal sealed partial class DefaultIpam : IIpamDriver, IIpamUsage
 
     private static PoolHandle FindPool(AddressSpace space, string poolId) =>
         space.Pools.TryGetValue(poolId, out var handle) ? handle : throw IpamErrors.PoolNotFound(poolId);
+
+    /// <summary>Runs synchronous IPAM work as a task: cancelled before it starts when asked, its error in the task.</summary>
+    private static Task<T> Answer<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(work());
+        }
+        catch (CnmException e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    private static Task<bool> Answer(Action work, CancellationToken cancellationToken) => Answer(() =>
+    {
+        work();
+        return true;
+    }, cancellationToken);
 }

@@ -4,15 +4,8 @@ using Cnm.Core.Store;
 
 namespace Cnm.Core.Control;
 
-public sealed partial class Controller
+internal sealed partial class OperationJournal
 {
-    /// <summary>
-    /// One delete of a network or endpoint, marked deleting in memory: the driver's delete call, the IPAM releases,
-    /// its store record, and what to do with the object in memory.
-    /// </summary>
-    private sealed record DeletePlan(string Operation, string What, PendingCall DeleteCall, IReadOnlyList<PendingCall> Releases, bool TracksIpam,
-        bool Force, string RecordKey, Action KeepReady, Action Forget, Action<string> LogForced);
-
     /// <summary>
     /// Runs a delete (docs/decisions.md, "network delete order"): intent, the driver's delete, the tracked IPAM releases
     /// (before the commit: the intent lists them, so a crash in between repeats them at start-up), then the commit
@@ -20,10 +13,11 @@ public sealed partial class Controller
     /// then the untracked releases (the default IPAM, whose allocations the records hold: they are released once the
     /// record is gone). A driver refusal fails a normal delete and changes nothing; a forced delete goes on.
     /// </summary>
-    private async Task RunDeleteAsync(DeletePlan d)
+    public async Task RunDeleteAsync(DeletePlan d)
     {
         var call = d.DeleteCall;
-        var intent = NewIntent(d.Operation, call.EndpointId ?? call.NetworkId!, d.What, durable: !IsBuiltInNetworkDriver(call.Driver) || d.TracksIpam);
+        var objectId = call.EndpointId ?? call.NetworkId!;
+        var intent = NewIntent(d.Operation, objectId, d.What, durable: !IsBuiltInNetworkDriver(call.Driver) || d.TracksIpam);
         intent.AddCall(call);
         if (d.TracksIpam)
         {
@@ -39,7 +33,7 @@ public sealed partial class Controller
         }
         catch
         {
-            d.KeepReady();
+            d.Subject.KeepReady();
             throw;
         }
 
@@ -48,19 +42,19 @@ public sealed partial class Controller
         // From here on the delete finishes even if the caller gives up: its intent is stored, and a half-made
         // delete would leave the object neither here nor gone.
         var none = CancellationToken.None;
-        await FlushPendingForAsync(call.NetworkId!, call.EndpointId, none, retryUnreachable: false).ConfigureAwait(false);
+        await pending.FlushForAsync(call.NetworkId!, call.EndpointId, none, retryUnreachable: false).ConfigureAwait(false);
         var undelivered = new List<PendingCall>();
-        var (outcome, error) = await RunCallAsync(call, none).ConfigureAwait(false);
+        var (outcome, error) = await pending.SendAsync(call, none).ConfigureAwait(false);
         if (outcome != CallOutcome.Done)
         {
             if (!d.Force)
             {
                 await DropIntentAsync(intent).ConfigureAwait(false);
-                d.KeepReady();
-                throw DriverError(error!, $"{d.What}: driver {call.Driver} failed to delete it");
+                d.Subject.KeepReady();
+                throw DriverCalls.Error(error!, $"{d.What}: driver {call.Driver} failed to delete it");
             }
 
-            d.LogForced(error!.Message);
+            LogForced(d.Operation, objectId, error!.Message);
             if (outcome == CallOutcome.Unreachable)
             {
                 undelivered.Add(call with { Reason = $"forced delete of {d.What} while driver {call.Driver} could not be reached" });
@@ -82,7 +76,7 @@ public sealed partial class Controller
         }
         catch (CnmException) when (!intent.Written)
         {
-            d.KeepReady(); // the addresses are still held and the store still has the object: keep it, as the store does
+            d.Subject.KeepReady(); // the addresses are still held and the store still has the object: keep it, as the store does
             throw;
         }
         catch (CnmException ex)
@@ -90,14 +84,14 @@ public sealed partial class Controller
             // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
             // finishes the delete in the store.
             await ReleaseUntrackedAsync().ConfigureAwait(false);
-            d.Forget();
+            d.Subject.Forget();
             throw StoreFailedAfterDrivers($"{d.What} was deleted", ex);
         }
 
-        AddPending(numbered);
+        pending.Add(numbered);
         await StepAsync(d.Operation, "commit").ConfigureAwait(false);
         await ReleaseUntrackedAsync().ConfigureAwait(false);
-        d.Forget();
+        d.Subject.Forget();
 
         // The driver has deleted the object: from here on nothing may stop the local delete.
         async Task ReleaseUntrackedAsync()
@@ -113,19 +107,19 @@ public sealed partial class Controller
     /// Makes IPAM releases one by one, to the end; returns those whose IPAM could not be reached. Refusals are logged.
     /// The test hook sees each one when <paramref name="op"/> is given (tracked releases, made before the commit).
     /// </summary>
-    private async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string? op, string owner)
+    public async Task<List<PendingCall>> RunReleasesAsync(IEnumerable<PendingCall> releases, string? op, string owner)
     {
         var undelivered = new List<PendingCall>();
         foreach (var release in releases)
         {
-            var (outcome, error) = await RunCallAsync(release, CancellationToken.None).ConfigureAwait(false);
+            var (outcome, error) = await pending.SendAsync(release, CancellationToken.None).ConfigureAwait(false);
             if (outcome == CallOutcome.Unreachable)
             {
                 undelivered.Add(release with { Reason = $"delete of {owner} while IPAM {release.Driver} could not be reached" });
             }
             else if (outcome == CallOutcome.Refused)
             {
-                Log.CleanupFailed(_logger, $"{release.Describe()} for {owner}", error!);
+                ControlLog.CleanupFailed(logger, $"{release.Describe()} for {owner}", error!);
             }
 
             if (op is not null)
@@ -135,5 +129,17 @@ public sealed partial class Controller
         }
 
         return undelivered;
+    }
+
+    private void LogForced(string operation, string objectId, string reason)
+    {
+        if (operation == IntentOperations.NetworkDelete)
+        {
+            ControlLog.ForcedNetworkDelete(logger, objectId, reason);
+        }
+        else
+        {
+            ControlLog.ForcedEndpointDelete(logger, objectId, reason);
+        }
     }
 }

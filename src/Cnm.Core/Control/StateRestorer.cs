@@ -2,30 +2,36 @@ using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
 using Cnm.Core.Persistence;
+using Cnm.Core.Sandboxes;
 using Cnm.Core.Store;
+using Microsoft.Extensions.Logging;
 
 namespace Cnm.Core.Control;
 
-public sealed partial class Controller
+/// <summary>
+/// Start-up: loads every stored network, endpoint and sandbox, re-requests the pools and addresses they hold from the
+/// built-in IPAMs whose state lives only in memory, hands the objects to the controller's tables, and settles the
+/// operations that a crash cut short from their intents. No plugin is called or waited for: a plugin keeps its own
+/// state, and an object whose driver is not registered yet is restored as it is. Without intents restore writes
+/// nothing, so a second restart changes nothing. A record that cannot be read or re-seeded fails start-up.
+/// </summary>
+internal sealed class StateRestorer(IKeyValueStore store, ISandboxProvider sandboxProvider, DriverRegistry drivers, OperationJournal journal,
+    Func<PendingCall, bool> isWanted, ILogger logger)
 {
     /// <summary>
-    /// Loads every stored network, endpoint and sandbox with its id, and re-requests the pools and
-    /// addresses they hold from the built-in IPAMs, whose state lives only in memory. No plugin is called
-    /// or waited for: a plugin keeps its own state, and an object whose driver is not registered yet is
-    /// restored as it is and works once the driver resolves. Operations that a crash cut short are settled
-    /// from their intents (<see cref="RecoverIntentsAsync"/>), and the pending calls are handed to the
-    /// background delivery. Without intents restore writes nothing, so a second restart changes nothing.
-    /// A record that cannot be read or re-seeded fails start-up.
+    /// Restores the state into <paramref name="adopt"/> (networks, endpoints, sandboxes), then settles the intents.
+    /// Returns the pending calls in the store, those found and those the settling stored, for the delivery.
     /// </summary>
-    private async Task RestoreAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PendingCall>> RestoreAsync(Action<List<Network>, List<Endpoint>, List<Sandbox>> adopt,
+        CancellationToken cancellationToken)
     {
-        var state = await StoredStateInspector.ReadAsync(_store, cancellationToken).ConfigureAwait(false);
+        var state = await StoredStateInspector.ReadAsync(store, cancellationToken).ConfigureAwait(false);
         if (state.Problems.Count > 0)
         {
             throw CnmException.Internal($"{state.Problems[0]}; the state file is inconsistent ({state.Problems.Count} problem(s); cnmd --check lists them all)");
         }
 
-        state.UnknownKeys.ForEach(key => Log.UnknownStoreKey(_logger, key));
+        state.UnknownKeys.ForEach(key => ControlLog.UnknownStoreKey(logger, key));
         var finished = FinishedByIntents(state);
         var networks = state.Networks.Where(n => !finished.Contains(n.Id)).ToList();
         var endpoints = state.Endpoints.Where(e => !finished.Contains(e.Id)).ToList();
@@ -38,23 +44,18 @@ public sealed partial class Controller
 
         foreach (var sandbox in sandboxes)
         {
-            await DriverCallAsync($"restore sandbox {sandbox.Name} ({sandbox.Id[..12]}): the sandbox provider could not take it back",
-                () => _sandboxProvider.RestoreAsync(sandbox, cancellationToken)).ConfigureAwait(false);
+            await DriverCalls.RunAsync($"restore sandbox {sandbox.Name} ({sandbox.Id[..12]}): the sandbox provider could not take it back",
+                () => sandboxProvider.RestoreAsync(sandbox, cancellationToken)).ConfigureAwait(false);
         }
 
-        lock (_gate)
-        {
-            networks.ForEach(n => _networks.Add(n.Id, n));
-            endpoints.ForEach(e => _endpoints.Add(e.Id, e));
-            sandboxes.ForEach(s => _sandboxes.Add(s.Id, s));
-        }
-
-        var recovered = await RecoverIntentsAsync(state, finished).ConfigureAwait(false);
-        AddPending([.. state.Pending, .. recovered]);
+        adopt(networks, endpoints, sandboxes);
+        var recovered = await SettleIntentsAsync(state, finished).ConfigureAwait(false);
         if (networks.Count + endpoints.Count + sandboxes.Count + state.UnknownKeys.Count > 0)
         {
-            Log.Restored(_logger, networks.Count, endpoints.Count, sandboxes.Count);
+            ControlLog.Restored(logger, networks.Count, endpoints.Count, sandboxes.Count);
         }
+
+        return [.. state.Pending, .. recovered];
     }
 
     /// <summary>The networks and endpoints whose delete was in flight at the crash: start-up finishes those deletes.</summary>
@@ -65,13 +66,13 @@ public sealed partial class Controller
 
     /// <summary>
     /// Settles the operations that were in flight when the process stopped (spec/store.md, "Intents and pending
-    /// calls"): creates and joins are undone, deletes and leaves are finished. The store gets one commit that
+    /// calls"): creates, joins and connects are undone, deletes and leaves are finished. The store gets one commit that
     /// removes the intents and the records of finished deletes, and stores their driver calls as pending calls,
     /// which are delivered in the background once each driver can be reached. No driver is called here, so a
-    /// missing plugin never holds up start-up. Calls that could now do harm (a release of an address that an
+    /// missing plugin never holds up start-up. Calls that are no longer wanted (a release of an address that an
     /// object holds, say) are dropped. Returns the pending calls it stored.
     /// </summary>
-    private async Task<List<PendingCall>> RecoverIntentsAsync(StoredState state, HashSet<string> finished)
+    private async Task<List<PendingCall>> SettleIntentsAsync(StoredState state, HashSet<string> finished)
     {
         if (state.Intents.Count == 0)
         {
@@ -89,15 +90,15 @@ public sealed partial class Controller
             }
 
             var outcome = IntentOperations.IsUndone(intent.Operation) ? "undone" : "finished";
-            Log.IntentRecovered(_logger, intent.Operation, intent.Name, intent.ObjectId, $"{outcome}; {intent.Calls.Count} driver call(s) owed");
+            ControlLog.IntentRecovered(logger, intent.Operation, intent.Name, intent.ObjectId, $"{outcome}; {intent.Calls.Count} driver call(s) owed");
             owed.AddRange(intent.Calls
-                .Where(c => !(c.IsIpam && !TracksIpam(c.Driver)) && !IsStale(c))
+                .Where(c => !(c.IsIpam && !journal.TracksIpam(c.Driver)) && isWanted(c))
                 .Select(c => c with { Reason = $"{intent.Operation} of {intent.Name} was interrupted by a stop of cnmd and is {outcome}" }));
         }
 
         var numbered = new List<PendingCall>();
-        await CommitAsync($"the interrupted operations in the state file could not be settled ({state.Intents.Count} intent record(s))",
-            PutPending(transaction, owed, numbered)).ConfigureAwait(false);
+        await journal.CommitAsync($"the interrupted operations in the state file could not be settled ({state.Intents.Count} intent record(s))",
+            journal.PutPending(transaction, owed, numbered)).ConfigureAwait(false);
         return numbered;
     }
 
@@ -109,7 +110,7 @@ public sealed partial class Controller
     private async Task ReseedNetworkAsync(Network network, IEnumerable<Endpoint> endpoints, CancellationToken cancellationToken)
     {
         if (network.IPv4Pools.Count + network.IPv6Pools.Count == 0
-            || _drivers.IpamDrivers.FirstOrDefault(d => d.Name == network.IpamDriver) is not { IsBuiltIn: true } ipam
+            || drivers.FindIpamDriver(network.IpamDriver) is not { IsBuiltIn: true } ipam
             || !ipam.Capabilities.RequiresRequestReplay)
         {
             return;
@@ -119,7 +120,7 @@ public sealed partial class Controller
         foreach (var pool in network.IPv4Pools.Concat(network.IPv6Pools))
         {
             var request = new PoolRequest(network.AddressSpace, pool.Pool, pool.SubPool, network.Options.IpamOptions, pool.Pool.IsV6);
-            var again = await DriverCallAsync($"{what}: IPAM {ipam.Name} refused pool {pool.Pool} again",
+            var again = await DriverCalls.RunAsync($"{what}: IPAM {ipam.Name} refused pool {pool.Pool} again",
                 () => ipam.Driver.RequestPoolAsync(request, cancellationToken)).ConfigureAwait(false);
             if (again.PoolId != pool.PoolId)
             {
@@ -129,13 +130,13 @@ public sealed partial class Controller
             if (pool.Gateway is { } gateway && !pool.GatewayFromIpam)
             {
                 var options = new Dictionary<string, string> { [IpamOptions.RequestAddressType] = IpamOptions.GatewayType };
-                await DriverCallAsync($"{what}: IPAM {ipam.Name} refused gateway {gateway.Address} again",
+                await DriverCalls.RunAsync($"{what}: IPAM {ipam.Name} refused gateway {gateway.Address} again",
                     () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, gateway.Address, options), cancellationToken)).ConfigureAwait(false);
             }
 
             foreach (var (name, address) in pool.AuxAddresses)
             {
-                await DriverCallAsync($"{what}: IPAM {ipam.Name} refused aux-address {name} {address} again",
+                await DriverCalls.RunAsync($"{what}: IPAM {ipam.Name} refused aux-address {name} {address} again",
                     () => ipam.Driver.RequestAddressAsync(new AddressRequest(pool.PoolId, address), cancellationToken)).ConfigureAwait(false);
             }
         }
@@ -146,7 +147,7 @@ public sealed partial class Controller
             {
                 if (poolId is not null && address is { } held)
                 {
-                    await DriverCallAsync($"{what}: IPAM {ipam.Name} refused address {held.Address} of endpoint {endpoint.Name} again",
+                    await DriverCalls.RunAsync($"{what}: IPAM {ipam.Name} refused address {held.Address} of endpoint {endpoint.Name} again",
                         () => ipam.Driver.RequestAddressAsync(new AddressRequest(poolId, held.Address), cancellationToken)).ConfigureAwait(false);
                 }
             }

@@ -17,7 +17,7 @@ public sealed partial class Controller
         }
 
         var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
-        return await DriverCallAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to report its operational data",
+        return await DriverCalls.RunAsync($"endpoint {endpoint.Name}: driver {owner.Driver} failed to report its operational data",
             () => driver.Driver.EndpointOperInfoAsync(owner.Id, endpoint.Id, cancellationToken)).ConfigureAwait(false);
     }
 }
