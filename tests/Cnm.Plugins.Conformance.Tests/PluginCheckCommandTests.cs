@@ -59,6 +59,8 @@ public sealed class PluginCheckCommandTests
     [InlineData("no-such-plugin", "no-such-plugin")]
     [InlineData("ftp://example/x", "ftp://example/x")]
     [InlineData("bad name!", "bad name!")]
+    [InlineData("unix:///nonexistent/cnm-check.sock", "no socket at /nonexistent/cnm-check.sock")]
+    [InlineData("/nonexistent/cnm-check.sock", "no socket at /nonexistent/cnm-check.sock")]
     public async Task Invoke_UnusableTarget_ExitsTwoNamingIt(string target, string named)
     {
         using var temp = new TempDirectory("cnm-check");

@@ -24,11 +24,17 @@ public static class PluginTarget
                 throw new ArgumentException($"\"{target}\" is not a plugin address: use unix:///path, tcp://host:port, http:// or https://");
             }
 
+            if (uri.Scheme == "unix")
+            {
+                RequireSocket(uri.LocalPath);
+            }
+
             return new PluginSpec(uri.Scheme == "unix" ? Path.GetFileNameWithoutExtension(uri.LocalPath) : uri.Authority, uri);
         }
 
         if (Path.IsPathRooted(target))
         {
+            RequireSocket(target);
             return new PluginSpec(Path.GetFileNameWithoutExtension(target), new Uri("unix://" + target));
         }
 
@@ -45,5 +51,13 @@ public static class PluginTarget
         }
 
         return new PluginDiscovery(options).Find(target);
+    }
+
+    private static void RequireSocket(string path)
+    {
+        if (!Path.Exists(path))
+        {
+            throw new ArgumentException($"no socket at {path}: is the plugin running?");
+        }
     }
 }
