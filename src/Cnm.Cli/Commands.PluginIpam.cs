@@ -27,6 +27,7 @@ internal static partial class Commands
 
         plugin.Subcommands.Add(ls);
         plugin.Subcommands.Add(inspect);
+        plugin.Subcommands.Add(PluginCheckCommand.Create());
         return plugin;
     }
 

@@ -67,6 +67,19 @@ internal sealed class SampleProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM by PID, a normal stop (the SDK removes its socket); waits for the exit and returns its code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL, as a crash: nothing is cleaned up.</summary>
     public void Kill()
     {

@@ -30,7 +30,7 @@ public partial class PackageTests
             await DotnetCli.RunAsync(tree, "git", "add", "-A");
             await DotnetCli.RunAsync(tree, "git", "-c", "user.name=ci", "-c", "user.email=ci@localhost", "commit", "-q", "-m", "pack");
             await DotnetCli.RunAsync(tree, "git", "remote", "add", "origin", RemoteUrl);
-            foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance" })
+            foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance", "plugins/Cnm.Plugins.Check" })
             {
                 await DotnetCli.RunAsync(tree, "dotnet", "pack", project, "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo");
             }
@@ -71,6 +71,18 @@ public partial class PackageTests
             var assets = await File.ReadAllTextAsync(Path.Combine(app, "obj/project.assets.json"));
             Assert.Contains($"\"Cnm.Plugins.Sdk/{version}\"", assets, StringComparison.Ordinal);
             Assert.Contains($"\"Cnm.Protocol/{version}\"", assets, StringComparison.Ordinal);
+
+            // The conformance kit as a dotnet tool, installed from the feed as a user installs it.
+            using (var tool = ZipFile.OpenRead(Path.Combine(feed, $"Cnm.Plugins.Check.{version}.nupkg")))
+            {
+                Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", tool.Entries.Select(e => e.FullName));
+            }
+
+            var tools = temp.CreateDirectory("tools");
+            await DotnetCli.RunAsync(app, "dotnet", "tool", "install", "Cnm.Plugins.Check", "--version", version, "--tool-path", tools,
+                "--add-source", feed);
+            var help = await DotnetCli.RunAsync(app, Path.Combine(tools, "cnm-plugin-check"), "--help");
+            Assert.Contains("NAME|ADDRESS", help, StringComparison.Ordinal);
         }
         finally
         {
@@ -148,7 +160,7 @@ public partial class PackageTests
             File.Copy(Path.Combine(root.FullName, file), Path.Combine(destination, file));
         }
 
-        foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance" })
+        foreach (var project in new[] { "src/Cnm.Protocol", "src/Cnm.Plugins", "plugins/Cnm.Plugins.Sdk", "plugins/Cnm.Plugins.Testing", "plugins/Cnm.Plugins.Conformance", "plugins/Cnm.Plugins.Check" })
         {
             var source = Path.Combine(root.FullName, project);
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
@@ -172,7 +184,7 @@ public partial class PackageTests
     {
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "cnm.protocol", "cnm.plugins", "cnm.plugins.sdk", "cnm.plugins.testing", "cnm.plugins.conformance" })
+        foreach (var id in new[] { "cnm.protocol", "cnm.plugins", "cnm.plugins.sdk", "cnm.plugins.testing", "cnm.plugins.conformance", "cnm.plugins.check" })
         {
             var directory = Path.Combine(cache, id, version);
             if (Directory.Exists(directory))

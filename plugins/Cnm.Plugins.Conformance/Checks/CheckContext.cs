@@ -111,7 +111,7 @@ internal sealed class CheckContext(RawPlugin plugin, ConformanceOptions options)
         return text.Length == 0 ? "(empty body)" : text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
     }
 
-    public static string Quote(string value) => JsonSerializer.Serialize(value);
+    public static string Quote(string value) => "\"" + JsonEncodedText.Encode(value).ToString() + "\"";
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
