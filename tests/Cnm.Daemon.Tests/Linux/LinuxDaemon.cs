@@ -51,7 +51,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Endpoint id → whether its SrcName was in the host namespace (and down) when DeleteEndpoint came.</summary>
     public ConcurrentDictionary<string, bool> BackAtDelete { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<LinuxDaemon> StartAsync()
+    public static async Task<LinuxDaemon> StartAsync(string? crashAfter = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -62,19 +62,34 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         var linux = new LinuxDaemon(layout, hostNs, host, plugin);
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
-            new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
+            new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = linux.MacOverride ?? $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
         plugin.Rewrite(PluginMethods.Network.DeleteEndpoint, linux.DeleteEndpoint);
-        await linux.StartDaemonAsync();
+        await linux.StartDaemonAsync(crashAfter);
         return linux;
     }
 
-    public async Task StartDaemonAsync()
+    /// <summary>Starts cnmd; with <paramref name="crashAfter"/>, it kills itself after that step (CNM_TEST_CRASH_AFTER).</summary>
+    public async Task StartDaemonAsync(string? crashAfter = null)
     {
-        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"],
-            new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" });
+        var env = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
+        if (crashAfter is not null)
+        {
+            env["CNM_TEST_CRASH_AFTER"] = crashAfter;
+        }
+
+        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"], env);
         await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         Http = DaemonFixture.CreateClient(Layout.Socket);
         Docker = new DockerCli(Layout.Socket, Layout.Temp.CreateDirectory("docker-config"));
+    }
+
+    /// <summary>Waits (generous bound: 30 s) for cnmd to have killed itself after <paramref name="step"/>.</summary>
+    public async Task WaitCrashedAsync(string step)
+    {
+        Assert.NotEqual(0, await Daemon.WaitExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"killing cnmd (SIGKILL) after {step}", Daemon.Stderr, StringComparison.Ordinal);
+        Http.Dispose();
+        Daemon.Dispose();
     }
 
     public async Task StopDaemonAsync()
@@ -119,6 +134,12 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>When set and it answers non-null, that is the Join reply instead of the veth one (no veth is made).</summary>
     public Func<PluginCall, string?>? JoinOverride { get; set; }
 
+    /// <summary>When set, edits the veth Join reply (after the veth is made) before it is sent.</summary>
+    public Action<JsonObject>? JoinEdit { get; set; }
+
+    /// <summary>When set, the MAC address the plugin answers at CreateEndpoint.</summary>
+    public string? MacOverride { get; set; }
+
     private string Join(PluginCall call)
     {
         if (JoinOverride?.Invoke(call) is { } custom)
@@ -129,7 +150,11 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         var eid = call.Text("EndpointID")!;
         var (gateway, octet) = _networks[call.Text("NetworkID")!];
         var id = eid[..8];
-        Host.CreateVeth("h" + id, "c" + id);
+        if (Host.FindLink("c" + id) is null) // a join again after a leave (or an undone join) finds its veth still there
+        {
+            Host.CreateVeth("h" + id, "c" + id);
+        }
+
         var outer = Host.GetLink("h" + id);
         if (Host.FindLink(Bridge) is { } bridge)
         {
@@ -137,14 +162,16 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         }
 
         Host.SetUp(outer.Index);
-        return new JsonObject
+        var reply = new JsonObject
         {
             ["InterfaceName"] = new JsonObject { ["SrcName"] = "c" + id, ["DstPrefix"] = "eth" },
             ["Gateway"] = gateway,
             ["StaticRoutes"] = new JsonArray(
                 new JsonObject { ["Destination"] = $"10.{octet + 1}.0.0/16", ["RouteType"] = 0, ["NextHop"] = $"10.{octet}.0.9" },
                 new JsonObject { ["Destination"] = $"10.{octet + 2}.0.0/16", ["RouteType"] = 1 }),
-        }.ToJsonString();
+        };
+        JoinEdit?.Invoke(reply);
+        return reply.ToJsonString();
     }
 
     private string DeleteEndpoint(string reply)
@@ -155,7 +182,14 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         BackAtDelete[eid] = inner is not null && inner.Alias is null or "" && !inner.IsUp;
         if (Host.FindLink("h" + id) is { } outer)
         {
-            Host.DeleteLink(outer.Index); // its peer goes with it
+            try
+            {
+                Host.DeleteLink(outer.Index); // its peer goes with it
+            }
+            catch (NetlinkException ex) when (ex.Errno == Errnos.ENODEV)
+            {
+                // its peer was in a namespace deleted a moment ago: the kernel removes the pair in the background
+            }
         }
 
         return reply;
