@@ -63,6 +63,19 @@ public sealed class LinuxSandboxCrashTests
     public async Task HookKillsCnmdAfterStep_AfterRestartKernelMatchesState(string operation, string step)
     {
         await using var e2e = await LinuxDaemon.StartAsync(crashAfter: step);
+        try
+        {
+            await RunAsync(e2e, operation, step);
+        }
+        catch
+        {
+            e2e.Failed = true;
+            throw;
+        }
+    }
+
+    private static async Task RunAsync(LinuxDaemon e2e, string operation, string step)
+    {
         await e2e.NetworkAsync("crash", 41);
         var (keepSandbox, keepKey) = await e2e.SandboxAsync("keepbox");
         var keep = (await CreateEndpointAsync(e2e.Http, """{"Network":"crash","Name":"keep"}""")).GetProperty("Id").GetString()!;
@@ -75,7 +88,7 @@ public sealed class LinuxSandboxCrashTests
         await EventuallyAsync(() => AssertKernelMatchesStateAsync(e2e));
         var endpoints = await GetAsync(e2e.Http, "/cnm/v1/endpoints");
         var kept = endpoints.EnumerateArray().Single(e => e.GetProperty("Id").GetString() == keep);
-        Assert.Equal(keepSandbox, kept.GetProperty("Sandbox").GetString());
+        Assert.Equal(keepSandbox, kept.GetProperty("Sandbox").GetProperty("Id").GetString());
         using (var inside = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(keepKey, CancellationToken.None))
         {
             Assert.True(inside.GetLink("eth0").IsUp);
@@ -131,7 +144,7 @@ public sealed class LinuxSandboxCrashTests
         var sandboxes = (await GetAsync(e2e.Http, "/cnm/v1/sandboxes")).EnumerateArray()
             .Select(s => (Id: s.GetProperty("Id").GetString()!, Key: s.GetProperty("Key").GetString()!)).ToList();
         var endpoints = (await GetAsync(e2e.Http, "/cnm/v1/endpoints")).EnumerateArray()
-            .Select(e => (Id: e.GetProperty("Id").GetString()!, Sandbox: e.TryGetProperty("Sandbox", out var s) ? s.GetString() : null)).ToList();
+            .Select(e => (Id: e.GetProperty("Id").GetString()!, Sandbox: e.TryGetProperty("Sandbox", out var s) ? s.GetProperty("Id").GetString() : null)).ToList();
 
         // Namespaces, mounts and resolver files: exactly the sandboxes'.
         var netns = Path.Combine(e2e.ExecRoot, "netns");
