@@ -63,10 +63,12 @@ public sealed partial class LinuxSandboxProvider
                 ?? throw CnmException.NotFound($"{what}: interface {join.SrcName} named by the driver's Join does not exist in the host namespace");
             host.SetAlias(link.Index, InterfaceAlias.Format(endpoint.Id, join.SrcName)); // before the move: see InterfaceAlias
             Step("join:alias");
+            var name = NextName(sb, join.DstPrefix);
             try
             {
+                // Moved and renamed in one request: the kernel closes the link for the move, so no separate down.
                 using var target = NetworkNamespace.Open(key);
-                host.MoveToNamespace(link.Index, target);
+                host.MoveToNamespace(link.Index, target, name);
             }
             catch (CnmException)
             {
@@ -77,7 +79,7 @@ public sealed partial class LinuxSandboxProvider
             Step("join:move");
             try
             {
-                Configure(sb, state, endpoint, join, gateway);
+                Configure(sb, state, endpoint, join, name, gateway);
             }
             catch (CnmException ex)
             {
@@ -154,12 +156,9 @@ public sealed partial class LinuxSandboxProvider
         }
     }
 
-    private void Configure(NetlinkClient sb, SandboxState state, Endpoint endpoint, JoinResult join, bool gateway)
+    private void Configure(NetlinkClient sb, SandboxState state, Endpoint endpoint, JoinResult join, string name, bool gateway)
     {
-        var index = sb.GetLink(join.SrcName).Index;
-        sb.SetUp(index, up: false);
-        sb.RenameLink(index, NextName(sb, join.DstPrefix));
-        Step("join:rename");
+        var index = sb.GetLink(name).Index;
         if (endpoint.MacAddress is { } mac)
         {
             sb.SetMacAddress(index, mac);
@@ -200,8 +199,8 @@ public sealed partial class LinuxSandboxProvider
     }
 
     /// <summary>
-    /// Down, old name, back to the host namespace, alias cleared there (last: until then the alias says whose it is and
-    /// what its name was, see <see cref="InterfaceAlias"/>). Best effort per step: it must not stop half-way.
+    /// Back to the host namespace under its old name (one request; the move sets it down), alias cleared there (last:
+    /// until then the alias says whose it is and what its name was, see <see cref="InterfaceAlias"/>).
     /// </summary>
     private void PutBack(NetlinkClient host, NetlinkClient sb, string endpointId, string srcName)
     {
@@ -210,17 +209,9 @@ public sealed partial class LinuxSandboxProvider
             return;
         }
 
-        sb.SetUp(link.Index, up: false);
-        Step("leave:down");
-        if (link.Name != srcName)
-        {
-            sb.RenameLink(link.Index, srcName);
-            Step("leave:rename");
-        }
-
         using (var hostNs = NetworkNamespace.Open(_hostPath))
         {
-            sb.MoveToNamespace(link.Index, hostNs);
+            sb.MoveToNamespace(link.Index, hostNs, srcName); // closed (down) by the move, renamed with it
         }
 
         Step("leave:move");

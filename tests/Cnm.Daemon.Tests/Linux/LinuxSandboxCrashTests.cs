@@ -35,12 +35,12 @@ public sealed class LinuxSandboxCrashTests
             data.Add("endpoint-create", $"endpoint-create:{step}#2");
         }
 
-        foreach (var step in new[] { "Join", "alias", "move", "rename", "mac", "address", "up", "routes", "gateway", "AddInterface", "ProgramExternalConnectivity", "commit" })
+        foreach (var step in new[] { "Join", "alias", "move", "mac", "address", "up", "routes", "gateway", "AddInterface", "ProgramExternalConnectivity", "commit" })
         {
             data.Add("join", $"join:{step}#2");
         }
 
-        foreach (var step in new[] { "commit", "RevokeExternalConnectivity", "Leave", "down", "rename", "move", "RemoveInterface", "end" })
+        foreach (var step in new[] { "commit", "RevokeExternalConnectivity", "Leave", "move", "RemoveInterface", "end" })
         {
             data.Add("leave", $"leave:{step}");
         }
