@@ -99,10 +99,14 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         Daemon.Dispose();
     }
 
-    /// <summary>Creates a network of the plugin on 10.&lt;octet&gt;.0.0/24 with the docker CLI; returns its id.</summary>
-    public async Task<string> NetworkAsync(string name, int octet)
+    /// <summary>
+    /// Creates a network of the plugin on 10.&lt;octet&gt;.0.0/24 (and fd00:&lt;octet&gt;::/64 with <paramref name="ipv6"/>)
+    /// with the docker CLI; returns its id.
+    /// </summary>
+    public async Task<string> NetworkAsync(string name, int octet, bool ipv6 = false)
     {
-        var result = await Docker.RunAsync("network", "create", "-d", "e2e", "--subnet", $"10.{octet}.0.0/24", "--gateway", $"10.{octet}.0.1", name);
+        string[] v6 = ipv6 ? ["--ipv6", "--subnet", $"fd00:{octet}::/64", "--gateway", $"fd00:{octet}::1"] : [];
+        var result = await Docker.RunAsync(["network", "create", "-d", "e2e", "--subnet", $"10.{octet}.0.0/24", "--gateway", $"10.{octet}.0.1", .. v6, name]);
         Assert.True(result.ExitCode == 0, result + "\ncnmd:\n" + Daemon.Stderr);
         var id = result.Stdout.Trim();
         _networks[id] = ($"10.{octet}.0.1", octet);
