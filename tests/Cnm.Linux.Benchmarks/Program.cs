@@ -26,8 +26,9 @@ Ip($"-n {HostName} link set lo up");
 try
 {
     using var host = await NetlinkClient.OpenAsync(hostPath, CancellationToken.None);
-    using var provider = new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = execRoot, HostNetnsPath = hostPath });
-    var ours = await OursAsync(provider, host, n);
+    var profile = new StepProfile();
+    using var provider = new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = execRoot, HostNetnsPath = hostPath, AfterStep = profile.Step });
+    var ours = await OursAsync(provider, host, n, profile);
     var ip = Baseline(host, n);
     Report("netlink setup (create + join)", ours.Setup);
     Report("netlink teardown (leave + delete)", ours.Teardown);
@@ -44,7 +45,7 @@ finally
     }
 }
 
-static async Task<(List<double> Setup, List<double> Teardown)> OursAsync(LinuxSandboxProvider provider, NetlinkClient host, int n)
+static async Task<(List<double> Setup, List<double> Teardown)> OursAsync(LinuxSandboxProvider provider, NetlinkClient host, int n, StepProfile profile)
 {
     var setup = new List<double>();
     var teardown = new List<double>();
@@ -60,6 +61,7 @@ static async Task<(List<double> Setup, List<double> Teardown)> OursAsync(LinuxSa
             Id = id, Name = "e", NetworkId = id, Address = IpPrefix.Parse("172.30.0.2/24"),
             Options = new EndpointCreateOptions { Name = "e" }, Join = join,
         };
+        profile.Start(record: i >= 0);
         var sw = Stopwatch.StartNew();
         var key = await provider.CreateAsync(id, new SandboxCreateOptions { ContainerId = id }, CancellationToken.None);
         var c = sw.Elapsed.TotalMilliseconds;
@@ -82,6 +84,7 @@ static async Task<(List<double> Setup, List<double> Teardown)> OursAsync(LinuxSa
 
     Report("  of which sandbox create", createOnly);
     Report("  of which leave", leaveOnly);
+    profile.Report();
     return (setup, teardown);
 }
 

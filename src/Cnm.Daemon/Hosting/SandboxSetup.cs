@@ -74,7 +74,13 @@ internal static partial class SandboxSetup
             }
         }
 
-        return new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = options.ExecRoot, HostNetnsPath = options.HostNetns });
+        var crash = CrashHook.FromEnvironment(); // the kernel steps of spec/linux-sandboxes.md, "Crash safety"
+        return new LinuxSandboxProvider(new LinuxSandboxOptions
+        {
+            ExecRoot = options.ExecRoot,
+            HostNetnsPath = options.HostNetns,
+            AfterStep = crash is null ? null : step => crash(step).GetAwaiter().GetResult(),
+        });
     }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,

@@ -126,4 +126,19 @@ public sealed partial class NetlinkClient
         _socket.Execute(LinkMessages.Set(index, w => w.Attr(Nl.IflaNetNsFd, fd)), $"move link {index} to another namespace");
         GC.KeepAlive(targetNamespace);
     }
+
+    /// <summary>
+    /// Moves a link to the namespace open as <paramref name="targetNamespace"/> and names it <paramref name="newName"/>
+    /// there, in one request (as <c>ip link set X netns N name Y</c>): the kernel closes the link for the move, so it
+    /// need not be set down first, and the name is checked against the target namespace's links.
+    /// </summary>
+    public void MoveToNamespace(int index, SafeHandle targetNamespace, string newName)
+    {
+        ArgumentNullException.ThrowIfNull(targetNamespace);
+        LinkNames.Validate(newName, "new interface name");
+        var fd = (uint)targetNamespace.DangerousGetHandle();
+        _socket.Execute(LinkMessages.Set(index, w => w.Attr(Nl.IflaNetNsFd, fd).Attr(Nl.IflaIfname, newName)),
+            $"move link {index} to another namespace as {newName}");
+        GC.KeepAlive(targetNamespace);
+    }
 }

@@ -17,4 +17,11 @@ public sealed record LinuxSandboxOptions
 
     /// <summary>The host's resolver configuration that sandboxes' resolv.conf is derived from.</summary>
     public string HostResolvConfPath { get; init; } = "/etc/resolv.conf";
+
+    /// <summary>
+    /// Test hook called after each kernel step as <c>operation:step</c> (for example <c>join:move</c>,
+    /// <c>sandbox-create:netns</c>; the list is in spec/linux-sandboxes.md, "Crash safety"); cnmd sets it from
+    /// <c>CNM_TEST_CRASH_AFTER</c> to kill itself there. Null: no hook.
+    /// </summary>
+    public Action<string>? AfterStep { get; init; }
 }

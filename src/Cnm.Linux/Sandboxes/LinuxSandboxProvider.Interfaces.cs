@@ -61,21 +61,32 @@ public sealed partial class LinuxSandboxProvider
             var sb = await ClientAsync(key, cancellationToken).ConfigureAwait(false);
             var link = host.FindLink(join.SrcName)
                 ?? throw CnmException.NotFound($"{what}: interface {join.SrcName} named by the driver's Join does not exist in the host namespace");
-            using (var target = NetworkNamespace.Open(key))
-            {
-                host.MoveToNamespace(link.Index, target);
-            }
-
+            host.SetAlias(link.Index, InterfaceAlias.Format(endpoint.Id, join.SrcName)); // before the move: see InterfaceAlias
+            Step("join:alias");
+            var name = NextName(sb, join.DstPrefix);
             try
             {
-                Configure(sb, state, endpoint, join, gateway);
+                // Moved and renamed in one request: the kernel closes the link for the move, so no separate down.
+                using var target = NetworkNamespace.Open(key);
+                host.MoveToNamespace(link.Index, target, name);
+            }
+            catch (CnmException)
+            {
+                ClearAlias(host, link.Index);
+                throw;
+            }
+
+            Step("join:move");
+            try
+            {
+                Configure(sb, state, endpoint, join, name, gateway);
             }
             catch (CnmException ex)
             {
                 var note = "it was moved back to the host namespace";
                 try
                 {
-                    PutBack(sb, endpoint.Id, join.SrcName);
+                    PutBack(host, sb, endpoint.Id, join.SrcName);
                 }
                 catch (CnmException back)
                 {
@@ -130,8 +141,9 @@ public sealed partial class LinuxSandboxProvider
                 return;
             }
 
+            var host = await HostAsync(cancellationToken).ConfigureAwait(false);
             var sb = await ClientAsync(key, cancellationToken).ConfigureAwait(false);
-            PutBack(sb, endpoint.Id, join.SrcName);
+            PutBack(host, sb, endpoint.Id, join.SrcName);
             if (wasGateway && nextGateway?.Join is { } nextJoin && FindByEndpoint(sb, nextGateway.Id) is { } nextLink)
             {
                 AddDefaultRoutes(sb, nextLink.Index, nextJoin);
@@ -144,15 +156,13 @@ public sealed partial class LinuxSandboxProvider
         }
     }
 
-    private static void Configure(NetlinkClient sb, SandboxState state, Endpoint endpoint, JoinResult join, bool gateway)
+    private void Configure(NetlinkClient sb, SandboxState state, Endpoint endpoint, JoinResult join, string name, bool gateway)
     {
-        var index = sb.GetLink(join.SrcName).Index;
-        sb.SetUp(index, up: false);
-        sb.RenameLink(index, NextName(sb, join.DstPrefix));
-        sb.SetAlias(index, endpoint.Id); // how Leave (also after a restart) finds it again
+        var index = sb.GetLink(name).Index;
         if (endpoint.MacAddress is { } mac)
         {
             sb.SetMacAddress(index, mac);
+            Step("join:mac");
         }
 
         if (endpoint.Address is { } v4)
@@ -165,7 +175,9 @@ public sealed partial class LinuxSandboxProvider
             sb.AddAddress(index, v6, noDad: true);
         }
 
+        Step("join:address");
         sb.SetUp(index);
+        Step("join:up");
         foreach (var route in join.StaticRoutes)
         {
             sb.AddRoute(route.Type == RouteType.Connected
@@ -173,6 +185,7 @@ public sealed partial class LinuxSandboxProvider
                 : new NetlinkRoute(route.Destination) { Gateway = route.NextHop ?? throw CnmException.InvalidParameter($"static route {route.Destination} has no next hop") });
         }
 
+        Step("join:routes");
         if (gateway && state.GatewayEndpointId is not null && FindByEndpoint(sb, state.GatewayEndpointId) is { } old)
         {
             RemoveDefaultRoutes(sb, old.Index);
@@ -181,26 +194,43 @@ public sealed partial class LinuxSandboxProvider
         if (gateway)
         {
             AddDefaultRoutes(sb, index, join);
+            Step("join:gateway");
         }
     }
 
-    /// <summary>Down, old name, no alias, back to the host namespace. Best effort per step: it must not stop half-way.</summary>
-    private void PutBack(NetlinkClient sb, string endpointId, string srcName)
+    /// <summary>
+    /// Back to the host namespace under its old name (one request; the move sets it down), alias cleared there (last:
+    /// until then the alias says whose it is and what its name was, see <see cref="InterfaceAlias"/>).
+    /// </summary>
+    private void PutBack(NetlinkClient host, NetlinkClient sb, string endpointId, string srcName)
     {
         if ((FindByEndpoint(sb, endpointId) ?? sb.FindLink(srcName)) is not { } link)
         {
             return;
         }
 
-        sb.SetUp(link.Index, up: false);
-        if (link.Name != srcName)
+        using (var hostNs = NetworkNamespace.Open(_hostPath))
         {
-            sb.RenameLink(link.Index, srcName);
+            sb.MoveToNamespace(link.Index, hostNs, srcName); // closed (down) by the move, renamed with it
         }
 
-        sb.SetAlias(link.Index, "");
-        using var host = NetworkNamespace.Open(_hostPath);
-        sb.MoveToNamespace(link.Index, host);
+        Step("leave:move");
+        if (host.FindLink(srcName) is { } back && InterfaceAlias.IsOf(back.Alias, endpointId))
+        {
+            ClearAlias(host, back.Index);
+        }
+    }
+
+    private static void ClearAlias(NetlinkClient client, int index)
+    {
+        try
+        {
+            client.SetAlias(index, "");
+        }
+        catch (CnmException)
+        {
+            // best effort: start-up clears a stale alias in the host namespace (RemoveUnknownAsync)
+        }
     }
 
     private static void AddDefaultRoutes(NetlinkClient sb, int index, JoinResult join)
@@ -223,7 +253,9 @@ public sealed partial class LinuxSandboxProvider
     }
 
     private static NetlinkLink? FindByEndpoint(NetlinkClient sb, string endpointId) =>
-        sb.GetLinks().FirstOrDefault(l => l.Alias == endpointId);
+        sb.GetLinks().FirstOrDefault(l => InterfaceAlias.IsOf(l.Alias, endpointId));
+
+    private void Step(string step) => _options.AfterStep?.Invoke(step);
 
     /// <summary><paramref name="prefix"/> plus the lowest index no link in the sandbox uses.</summary>
     private static string NextName(NetlinkClient sb, string prefix)

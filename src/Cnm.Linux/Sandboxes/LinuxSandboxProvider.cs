@@ -63,6 +63,8 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             client = await NetworkNamespace.CreateAndOpenAsync(key, cancellationToken).ConfigureAwait(false);
         }
 
+        Step("sandbox-create:netns");
+
         try
         {
             ResolverFiles.Write(FilesDirectory(sandboxId), options, _options.HostResolvConfPath);
@@ -79,6 +81,8 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             throw CnmException.Internal($"sandbox {sandboxId[..12]}: could not write its resolver files: {ex.Message}", ex);
         }
 
+        Step("sandbox-create:files");
+
         if (_clients.TryRemove(key, out var stale))
         {
             stale.Dispose();
@@ -94,70 +98,6 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(sandbox);
-        var state = new SandboxState(sandbox.Id, sandbox.Options) { GatewayEndpointId = sandbox.GatewayEndpointId };
-        _sandboxes[sandbox.Key] = state;
-        if (!NetworkNamespace.IsMounted(sandbox.Key))
-        {
-            return; // the namespace vanished (or a crash left only its empty file): start-up clean-up decides
-        }
-
-        if (sandbox.Options.HostNetwork)
-        {
-            return;
-        }
-
-        var sb = await ClientAsync(sandbox.Key, cancellationToken).ConfigureAwait(false);
-        var present = sb.GetLinks().Select(l => l.Alias).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        state.Joined.AddRange(sandbox.EndpointIds.Where(present.Contains).Select(id => (id, (JoinResult?)null)));
-    }
-
-    /// <inheritdoc />
-    /// <remarks>True when a namespace is mounted at the key.</remarks>
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(NetworkNamespace.IsMounted(key));
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Every file under <see cref="NetnsDirectory"/> that is not a known key (a mounted namespace, or the empty file a
-    /// crash left before its mount) is unmounted and removed, and so is every resolver directory under
-    /// <c>{ExecRoot}/sandboxes</c> whose id does not start with a known key's name.
-    /// </remarks>
-    public Task<IReadOnlyList<string>> RemoveUnknownAsync(IReadOnlyCollection<string> knownKeys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(knownKeys);
-        var known = knownKeys.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        var removed = new List<string>();
-        if (Directory.Exists(NetnsDirectory))
-        {
-            foreach (var path in Directory.EnumerateFiles(NetnsDirectory).Order(StringComparer.Ordinal).Where(p => !known.Contains(Path.GetFullPath(p))))
-            {
-                if (_clients.TryRemove(path, out var client))
-                {
-                    client.Dispose();
-                }
-
-                NetworkNamespace.Delete(path);
-                _sandboxes.TryRemove(path, out _);
-                removed.Add(path);
-            }
-        }
-
-        var files = Path.Combine(_options.ExecRoot, "sandboxes");
-        if (Directory.Exists(files))
-        {
-            var prefixes = known.Select(Path.GetFileName).OfType<string>().ToList();
-            foreach (var dir in Directory.EnumerateDirectories(files).Where(d => !prefixes.Any(p => Path.GetFileName(d).StartsWith(p, StringComparison.Ordinal))))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<string>>(removed);
-    }
-
-    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -167,6 +107,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         }
 
         NetworkNamespace.Delete(key);
+        Step("sandbox-delete:netns");
         var id = _sandboxes.TryRemove(key, out var state) ? state.Id : null;
         if (id is not null)
         {
@@ -181,6 +122,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
             }
         }
 
+        Step("sandbox-delete:files");
         return Task.CompletedTask;
     }
 

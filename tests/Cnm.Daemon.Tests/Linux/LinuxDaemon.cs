@@ -51,7 +51,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Endpoint id → whether its SrcName was in the host namespace (and down) when DeleteEndpoint came.</summary>
     public ConcurrentDictionary<string, bool> BackAtDelete { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<LinuxDaemon> StartAsync()
+    public static async Task<LinuxDaemon> StartAsync(string? crashAfter = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -62,19 +62,34 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         var linux = new LinuxDaemon(layout, hostNs, host, plugin);
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
-            new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
+            new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = linux.MacOverride ?? $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
         plugin.Rewrite(PluginMethods.Network.DeleteEndpoint, linux.DeleteEndpoint);
-        await linux.StartDaemonAsync();
+        await linux.StartDaemonAsync(crashAfter);
         return linux;
     }
 
-    public async Task StartDaemonAsync()
+    /// <summary>Starts cnmd; with <paramref name="crashAfter"/>, it kills itself after that step (CNM_TEST_CRASH_AFTER).</summary>
+    public async Task StartDaemonAsync(string? crashAfter = null)
     {
-        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"],
-            new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" });
+        var env = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
+        if (crashAfter is not null)
+        {
+            env["CNM_TEST_CRASH_AFTER"] = crashAfter;
+        }
+
+        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"], env);
         await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         Http = DaemonFixture.CreateClient(Layout.Socket);
         Docker = new DockerCli(Layout.Socket, Layout.Temp.CreateDirectory("docker-config"));
+    }
+
+    /// <summary>Waits (generous bound: 30 s) for cnmd to have killed itself after <paramref name="step"/>.</summary>
+    public async Task WaitCrashedAsync(string step)
+    {
+        Assert.NotEqual(0, await Daemon.WaitExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"killing cnmd (SIGKILL) after {step}", Daemon.Stderr, StringComparison.Ordinal);
+        Http.Dispose();
+        Daemon.Dispose();
     }
 
     public async Task StopDaemonAsync()
@@ -84,10 +99,14 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         Daemon.Dispose();
     }
 
-    /// <summary>Creates a network of the plugin on 10.&lt;octet&gt;.0.0/24 with the docker CLI; returns its id.</summary>
-    public async Task<string> NetworkAsync(string name, int octet)
+    /// <summary>
+    /// Creates a network of the plugin on 10.&lt;octet&gt;.0.0/24 (and fd00:&lt;octet&gt;::/64 with <paramref name="ipv6"/>)
+    /// with the docker CLI; returns its id.
+    /// </summary>
+    public async Task<string> NetworkAsync(string name, int octet, bool ipv6 = false)
     {
-        var result = await Docker.RunAsync("network", "create", "-d", "e2e", "--subnet", $"10.{octet}.0.0/24", "--gateway", $"10.{octet}.0.1", name);
+        string[] v6 = ipv6 ? ["--ipv6", "--subnet", $"fd00:{octet}::/64", "--gateway", $"fd00:{octet}::1"] : [];
+        var result = await Docker.RunAsync(["network", "create", "-d", "e2e", "--subnet", $"10.{octet}.0.0/24", "--gateway", $"10.{octet}.0.1", .. v6, name]);
         Assert.True(result.ExitCode == 0, result + "\ncnmd:\n" + Daemon.Stderr);
         var id = result.Stdout.Trim();
         _networks[id] = ($"10.{octet}.0.1", octet);
@@ -119,6 +138,12 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>When set and it answers non-null, that is the Join reply instead of the veth one (no veth is made).</summary>
     public Func<PluginCall, string?>? JoinOverride { get; set; }
 
+    /// <summary>When set, edits the veth Join reply (after the veth is made) before it is sent.</summary>
+    public Action<JsonObject>? JoinEdit { get; set; }
+
+    /// <summary>When set, the MAC address the plugin answers at CreateEndpoint.</summary>
+    public string? MacOverride { get; set; }
+
     private string Join(PluginCall call)
     {
         if (JoinOverride?.Invoke(call) is { } custom)
@@ -129,7 +154,11 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         var eid = call.Text("EndpointID")!;
         var (gateway, octet) = _networks[call.Text("NetworkID")!];
         var id = eid[..8];
-        Host.CreateVeth("h" + id, "c" + id);
+        if (Host.FindLink("c" + id) is null) // a join again after a leave (or an undone join) finds its veth still there
+        {
+            Host.CreateVeth("h" + id, "c" + id);
+        }
+
         var outer = Host.GetLink("h" + id);
         if (Host.FindLink(Bridge) is { } bridge)
         {
@@ -137,14 +166,16 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         }
 
         Host.SetUp(outer.Index);
-        return new JsonObject
+        var reply = new JsonObject
         {
             ["InterfaceName"] = new JsonObject { ["SrcName"] = "c" + id, ["DstPrefix"] = "eth" },
             ["Gateway"] = gateway,
             ["StaticRoutes"] = new JsonArray(
                 new JsonObject { ["Destination"] = $"10.{octet + 1}.0.0/16", ["RouteType"] = 0, ["NextHop"] = $"10.{octet}.0.9" },
                 new JsonObject { ["Destination"] = $"10.{octet + 2}.0.0/16", ["RouteType"] = 1 }),
-        }.ToJsonString();
+        };
+        JoinEdit?.Invoke(reply);
+        return reply.ToJsonString();
     }
 
     private string DeleteEndpoint(string reply)
@@ -155,7 +186,14 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         BackAtDelete[eid] = inner is not null && inner.Alias is null or "" && !inner.IsUp;
         if (Host.FindLink("h" + id) is { } outer)
         {
-            Host.DeleteLink(outer.Index); // its peer goes with it
+            try
+            {
+                Host.DeleteLink(outer.Index); // its peer goes with it
+            }
+            catch (NetlinkException ex) when (ex.Errno == Errnos.ENODEV)
+            {
+                // its peer was in a namespace deleted a moment ago: the kernel removes the pair in the background
+            }
         }
 
         return reply;
@@ -172,6 +210,9 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     public IReadOnlyList<string> ExecRootEntries() =>
         [.. new[] { "netns", "sandboxes" }.Select(d => Path.Combine(ExecRoot, d)).Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFileSystemEntries(d, "*", SearchOption.AllDirectories))];
+
+    /// <summary>Set by a test whose body failed: dispose still cleans up, but does not hide that failure behind a leak report.</summary>
+    public bool Failed { get; set; }
 
     public async ValueTask DisposeAsync()
     {
@@ -190,6 +231,11 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         NetworkNamespace.Delete(HostNs);
         var left = Mounts();
         Layout.Dispose();
+        if (Failed)
+        {
+            return;
+        }
+
         Assert.Empty(mounts);
         Assert.Empty(entries);
         Assert.Empty(links);

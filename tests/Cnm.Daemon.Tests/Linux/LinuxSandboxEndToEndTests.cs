@@ -39,7 +39,8 @@ public sealed class LinuxSandboxEndToEndTests
         {
             var eth0 = a.GetLink("eth0");
             Assert.True(eth0.IsUp);
-            Assert.Equal(a1.GetProperty("Id").GetString(), eth0.Alias);
+            var a1Eid = a1.GetProperty("Id").GetString()!;
+            Assert.Equal($"cnm:{a1Eid}:c{a1Eid[..8]}", eth0.Alias); // the endpoint and SrcName, for Leave (spec/linux-sandboxes.md)
             Assert.Equal(PhysicalAddress.Parse(a1.GetProperty("Interface").GetProperty("MacAddress").GetString()!.Replace(':', '-')), eth0.MacAddress);
             var address = IpPrefix.Parse(a1.GetProperty("Interface").GetProperty("Address").GetString()!);
             Assert.Contains(new NetlinkAddress(eth0.Index, address), a.GetAddresses(AddressFamily.InterNetwork, eth0.Index));

@@ -56,7 +56,7 @@ public sealed class SandboxRestoreCleanupTests
         Assert.True(NetworkNamespace.IsMounted(keptKey));
         using (var kept = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(keptKey, CancellationToken.None))
         {
-            Assert.Equal(keptEndpoint, kept.GetLink("eth0").Alias);
+            Assert.Equal($"cnm:{keptEndpoint}:c{keptEndpoint[..8]}", kept.GetLink("eth0").Alias);
         }
 
         // A second restart finds nothing to clean up.

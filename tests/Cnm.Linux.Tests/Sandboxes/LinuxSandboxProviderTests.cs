@@ -216,7 +216,8 @@ public sealed class LinuxSandboxProviderTests
 
         var sb = await f.SandboxClientAsync(key);
         Assert.Equal(["eth0", "eth1", "eth2", "eth3", "lo"], sb.GetLinks().Select(l => l.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(joins.Select(j => j.Item1.Id).Order(StringComparer.Ordinal), sb.GetLinks().Select(l => l.Alias).OfType<string>().Where(a => a.Length > 0).Order(StringComparer.Ordinal));
+        Assert.Equal(joins.Select(j => $"cnm:{j.Item1.Id}:{j.join.SrcName}").Order(StringComparer.Ordinal),
+            sb.GetLinks().Select(l => l.Alias).OfType<string>().Where(a => a.Length > 0).Order(StringComparer.Ordinal));
     }
 
     [Fact]
