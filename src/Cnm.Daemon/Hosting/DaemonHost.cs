@@ -201,6 +201,7 @@ internal static partial class DaemonHost
             return 1;
         }
 
+        using var linux = await LinuxDriverSetup.CreateAsync(options, loggerFactory).ConfigureAwait(false);
         Controller controller;
         try
         {
@@ -215,7 +216,8 @@ internal static partial class DaemonHost
                 controllerOptions.ReplayCreateNetwork.Add(name);
             }
 
-            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), remote], loggerFactory).ConfigureAwait(false);
+            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), .. LinuxDriverSetup.Modules(linux), remote], loggerFactory).ConfigureAwait(false);
+            await LinuxDriverSetup.RestoreAsync(linux, controller).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -236,7 +238,7 @@ internal static partial class DaemonHost
         app.MapDockerSystem(new InfoBuilder(controller, registry, events, options.DataRoot, options.MinimumLevel <= LogLevel.Debug));
         app.MapDockerEvents(events, TimeProvider.System);
         app.MapDockerContainers(controller);
-        app.MapDockerNetworks(controller);
+        app.MapDockerNetworks(controller, LinuxDriverSetup.DefaultDriver(controller));
         app.MapNativeSandboxes(controller);
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);
@@ -248,7 +250,7 @@ internal static partial class DaemonHost
             ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"))
             .ExcludeFromDescription();
 
-        app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger));
+        app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger, LinuxDriverSetup.DefaultDriver(controller)));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             foreach (var path in options.SocketPaths)
@@ -268,7 +270,7 @@ internal static partial class DaemonHost
         }
     }
 
-    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger)
+    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger, string defaultDriver)
     {
         // The bound addresses, with the port Kestrel chose for tcp://…:0.
         var addresses = options.SocketPaths.Select(p => "unix://" + p).ToList();
@@ -276,7 +278,7 @@ internal static partial class DaemonHost
         var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
         addresses.AddRange(bound.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => "tcp://" + a["https://".Length..]));
         var listening = string.Join(", ", addresses);
-        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, BuiltInDrivers.Null);
+        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, defaultDriver);
         Console.Out.WriteLine($"cnmd ready on {listening}");
         Console.Out.Flush();
     }

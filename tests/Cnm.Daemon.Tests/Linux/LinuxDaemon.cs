@@ -51,7 +51,10 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Endpoint id → whether its SrcName was in the host namespace (and down) when DeleteEndpoint came.</summary>
     public ConcurrentDictionary<string, bool> BackAtDelete { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<LinuxDaemon> StartAsync()
+    /// <summary>Whether cnmd runs with the logging test firewall (CNM_TEST_BRIDGE_FIREWALL=recording), for bridge networks.</summary>
+    public bool RecordingFirewall { get; private set; }
+
+    public static async Task<LinuxDaemon> StartAsync(bool recordingFirewall = false)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -59,7 +62,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         await NetworkNamespace.CreateAsync(hostNs, CancellationToken.None);
         var host = await NetlinkClient.OpenAsync(hostNs, CancellationToken.None);
         var plugin = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, "e2e.sock"));
-        var linux = new LinuxDaemon(layout, hostNs, host, plugin);
+        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { RecordingFirewall = recordingFirewall };
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
             new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
@@ -71,7 +74,9 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     public async Task StartDaemonAsync()
     {
         Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"],
-            new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" });
+            RecordingFirewall
+                ? new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux", ["CNM_TEST_BRIDGE_FIREWALL"] = "recording" }
+                : new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" });
         await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         Http = DaemonFixture.CreateClient(Layout.Socket);
         Docker = new DockerCli(Layout.Socket, Layout.Temp.CreateDirectory("docker-config"));
