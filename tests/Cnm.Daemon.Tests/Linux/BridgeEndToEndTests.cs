@@ -73,6 +73,33 @@ public sealed class BridgeEndToEndTests
     }
 
     [Fact]
+    public async Task Internal_NoGatewayNoDefaultRoute_FirewallToldInternal()
+    {
+        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        var created = await e2e.Docker.RunAsync("network", "create", "--internal", "--subnet", "10.99.0.0/24", "inner");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var id = created.Stdout.Trim();
+        await e2e.Daemon.WaitForOutputAsync($"test firewall: ApplyNetwork {id} br-{id[..12]} masquerade=False icc=True internal=True", TimeSpan.FromSeconds(30));
+        var (aId, aKey) = await e2e.SandboxAsync("innerboxa");
+        var (bId, _) = await e2e.SandboxAsync("innerboxb");
+        await e2e.RunDockerAsync("network", "connect", "inner", "innerboxa");
+        await e2e.RunDockerAsync("network", "connect", "inner", "innerboxb");
+        using (var sandbox = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(aKey, CancellationToken.None))
+        {
+            Assert.DoesNotContain(sandbox.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
+            Assert.Equal(["eth0", "lo"], sandbox.GetLinks().Select(l => l.Name).Order(StringComparer.Ordinal));
+        }
+
+        var b = IpPrefix.Parse((await e2e.EndpointAsync(bId, id)).GetProperty("Interface").GetProperty("Address").GetString()!).Address;
+        Assert.True(await Icmp.EchoAsync(aKey, b), "sandboxes of one internal network still reach each other");
+        await e2e.RunDockerAsync("network", "disconnect", "inner", "innerboxa");
+        await e2e.RunDockerAsync("network", "disconnect", "inner", "innerboxb");
+        await DeleteSandboxesAsync(e2e, aId, bId);
+        await e2e.RunDockerAsync("network", "rm", "inner");
+        await e2e.StopDaemonAsync();
+    }
+
+    [Fact]
     public async Task PublishedPort_HostPortIsHeldAndShownInInspect_ReleasedOnDisconnect()
     {
         await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);

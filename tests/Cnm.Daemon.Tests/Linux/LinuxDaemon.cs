@@ -54,7 +54,10 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Whether cnmd runs with the logging test firewall (CNM_TEST_BRIDGE_FIREWALL=recording), for bridge networks.</summary>
     public bool RecordingFirewall { get; private set; }
 
-    public static async Task<LinuxDaemon> StartAsync(bool recordingFirewall = false)
+    /// <summary>When set, the next cnmd start gets CNM_TEST_CRASH_AFTER with this value (the crash tests).</summary>
+    public string? CrashAfter { get; set; }
+
+    public static async Task<LinuxDaemon> StartAsync(bool recordingFirewall = false, string? crashAfter = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -62,7 +65,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         await NetworkNamespace.CreateAsync(hostNs, CancellationToken.None);
         var host = await NetlinkClient.OpenAsync(hostNs, CancellationToken.None);
         var plugin = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, "e2e.sock"));
-        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { RecordingFirewall = recordingFirewall };
+        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { RecordingFirewall = recordingFirewall, CrashAfter = crashAfter };
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
             new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
@@ -73,10 +76,18 @@ internal sealed class LinuxDaemon : IAsyncDisposable
 
     public async Task StartDaemonAsync()
     {
-        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"],
-            RecordingFirewall
-                ? new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux", ["CNM_TEST_BRIDGE_FIREWALL"] = "recording" }
-                : new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" });
+        var environment = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
+        if (RecordingFirewall)
+        {
+            environment["CNM_TEST_BRIDGE_FIREWALL"] = "recording";
+        }
+
+        if (CrashAfter is { } step)
+        {
+            environment["CNM_TEST_CRASH_AFTER"] = step;
+        }
+
+        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"], environment);
         await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         Http = DaemonFixture.CreateClient(Layout.Socket);
         Docker = new DockerCli(Layout.Socket, Layout.Temp.CreateDirectory("docker-config"));

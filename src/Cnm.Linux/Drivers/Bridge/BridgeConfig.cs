@@ -6,8 +6,8 @@ using Cnm.Linux.Netlink;
 namespace Cnm.Linux.Drivers.Bridge;
 
 /// <summary>
-/// A bridge network's driver options, parsed and checked before anything is made (docs/reference-host.md §6.11 and
-/// spec/bridge.md). Unknown keys are ignored, as the reference does.
+/// A bridge network's driver options, parsed and checked before anything is made (spec/bridge.md, "Options"). Unknown
+/// keys are ignored, as the reference does.
 /// </summary>
 internal sealed record BridgeConfig
 {

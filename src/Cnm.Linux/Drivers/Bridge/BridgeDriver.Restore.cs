@@ -46,9 +46,16 @@ public sealed partial class BridgeDriver
                 var endpoint = new BridgeEndpointState(restored.Id, restored.NetworkId, restored.Address, restored.AddressIPv6,
                     restored.MacAddress ?? new PhysicalAddress([0x02, 0, 0, 0, 0, 1]));
                 _endpoints[restored.Id] = endpoint;
-                if (_host.Links.FindLink(endpoint.HostName) is not null)
+                if (_host.Links.FindLink(endpoint.HostName) is { } outer)
                 {
-                    continue;
+                    if (restored.Joined || _host.Links.FindLink(endpoint.PeerName) is not null)
+                    {
+                        continue;
+                    }
+
+                    // Not joined, but the peer is not back in the host namespace (a crash cut a leave short): a veth
+                    // made again is one the next join can hand over; deleting the host end takes the peer wherever it is.
+                    DeleteLinkIfPresent(outer.Index);
                 }
 
                 if (restored.Joined)

@@ -10,9 +10,10 @@ namespace Cnm.Linux.Drivers.Macvlan;
 /// <summary>
 /// The built-in <c>macvlan</c> driver (spec/bridge.md, "macvlan"): each endpoint is a macvlan link on the network's
 /// <c>parent</c> in the host namespace, handed to the sandbox at Join. Without <c>parent</c> the network gets a dummy
-/// parent of its own (<c>dm-&lt;id12&gt;</c>) and is internal: no gateway, no way out, as the reference does. Links it
-/// makes carry an alias naming their network or endpoint (<see cref="OwnedLinks"/>); a parent the user named is never
-/// deleted.
+/// parent of its own (<c>dm-&lt;id12&gt;</c>; a port-less bridge where the kernel has no dummy links) and is internal: no
+/// gateway, no way out, as the reference does. That parent carries an alias naming its network (<see cref="OwnedLinks"/>);
+/// an endpoint's link is named <c>macv</c> and 11 characters of its id (it moves into the sandbox, whose provider owns its
+/// alias there). A parent the user named is never deleted.
 /// </summary>
 public sealed class MacvlanDriver : INetworkDriver, IDisposable
 {
@@ -80,7 +81,6 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
             try
             {
                 var link = _host.Links.GetLink(name);
-                _host.Links.SetAlias(link.Index, OwnedLinks.EndpointAlias(Name, request.EndpointId));
                 if (endpointInterface.MacAddress is { } mac)
                 {
                     _host.Links.SetMacAddress(link.Index, mac);
@@ -116,7 +116,8 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var link in _host.Links.GetLinks().Where(l => OwnedLinks.EndpointOf(Name, l.Alias) == endpointId))
+            // By name: the link itself goes into the sandbox, whose provider sets its alias to the endpoint id there.
+            if (_host.Links.FindLink(LinkNameOf(endpointId)) is { Kind: "macvlan" } link)
             {
                 DeleteIfPresent(link.Index);
             }
@@ -180,11 +181,15 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
                 }
             }
 
-            var known = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var link in _host.Links.GetLinks())
+            // A macvlan of ours in the host namespace is named macv<11 of the endpoint id> and sits on a parent of ours.
+            var known = endpoints.Select(e => LinkNameOf(e.Id)).ToHashSet(StringComparer.Ordinal);
+            var links = _host.Links.GetLinks();
+            var parents = links.Where(l => _networks.Values.Any(n => n.ParentName == l.Name)).Select(l => l.Index).ToHashSet();
+            foreach (var link in links)
             {
                 if ((OwnedLinks.NetworkOf(Name, link.Alias) is { } n && !_networks.ContainsKey(n))
-                    || (OwnedLinks.EndpointOf(Name, link.Alias) is { } e && !known.Contains(e)))
+                    || (link.Kind == "macvlan" && link.Name.Length == 15 && link.Name.StartsWith("macv", StringComparison.Ordinal)
+                        && parents.Contains(link.LinkIndex) && !known.Contains(link.Name)))
                 {
                     DeleteIfPresent(link.Index);
                 }
@@ -222,7 +227,16 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
             throw CnmException.Conflict($"macvlan network {networkId[..12]}: an interface named {dummy} exists already and is not Cnm's");
         }
 
-        _host.Links.CreateDummy(dummy);
+        try
+        {
+            _host.Links.CreateDummy(dummy);
+        }
+        catch (NetlinkException ex) when (ex.Errno == Errnos.EOPNOTSUPP)
+        {
+            // A kernel without the dummy module: a bridge with no ports is as isolated a parent.
+            _host.Links.CreateBridge(dummy);
+        }
+
         var made = _host.Links.GetLink(dummy);
         try
         {
