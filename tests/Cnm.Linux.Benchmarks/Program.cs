@@ -10,6 +10,9 @@ using Cnm.Linux.Sandboxes;
 // The sandbox cycle in two halves (issue 11): setup = sandbox create + join of a veth the benchmark made;
 // teardown = leave + sandbox delete. Baseline: the same steps by spawning ip(8), in the same run.
 // Usage: Cnm.Linux.Benchmarks [iterations=200]. Root; everything lives in namespaces made here.
+// Cnm.Linux.Benchmarks bridge [iterations=200]: the bridge driver's cycles instead (BridgeBench).
+var bridge = args.Length > 0 && args[0] == "bridge";
+args = bridge ? args[1..] : args;
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 const string HostName = "cnmbench-host";
 var hostPath = $"/run/netns/{HostName}";
@@ -19,6 +22,12 @@ Ip($"-n {HostName} link set lo up");
 try
 {
     using var host = await NetlinkClient.OpenAsync(hostPath, CancellationToken.None);
+    if (bridge)
+    {
+        await Cnm.Linux.Benchmarks.BridgeBench.RunAsync(hostPath, execRoot, n, Report);
+        return;
+    }
+
     using var provider = new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = execRoot, HostNetnsPath = hostPath });
     var ours = await OursAsync(provider, host, n);
     var ip = Baseline(host, n);
