@@ -201,7 +201,8 @@ internal static partial class DaemonHost
             return 1;
         }
 
-        using var linux = await LinuxDriverSetup.CreateAsync(options, loggerFactory).ConfigureAwait(false);
+        var linux = await LinuxDriverSetup.CreateAsync(options, loggerFactory).ConfigureAwait(false);
+        await using var linuxLifetime = LinuxDriverSetup.Lifetime(linux).ConfigureAwait(false);
         Controller controller;
         try
         {

@@ -13,8 +13,14 @@ namespace Cnm.Daemon.Hosting;
 /// </summary>
 internal static partial class LinuxDriverSetup
 {
-    /// <summary>Test hook: <c>recording</c> gives the bridge driver a firewall that only logs (no rules at all).</summary>
+    /// <summary>
+    /// Test hook: <c>recording</c> gives the bridge driver a firewall that only logs (no rules at all); <c>none</c> gives
+    /// it none, so that bridge networks are refused.
+    /// </summary>
     public const string TestFirewallVariable = "CNM_TEST_BRIDGE_FIREWALL";
+
+    private const string NoFirewall = "bridge networks need cnmd's firewall (nftables), and this cnmd has none; "
+        + "no bridge network is made without its isolation, masquerade and published-port rules";
 
     /// <summary>Opens the host namespace and makes the module, or returns null (in-memory sandboxes).</summary>
     public static async Task<LinuxDriverModule?> CreateAsync(DaemonOptions options, ILoggerFactory loggerFactory)
@@ -25,9 +31,12 @@ internal static partial class LinuxDriverSetup
         }
 
         var host = await HostNetwork.OpenAsync(options.HostNetns, CancellationToken.None).ConfigureAwait(false);
-        var (firewall, reason) = CreateFirewall(host, loggerFactory);
+        var (firewall, reason) = await CreateFirewallAsync(host, loggerFactory).ConfigureAwait(false);
         return new LinuxDriverModule(host, firewall, reason, loggerFactory);
     }
+
+    /// <summary>What disposes the module (and its firewall and host namespace client) at the end; a no-op without one.</summary>
+    public static IAsyncDisposable Lifetime(LinuxDriverModule? linux) => linux ?? (IAsyncDisposable)NoModule.Instance;
 
     /// <summary>The driver modules to hand the controller.</summary>
     public static IEnumerable<IDriverModule> Modules(LinuxDriverModule? linux) => linux is null ? [] : [linux];
@@ -49,25 +58,36 @@ internal static partial class LinuxDriverSetup
     /// The bridge driver's firewall. Without one, every bridge network is refused with the reason returned here: a bridge
     /// network without its isolation, masquerade and published-port rules would look like it works and not do it.
     /// </summary>
-    private static (IBridgeFirewall? Firewall, string Reason) CreateFirewall(HostNetwork host, ILoggerFactory loggerFactory)
+    private static async Task<(IBridgeFirewall? Firewall, string Reason)> CreateFirewallAsync(HostNetwork host, ILoggerFactory loggerFactory)
     {
-        if (Environment.GetEnvironmentVariable(TestFirewallVariable) == "recording")
+        switch (Environment.GetEnvironmentVariable(TestFirewallVariable))
         {
-            var logger = loggerFactory.CreateLogger("Cnm.Daemon.TestFirewall");
-            TestFirewall(logger);
-            return (new RecordingBridgeFirewall(logger), "");
+            case "recording":
+                var logger = loggerFactory.CreateLogger("Cnm.Daemon.TestFirewall");
+                TestFirewall(logger);
+                return (new RecordingBridgeFirewall(logger), "");
+            case "none":
+                return (null, NoFirewall + $" ({TestFirewallVariable}=none)");
         }
 
         // ===== FIREWALL WIRING POINT (issue 12) =====
-        // Once the nftables firewall is merged, create it here over `host` (it works in host.Path, the --host-netns
-        // namespace, or cnmd's own when null) and return it; return (null, <why>) when libnftables is missing, so that
-        // bridge networks are refused with that reason.
-        _ = host;
-        return (null, "bridge networks need cnmd's firewall (nftables), and this cnmd has none; "
-            + "no bridge network is made without its isolation, masquerade and published-port rules");
+        // Replace the next two lines with the nftables firewall over `host` (host.Path is the --host-netns namespace,
+        // or null for cnmd's own), and return (null, reason) when it is Unavailable (libnftables missing), e.g.
+        //     try { return (await BridgeFirewallFactory.CreateAsync(host.Path, null, loggerFactory, CancellationToken.None).ConfigureAwait(false), ""); }
+        //     catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable) { return (null, ex.Message); }
+        // The module disposes the firewall (IDisposable or IAsyncDisposable) after the controller.
+        await Task.CompletedTask.ConfigureAwait(false);
+        return (null, NoFirewall);
     }
 
     [LoggerMessage(EventId = EventIds.TestFirewall, Level = LogLevel.Warning,
         Message = TestFirewallVariable + "=recording: bridge networks get NO firewall rules; the calls are only logged (a test mode)")]
     private static partial void TestFirewall(ILogger logger);
+
+    private sealed class NoModule : IAsyncDisposable
+    {
+        public static readonly NoModule Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

@@ -10,10 +10,10 @@ namespace Cnm.Linux.Drivers;
 
 /// <summary>
 /// The built-in Linux network drivers, <c>bridge</c> and <c>macvlan</c> (spec/bridge.md), over one host network
-/// namespace. The bridge driver's rules go through <paramref name="firewall"/>; without one, bridge networks are
+/// namespace, which it owns with <paramref name="firewall"/> (both disposed with it). The bridge driver's rules go through the firewall; without one, bridge networks are
 /// refused with <paramref name="noFirewallReason"/> (never made without their rules).
 /// </summary>
-public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewall, string noFirewallReason, ILoggerFactory loggerFactory) : IDriverModule, IDisposable
+public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewall, string noFirewallReason, ILoggerFactory loggerFactory) : IDriverModule, IAsyncDisposable
 {
     private static readonly DriverCapability LocalOnly = new(DriverScope.Local, DriverScope.Local);
 
@@ -36,10 +36,21 @@ public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewal
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    /// <remarks>Closes the drivers and the firewall (links and rules stay: they belong to the state), then the host namespace's client.</remarks>
+    public async ValueTask DisposeAsync()
     {
         Bridge.Dispose();
         Macvlan.Dispose();
+        if (firewall is IAsyncDisposable asyncFirewall)
+        {
+            await asyncFirewall.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (firewall is IDisposable syncFirewall)
+        {
+            syncFirewall.Dispose();
+        }
+
+        host.Dispose();
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class BridgeCrashRestartTests
     public async Task HookKillsCnmdAfterStep_AfterRestartBridgesAndVethsMatchTheState(string step)
     {
         var operation = step.Split(':')[0];
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true, crashAfter: step);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording", crashAfter: step);
         await e2e.RunDockerAsync("network", "create", "--subnet", "10.97.0.0/24", "keep");
         await Assert.ThrowsAnyAsync<Exception>(() => RunUpToAsync(e2e, operation)); // the connection dies with cnmd
         Assert.NotEqual(0, await e2e.Daemon.WaitExitAsync(TimeSpan.FromSeconds(30)));

@@ -22,7 +22,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task DefaultDriver_TwoSandboxesPingEachOtherAndTheGateway_RmRemovesTheBridge()
     {
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
         var created = await e2e.Docker.RunAsync("network", "create", "--subnet", "10.91.0.0/24", "n1");
         Assert.True(created.ExitCode == 0, created + "\ncnmd:\n" + e2e.Daemon.Stderr);
         var id = created.Stdout.Trim();
@@ -75,7 +75,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task Internal_NoGatewayNoDefaultRoute_FirewallToldInternal()
     {
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
         var created = await e2e.Docker.RunAsync("network", "create", "--internal", "--subnet", "10.99.0.0/24", "inner");
         Assert.True(created.ExitCode == 0, created.ToString());
         var id = created.Stdout.Trim();
@@ -102,7 +102,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task PublishedPort_HostPortIsHeldAndShownInInspect_ReleasedOnDisconnect()
     {
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
         await e2e.RunDockerAsync("network", "create", "--subnet", "10.92.0.0/24", "ports");
         var (id, _) = await SandboxWithPortAsync(e2e, "portbox", "");
         await e2e.RunDockerAsync("network", "connect", "ports", "portbox");
@@ -128,7 +128,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task PublishedPort_HostPortTaken_ClearErrorAndNothingLeft()
     {
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
         await e2e.RunDockerAsync("network", "create", "--subnet", "10.93.0.0/24", "taken");
         using var holder = await NetnsThread.RunAsync(e2e.HostNs, () =>
         {
@@ -152,7 +152,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task BadInput_ClearErrorsAndNothingHalfMade()
     {
-        await using var e2e = await LinuxDaemon.StartAsync(recordingFirewall: true);
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
         var icc = await e2e.Docker.RunAsync("network", "create", "-o", "com.docker.network.bridge.enable_icc=maybe", "bad1");
         Assert.NotEqual(0, icc.ExitCode);
         Assert.Contains("invalid value \"maybe\" for option com.docker.network.bridge.enable_icc", icc.Stderr, StringComparison.Ordinal);
@@ -177,7 +177,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task NoFirewall_BridgeNetworkRefusedWithTheReason()
     {
-        await using var e2e = await LinuxDaemon.StartAsync();
+        await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "none");
         var result = await e2e.Docker.RunAsync("network", "create", "nofw");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("bridge networks need cnmd's firewall (nftables), and this cnmd has none", result.Stderr, StringComparison.Ordinal);

@@ -51,13 +51,13 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Endpoint id → whether its SrcName was in the host namespace (and down) when DeleteEndpoint came.</summary>
     public ConcurrentDictionary<string, bool> BackAtDelete { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Whether cnmd runs with the logging test firewall (CNM_TEST_BRIDGE_FIREWALL=recording), for bridge networks.</summary>
-    public bool RecordingFirewall { get; private set; }
+    /// <summary>CNM_TEST_BRIDGE_FIREWALL for cnmd: <c>recording</c> (a firewall that only logs) or <c>none</c>; null for cnmd's own.</summary>
+    public string? TestFirewall { get; private set; }
 
     /// <summary>When set, the next cnmd start gets CNM_TEST_CRASH_AFTER with this value (the crash tests).</summary>
     public string? CrashAfter { get; set; }
 
-    public static async Task<LinuxDaemon> StartAsync(bool recordingFirewall = false, string? crashAfter = null)
+    public static async Task<LinuxDaemon> StartAsync(string? testFirewall = null, string? crashAfter = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -65,7 +65,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         await NetworkNamespace.CreateAsync(hostNs, CancellationToken.None);
         var host = await NetlinkClient.OpenAsync(hostNs, CancellationToken.None);
         var plugin = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, "e2e.sock"));
-        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { RecordingFirewall = recordingFirewall, CrashAfter = crashAfter };
+        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { TestFirewall = testFirewall, CrashAfter = crashAfter };
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
             new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
@@ -77,9 +77,9 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     public async Task StartDaemonAsync()
     {
         var environment = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
-        if (RecordingFirewall)
+        if (TestFirewall is { } firewall)
         {
-            environment["CNM_TEST_BRIDGE_FIREWALL"] = "recording";
+            environment["CNM_TEST_BRIDGE_FIREWALL"] = firewall;
         }
 
         if (CrashAfter is { } step)
