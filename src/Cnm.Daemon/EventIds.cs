@@ -8,6 +8,8 @@ internal static class EventIds
     // Hosting: 1-99
     public const int Listening = 1;
     public const int InMemoryStore = 2;
+    public const int TestFirewall = 10;
+    public const int TestFirewallCall = 11;
 
     // API: 100-199
     public const int RequestRefused = 100;

@@ -17,6 +17,9 @@ if (args.Length > 0 && args[0] == "firewall")
     return;
 }
 
+// Cnm.Linux.Benchmarks bridge [iterations=200]: the bridge driver's cycles instead (BridgeBench).
+var bridge = args.Length > 0 && args[0] == "bridge";
+args = bridge ? args[1..] : args;
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 const string HostName = "cnmbench-host";
 var hostPath = $"/run/netns/{HostName}";
@@ -26,6 +29,12 @@ Ip($"-n {HostName} link set lo up");
 try
 {
     using var host = await NetlinkClient.OpenAsync(hostPath, CancellationToken.None);
+    if (bridge)
+    {
+        await Cnm.Linux.Benchmarks.BridgeBench.RunAsync(hostPath, execRoot, n, Report);
+        return;
+    }
+
     var profile = new StepProfile();
     using var provider = new LinuxSandboxProvider(new LinuxSandboxOptions { ExecRoot = execRoot, HostNetnsPath = hostPath, AfterStep = profile.Step });
     var ours = await OursAsync(provider, host, n, profile);

@@ -17,13 +17,13 @@ internal static class NetworkEndpoints
 
     private const string FiltersHelp = """JSON map of filter key to values, {"key":{"value":true}} or {"key":["value"]}; values of a key are ORed, keys ANDed; an unknown key is a 400.""";
 
-    public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller)
+    public static void MapDockerNetworks(this IEndpointRouteBuilder app, Controller controller, string defaultDriver = NetworkMapper.DefaultDriver)
     {
         var pruneLogger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Prune");
         app.MapPost("/networks/create", async Task<IResult> (HttpContext context) =>
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
-            var options = NetworkMapper.ToCreateOptions(request);
+            var options = NetworkMapper.ToCreateOptions(request, defaultDriver);
             var network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
             return DockerJson.Result(new NetworkCreateResponse(network.Id, ""), DockerJson.Context.NetworkCreateResponse,
                 statusCode: StatusCodes.Status201Created);

@@ -11,13 +11,13 @@ namespace Cnm.Daemon.DockerApi;
 internal static class NetworkMapper
 {
     /// <summary>
-    /// The driver when the request names none. Docker defaults to <c>bridge</c>, which Cnm does not have
-    /// yet, so a request without a driver gets <c>null</c> (spec/daemon-api.md). The docker CLI always sends
-    /// a driver (its own default is <c>bridge</c>), so this only affects API clients.
+    /// The driver when the request names none and cnmd has no <c>bridge</c> driver (in-memory sandboxes): <c>null</c>.
+    /// With the Linux drivers the default is <c>bridge</c>, as Docker's (spec/daemon-api.md). The docker CLI always
+    /// sends a driver (its own default is <c>bridge</c>), so this only affects API clients.
     /// </summary>
     public const string DefaultDriver = BuiltInDrivers.Null;
 
-    public static NetworkCreateOptions ToCreateOptions(NetworkCreateRequest request)
+    public static NetworkCreateOptions ToCreateOptions(NetworkCreateRequest request, string defaultDriver = DefaultDriver)
     {
         var name = request.Name ?? "";
         if (!Names.IsValid(name))
@@ -55,7 +55,7 @@ internal static class NetworkMapper
             (IsV6(name, config) ? v6 : v4).Add(config);
         }
 
-        var driver = string.IsNullOrEmpty(request.Driver) ? DefaultDriver : request.Driver;
+        var driver = string.IsNullOrEmpty(request.Driver) ? defaultDriver : request.Driver;
         var ipamDriver = string.IsNullOrEmpty(request.IPAM?.Driver) ? "default" : request.IPAM!.Driver!;
         return new NetworkCreateOptions
         {

@@ -54,6 +54,8 @@ internal static partial class DaemonHost
             return 1;
         }
 
+        var linux = await LinuxDriverSetup.CreateAsync(options, loggerFactory).ConfigureAwait(false);
+        await using var linuxLifetime = LinuxDriverSetup.Lifetime(linux).ConfigureAwait(false);
         Controller controller;
         try
         {
@@ -68,7 +70,8 @@ internal static partial class DaemonHost
                 controllerOptions.ReplayCreateNetwork.Add(name);
             }
 
-            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), remote], loggerFactory).ConfigureAwait(false);
+            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), .. LinuxDriverSetup.Modules(linux), remote], loggerFactory).ConfigureAwait(false);
+            await LinuxDriverSetup.RestoreAsync(linux, controller).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -86,7 +89,7 @@ internal static partial class DaemonHost
 
         MapApi(app, controller, registry, events, store, options);
 
-        app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger));
+        app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger, LinuxDriverSetup.DefaultDriver(controller)));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             foreach (var path in options.SocketPaths)
@@ -114,7 +117,7 @@ internal static partial class DaemonHost
         app.MapDockerSystem(new InfoBuilder(controller, registry, events, options.DataRoot, options.MinimumLevel <= LogLevel.Debug));
         app.MapDockerEvents(events, TimeProvider.System);
         app.MapDockerContainers(controller);
-        app.MapDockerNetworks(controller);
+        app.MapDockerNetworks(controller, LinuxDriverSetup.DefaultDriver(controller));
         app.MapNativeSandboxes(controller);
         app.MapNativeEndpoints(controller);
         app.MapNativePlugins(registry, controller);

@@ -61,7 +61,7 @@ internal static partial class DaemonHost
         return builder;
     }
 
-    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger)
+    private static void OnListening(WebApplication app, DaemonOptions options, ILogger logger, string defaultDriver)
     {
         // The bound addresses, with the port Kestrel chose for tcp://…:0.
         var addresses = options.SocketPaths.Select(p => "unix://" + p).ToList();
@@ -69,7 +69,7 @@ internal static partial class DaemonHost
         var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
         addresses.AddRange(bound.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => "tcp://" + a["https://".Length..]));
         var listening = string.Join(", ", addresses);
-        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, BuiltInDrivers.Null);
+        Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, defaultDriver);
         Console.Out.WriteLine($"cnmd ready on {listening}");
         Console.Out.Flush();
     }

@@ -51,7 +51,13 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Endpoint id → whether its SrcName was in the host namespace (and down) when DeleteEndpoint came.</summary>
     public ConcurrentDictionary<string, bool> BackAtDelete { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<LinuxDaemon> StartAsync(string? crashAfter = null)
+    /// <summary>CNM_TEST_BRIDGE_FIREWALL for cnmd: <c>recording</c> (a firewall that only logs) or <c>none</c>; null for cnmd's own.</summary>
+    public string? TestFirewall { get; private set; }
+
+    /// <summary>When set, the next cnmd start gets CNM_TEST_CRASH_AFTER with this value (the crash tests); that start consumes it.</summary>
+    public string? CrashAfter { get; set; }
+
+    public static async Task<LinuxDaemon> StartAsync(string? testFirewall = null, string? crashAfter = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -59,25 +65,31 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         await NetworkNamespace.CreateAsync(hostNs, CancellationToken.None);
         var host = await NetlinkClient.OpenAsync(hostNs, CancellationToken.None);
         var plugin = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, "e2e.sock"));
-        var linux = new LinuxDaemon(layout, hostNs, host, plugin);
+        var linux = new LinuxDaemon(layout, hostNs, host, plugin) { TestFirewall = testFirewall, CrashAfter = crashAfter };
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
             new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = linux.MacOverride ?? $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
         plugin.Rewrite(PluginMethods.Network.DeleteEndpoint, linux.DeleteEndpoint);
-        await linux.StartDaemonAsync(crashAfter);
+        await linux.StartDaemonAsync();
         return linux;
     }
 
     /// <summary>Starts cnmd; with <paramref name="crashAfter"/>, it kills itself after that step (CNM_TEST_CRASH_AFTER).</summary>
     public async Task StartDaemonAsync(string? crashAfter = null)
     {
-        var env = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
-        if (crashAfter is not null)
+        var environment = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
+        if (TestFirewall is { } firewall)
         {
-            env["CNM_TEST_CRASH_AFTER"] = crashAfter;
+            environment["CNM_TEST_BRIDGE_FIREWALL"] = firewall;
         }
 
-        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"], env);
+        if ((crashAfter ?? CrashAfter) is { } step)
+        {
+            environment["CNM_TEST_CRASH_AFTER"] = step;
+        }
+
+        CrashAfter = null;
+        Daemon = DaemonProcess.Start([.. Layout.Args, "--host-netns", HostNs, "--log-level", "debug"], environment);
         await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         Http = DaemonFixture.CreateClient(Layout.Socket);
         Docker = new DockerCli(Layout.Socket, Layout.Temp.CreateDirectory("docker-config"));
