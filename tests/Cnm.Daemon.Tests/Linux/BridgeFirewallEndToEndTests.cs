@@ -93,7 +93,8 @@ public sealed class BridgeFirewallEndToEndTests
             await e2e.RunDockerAsync("network", "rm", network);
         }
 
-        Assert.Equal([Outside.HostLink], e2e.HostLinks());
+        var left = e2e.HostLinks().Where(l => l != Outside.HostLink).ToList(); // the outside veth, when there is one, is the test's
+        Assert.Empty(left);
         await e2e.StopDaemonAsync();
     }
 
@@ -148,15 +149,18 @@ public sealed class BridgeFirewallEndToEndTests
         public static readonly IPAddress HostAddress = IPAddress.Parse("192.0.2.1");
         public static readonly IPAddress OutsideAddress = IPAddress.Parse("192.0.2.2");
 
-        private Outside(string path, NetlinkClient client)
+        private Outside(string path, NetlinkClient client, NetlinkClient host)
         {
             Path = path;
             Client = client;
+            HostClient = host;
         }
 
         public string Path { get; }
 
         private NetlinkClient Client { get; }
+
+        private NetlinkClient HostClient { get; }
 
         public static async Task<Outside> StartAsync(LinuxDaemon e2e)
         {
@@ -173,13 +177,21 @@ public sealed class BridgeFirewallEndToEndTests
             var inner = client.GetLink("oeth");
             client.AddAddress(inner.Index, new IpPrefix(OutsideAddress, 24));
             client.SetUp(inner.Index);
-            return new Outside(path, client);
+            return new Outside(path, client, e2e.Host);
         }
 
         public ValueTask DisposeAsync()
         {
             Client.Dispose();
-            NetworkNamespace.Delete(Path); // the veth goes with it
+            try
+            {
+                HostClient.DeleteLink(HostLink); // now: the kernel frees the peer of a deleted namespace only in the background
+            }
+            catch (NetlinkException ex) when (ex.Errno == Errnos.ENODEV)
+            {
+            }
+
+            NetworkNamespace.Delete(Path);
             return ValueTask.CompletedTask;
         }
     }
