@@ -6,11 +6,11 @@
 # namespaces (--sandbox linux, the default), which needs CAP_SYS_ADMIN and CAP_NET_ADMIN: run it as root, or pass
 # --sandbox memory for a dry run that moves no interface (spec/linux-sandboxes.md, "cnmd").
 # Native AOT starts in ~0.1 s with ~30 MB idle, against ~0.5 s and ~60 MB under the JIT
-# (spec/performance.md, "Native AOT cnmd"). It needs clang and zlib1g-dev, installed here with apt.
+# (spec/performance.md, "Native AOT cnmd"). It needs clang and zlib1g-dev, installed here with apt, and libnftables1 for the bridge driver's firewall.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 missing=
-for p in clang zlib1g-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+for p in clang zlib1g-dev libnftables1; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   [ "$(id -u)" -eq 0 ] || { echo "cnmd.sh: need root to install:$missing" >&2; exit 1; }
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
