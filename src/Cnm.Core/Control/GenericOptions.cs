@@ -2,19 +2,13 @@ using System.Buffers;
 using System.Net.NetworkInformation;
 using System.Text.Json;
 using Cnm.Core.Model;
+using static Cnm.Core.Drivers.DriverOptionKeys;
 
 namespace Cnm.Core.Control;
 
 /// <summary>Builds the generic option maps that drivers receive (docs/reference-host.md §3.2, 3.5, 3.8).</summary>
 internal static class GenericOptions
 {
-    public const string Generic = "com.docker.network.generic";
-    public const string EnableIPv6 = "com.docker.network.enable_ipv6";
-    public const string Internal = "com.docker.network.internal";
-    public const string MacAddress = "com.docker.network.endpoint.macaddress";
-    public const string ExposedPorts = "com.docker.network.endpoint.exposedports";
-    public const string PortMap = "com.docker.network.portmap";
-
     public static readonly IReadOnlyDictionary<string, JsonElement> Empty = new Dictionary<string, JsonElement>();
 
     /// <summary>

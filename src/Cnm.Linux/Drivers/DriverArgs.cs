@@ -2,19 +2,13 @@ using System.Net;
 using System.Text.Json;
 using Cnm.Core.Drivers;
 using Cnm.Core.Errors;
+using static Cnm.Core.Drivers.DriverOptionKeys;
 
 namespace Cnm.Linux.Drivers;
 
 /// <summary>Reads the generic option maps the controller gives built-in drivers (docs/reference-host.md §3.2, §3.5).</summary>
 internal static class DriverArgs
 {
-    public const string Generic = "com.docker.network.generic";
-    public const string Internal = "com.docker.network.internal";
-    public const string EnableIPv6 = "com.docker.network.enable_ipv6";
-    public const string PortMap = "com.docker.network.portmap";
-    public const string ExposedPorts = "com.docker.network.endpoint.exposedports";
-    public const string MacAddress = "com.docker.network.endpoint.macaddress";
-
     /// <summary>The driver options (<c>-o key=value</c>) of a network.</summary>
     public static IReadOnlyDictionary<string, string> DriverOptions(CreateNetworkArgs args)
     {

@@ -109,8 +109,8 @@ public sealed partial class BridgeDriver
         var endpoint = EndpointOf(endpointId);
         var info = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
-            [DriverArgs.MacAddress] = JsonSerializer.SerializeToElement(string.Join(':', endpoint.Mac.GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))), LinuxDriverJson.Default.String),
-            [DriverArgs.PortMap] = JsonSerializer.SerializeToElement(
+            [DriverOptionKeys.MacAddress] = JsonSerializer.SerializeToElement(string.Join(':', endpoint.Mac.GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))), LinuxDriverJson.Default.String),
+            [DriverOptionKeys.PortMap] = JsonSerializer.SerializeToElement(
                 [.. (endpoint.Ports?.Mappings ?? []).Select(p => new PublishedPort(ProtoOf(p.Protocol), p.ContainerIp.ToString(), p.ContainerPort,
                     p.HostIp?.ToString() ?? "", p.HostPort, p.HostPort))], LinuxDriverJson.Default.ListPublishedPort),
         };

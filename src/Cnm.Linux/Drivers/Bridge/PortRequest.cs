@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Cnm.Core.Errors;
+using Cnm.Core.Drivers;
 
 namespace Cnm.Linux.Drivers.Bridge;
 
@@ -13,7 +14,7 @@ internal sealed record PortRequest(string Protocol, int ContainerPort, IPAddress
 
     public static IReadOnlyList<PortRequest> Parse(IReadOnlyDictionary<string, JsonElement> options, string what)
     {
-        if (!options.TryGetValue(DriverArgs.PortMap, out var map) || map.ValueKind != JsonValueKind.Array)
+        if (!options.TryGetValue(DriverOptionKeys.PortMap, out var map) || map.ValueKind != JsonValueKind.Array)
         {
             return [];
         }
