@@ -238,9 +238,14 @@ public sealed partial class EtcdKeyValueStore : IKeyValueStore
         }
     }
 
-    /// <summary>The retry budget for this failure: short when no member could be reached at all.</summary>
+    /// <summary>
+    /// The retry budget for this failure: short when the one member could not be reached at all. With several members
+    /// a refused connection may be one member down while the others serve, so failing over gets the whole budget.
+    /// </summary>
     internal TimeSpan BudgetFor(RpcException error) =>
-        EtcdErrors.IsUnreachable(error) ? TimeSpan.FromTicks(Math.Min(_options.UnreachableBudget.Ticks, _options.RetryBudget.Ticks)) : _options.RetryBudget;
+        EtcdErrors.IsUnreachable(error) && _endpoints.Members.Count == 1
+            ? TimeSpan.FromTicks(Math.Min(_options.UnreachableBudget.Ticks, _options.RetryBudget.Ticks))
+            : _options.RetryBudget;
 
     internal static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
 

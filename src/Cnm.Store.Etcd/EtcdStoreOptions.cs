@@ -39,7 +39,9 @@ public sealed class EtcdStoreOptions
     /// <summary>
     /// How long an operation keeps retrying while no member accepts a connection at all (refused,
     /// host or network unreachable) before it fails as Unavailable (default 1 s). Shorter than
-    /// <see cref="RetryBudget"/>: with etcd down, operations fail at once instead of hanging.
+    /// <see cref="RetryBudget"/>: with etcd down, operations fail at once instead of hanging. It applies to a
+    /// single-member store only: with several members, a refused connection is the normal sign of one member
+    /// down, and the client needs the whole <see cref="RetryBudget"/> to move to another member.
     /// </summary>
     public TimeSpan UnreachableBudget { get; set; } = TimeSpan.FromSeconds(1);
 
