@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Cnm.Testing;
 
 namespace Cnm.Benchmarks;
@@ -108,28 +107,7 @@ internal sealed class BenchmarkDaemon : IDisposable
     }
 
     /// <summary>One keep-alive HttpClient over the API socket.</summary>
-    public HttpClient CreateClient()
-    {
-        var socketPath = SocketPath;
-        return new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
-        { BaseAddress = new Uri("http://cnmd.localhost") };
-    }
+    public HttpClient CreateClient() => UnixHttp.CreateClient(SocketPath);
 
     public void Dispose()
     {

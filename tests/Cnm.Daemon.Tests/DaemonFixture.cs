@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Cnm.Testing;
 
 namespace Cnm.Daemon.Tests;
@@ -93,24 +92,7 @@ public sealed class DaemonFixture : IAsyncLifetime
         Docker = new DockerCli(SocketPath, Temp.CreateDirectory("docker-config"));
     }
 
-    public static HttpClient CreateClient(string socketPath) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = new Uri("http://cnmd.localhost") };
+    public static HttpClient CreateClient(string socketPath) => UnixHttp.CreateClient(socketPath);
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.Json;
 using Cnm.Linux.Namespaces;
 using Cnm.Linux.Netlink;
@@ -169,22 +168,5 @@ internal sealed class SamplesHost : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private static HttpClient Client(string socketPath) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = new Uri("http://cnmd/") };
+    private static HttpClient Client(string socketPath) => UnixHttp.CreateClient(socketPath, "http://cnmd/");
 }
