@@ -42,10 +42,12 @@ internal sealed class StateRestorer(IKeyValueStore store, ISandboxProvider sandb
             await ReseedNetworkAsync(network, finished.Count == 0 ? held : held.Where(e => !finished.Contains(e.Id)), cancellationToken).ConfigureAwait(false);
         }
 
+        var byId = endpoints.ToDictionary(e => e.Id, StringComparer.Ordinal);
         foreach (var sandbox in sandboxes)
         {
+            List<Endpoint> joined = [.. sandbox.EndpointIds.Select(id => byId.GetValueOrDefault(id)).OfType<Endpoint>()];
             await DriverCalls.RunAsync($"restore sandbox {sandbox.Name} ({sandbox.Id[..12]}): the sandbox provider could not take it back",
-                () => sandboxProvider.RestoreAsync(sandbox, cancellationToken)).ConfigureAwait(false);
+                () => sandboxProvider.RestoreAsync(sandbox, joined, cancellationToken)).ConfigureAwait(false);
         }
 
         adopt(networks, endpoints, sandboxes);

@@ -41,6 +41,15 @@ public interface ISandboxProvider
     Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="RestoreAsync(Sandbox, CancellationToken)"/>, given also the endpoints joined to the sandbox, in the
+    /// sandbox's join order, each with the <see cref="Endpoint.Join"/> answer the state holds. A provider that
+    /// configures the kernel uses them to give the state's gateway endpoint its default routes back (a join a kill -9
+    /// cut short may have taken them) and to hand the gateway over on a later leave.
+    /// </summary>
+    Task RestoreAsync(Sandbox sandbox, IReadOnlyList<Endpoint> joined, CancellationToken cancellationToken) =>
+        RestoreAsync(sandbox, cancellationToken);
+
+    /// <summary>
     /// Whether the sandbox's operating-system object (its namespace) still exists, for start-up clean-up of a sandbox
     /// restored from the store. Providers without such objects answer true (the default).
     /// </summary>

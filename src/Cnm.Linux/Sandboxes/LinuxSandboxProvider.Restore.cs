@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using Cnm.Core.Errors;
 using Cnm.Core.Model;
 using Cnm.Linux.Namespaces;
+using Cnm.Linux.Netlink;
 
 namespace Cnm.Linux.Sandboxes;
 
@@ -12,9 +14,17 @@ public sealed partial class LinuxSandboxProvider
     /// short, which start-up undoes, or a leave committed before its interface came out, which start-up finishes) is
     /// put back into the host namespace under its SrcName, as a Leave does (spec/linux-sandboxes.md, "Crash safety").
     /// </remarks>
-    public async Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken)
+    public Task RestoreAsync(Sandbox sandbox, CancellationToken cancellationToken) => RestoreAsync(sandbox, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Also gives the state's gateway endpoint its default routes back when they are missing: a join that a kill -9 cut
+    /// short after it took the gateway over removed them (spec/linux-sandboxes.md, "Crash safety").
+    /// </remarks>
+    public async Task RestoreAsync(Sandbox sandbox, IReadOnlyList<Endpoint> joined, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
+        ArgumentNullException.ThrowIfNull(joined);
         var state = new SandboxState(sandbox.Id, sandbox.Options) { GatewayEndpointId = sandbox.GatewayEndpointId };
         _sandboxes[sandbox.Key] = state;
         if (!NetworkNamespace.IsMounted(sandbox.Key))
@@ -28,7 +38,7 @@ public sealed partial class LinuxSandboxProvider
         }
 
         var sb = await ClientAsync(sandbox.Key, cancellationToken).ConfigureAwait(false);
-        var joined = sandbox.EndpointIds.ToHashSet(StringComparer.Ordinal);
+        var joinedIds = sandbox.EndpointIds.ToHashSet(StringComparer.Ordinal);
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var link in sb.GetLinks())
         {
@@ -37,7 +47,7 @@ public sealed partial class LinuxSandboxProvider
                 continue; // not moved in by a Join (a driver may make links in the sandbox itself)
             }
 
-            if (joined.Contains(endpointId))
+            if (joinedIds.Contains(endpointId))
             {
                 present.Add(endpointId);
                 continue;
@@ -54,7 +64,25 @@ public sealed partial class LinuxSandboxProvider
             }
         }
 
-        state.Joined.AddRange(sandbox.EndpointIds.Where(present.Contains).Select(id => (id, (JoinResult?)null)));
+        var answers = joined.Where(e => e.Join is not null).ToDictionary(e => e.Id, e => e.Join, StringComparer.Ordinal);
+        state.Joined.AddRange(sandbox.EndpointIds.Where(present.Contains).Select(id => (id, answers.GetValueOrDefault(id))));
+        if (sandbox.GatewayEndpointId is { } gatewayId && answers.GetValueOrDefault(gatewayId) is { } gatewayJoin
+            && FindByEndpoint(sb, gatewayId) is { } gatewayLink)
+        {
+            RestoreDefaultRoutes(sb, gatewayLink.Index, gatewayJoin);
+        }
+    }
+
+    /// <summary>Adds the gateway endpoint's default route of each family that has none in the sandbox.</summary>
+    private static void RestoreDefaultRoutes(NetlinkClient sb, int index, JoinResult join)
+    {
+        foreach (var (gateway, family) in new[] { (join.Gateway, AddressFamily.InterNetwork), (join.GatewayIPv6, AddressFamily.InterNetworkV6) })
+        {
+            if (gateway is not null && !sb.GetRoutes(family).Any(r => r.IsDefault))
+            {
+                sb.AddRoute(NetlinkRoute.DefaultVia(gateway, index));
+            }
+        }
     }
 
     /// <inheritdoc />

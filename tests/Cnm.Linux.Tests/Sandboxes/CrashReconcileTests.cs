@@ -120,6 +120,61 @@ public sealed class CrashReconcileTests
         Assert.Contains(sb.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
     }
 
+    [Fact]
+    public async Task RestoreAsync_CutShortJoinTookTheGateway_OldGatewayGetsItsDefaultRouteBack()
+    {
+        await using var f = await StartAsync();
+        var key = await f.CreateSandboxAsync(Id);
+        f.Host.CreateVeth("h1", "c1");
+        f.Host.CreateVeth("h2", "c2");
+        var first = Join("c1", "172.30.0.1");
+        var gateway = Endpoint("e1", "172.30.0.2/24", join: first);
+        await f.Provider.AddInterfaceAsync(key, gateway, first, gateway: true, CancellationToken.None);
+        var second = Join("c2", "172.31.0.1");
+        var taker = Endpoint("e2", "172.31.0.2/24", join: second);
+        using (var crashing = Restarted(f, s => { if (s == "join:gateway") { throw new CrashedException(); } }))
+        {
+            await crashing.RestoreAsync(Sandbox(key, [gateway.Id]) with { GatewayEndpointId = gateway.Id }, [gateway], CancellationToken.None);
+            await Assert.ThrowsAsync<CrashedException>(() => crashing.AddInterfaceAsync(key, taker, second, gateway: true, CancellationToken.None));
+        }
+
+        var sb = await f.SandboxClientAsync(key);
+        var cut = Assert.Single(sb.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
+        Assert.Equal(sb.GetLink("eth1").Index, cut.OutputInterfaceIndex); // the cut-short join had taken it over
+
+        using var restarted = Restarted(f, null);
+        await restarted.RestoreAsync(Sandbox(key, [gateway.Id]) with { GatewayEndpointId = gateway.Id }, [gateway], CancellationToken.None);
+
+        Assert.Equal("c2", f.Host.GetLink("c2").Name);
+        var route = Assert.Single(sb.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
+        Assert.Equal(sb.GetLink("eth0").Index, route.OutputInterfaceIndex);
+        Assert.Equal("172.30.0.1", route.Gateway?.ToString());
+    }
+
+    [Fact]
+    public async Task RestoreAsync_WithJoinAnswers_GatewayLeaveHandsTheRouteToTheNextEndpoint()
+    {
+        await using var f = await StartAsync();
+        var key = await f.CreateSandboxAsync(Id);
+        f.Host.CreateVeth("h1", "c1");
+        f.Host.CreateVeth("h2", "c2");
+        var first = Join("c1", "172.30.0.1");
+        var gateway = Endpoint("e1", "172.30.0.2/24", join: first);
+        var second = Join("c2", "172.31.0.1");
+        var other = Endpoint("e2", "172.31.0.2/24", join: second);
+        await f.Provider.AddInterfaceAsync(key, gateway, first, gateway: true, CancellationToken.None);
+        await f.Provider.AddInterfaceAsync(key, other, second, gateway: false, CancellationToken.None);
+
+        using var restarted = Restarted(f, null);
+        await restarted.RestoreAsync(Sandbox(key, [gateway.Id, other.Id]) with { GatewayEndpointId = gateway.Id }, [gateway, other], CancellationToken.None);
+        await restarted.RemoveInterfaceAsync(key, gateway, CancellationToken.None); // the provider decides the next gateway
+
+        var sb = await f.SandboxClientAsync(key);
+        var route = Assert.Single(sb.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
+        Assert.Equal(sb.GetLink("eth1").Index, route.OutputInterfaceIndex);
+        Assert.Equal("172.31.0.1", route.Gateway?.ToString());
+    }
+
     private static LinuxSandboxProvider Restarted(SandboxFixture f, Action<string>? afterStep) =>
         new(new LinuxSandboxOptions { ExecRoot = f.ExecRoot, HostNetnsPath = f.HostPath, AfterStep = afterStep });
 
