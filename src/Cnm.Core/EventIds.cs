@@ -29,16 +29,4 @@ internal static class EventIds
     public const int ConnectUndoFailed = Controller + 40; // retired: a connect is one operation, undone by its rollback and intent; not reused
     public const int SandboxVanished = Controller + 41;
     public const int UnknownSandboxRemoved = Controller + 42;
-    public const int DiscoveryFailed = Controller + 60;
-
-    /// <summary>Cluster membership and the global intent sweep (spec/cluster-membership.md): 2400-2449.</summary>
-    private const int Cluster = 2400;
-
-    public const int NodeJoined = Cluster + 0;
-    public const int NodeLeft = Cluster + 1;
-    public const int LeaseLost = Cluster + 2;
-    public const int LeaseRenewFailed = Cluster + 3;
-    public const int MembershipWatchFailed = Cluster + 4;
-    public const int IntentSwept = Cluster + 5;
-    public const int SweepFailed = Cluster + 6;
 }

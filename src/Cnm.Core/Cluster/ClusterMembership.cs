@@ -17,7 +17,7 @@ namespace Cnm.Core.Cluster;
 public sealed class ClusterMembership : IAsyncDisposable
 {
     private readonly IKeyValueStore _store;
-    private readonly Func<ClusterNode, bool, CancellationToken, Task> _notify;
+    private readonly Func<ClusterMember, bool, CancellationToken, Task> _notify;
     private readonly ILogger _logger;
     private readonly NodeLease _lease;
     private readonly MembershipWatcher _watcher;
@@ -27,12 +27,12 @@ public sealed class ClusterMembership : IAsyncDisposable
     private int _stopped;
 
     private ClusterMembership(IKeyValueStore store, ILeaseStore leases, ClusterMembershipOptions options,
-        Func<ClusterNode, bool, CancellationToken, Task> notify, ILogger logger)
+        Func<ClusterMember, bool, CancellationToken, Task> notify, ILogger logger)
     {
         _store = store;
         _notify = notify;
         _logger = logger;
-        Self = new ClusterNode(options.NodeName, options.AdvertiseAddress, Guid.NewGuid().ToString("N"));
+        Self = new ClusterMember(options.NodeName, options.AdvertiseAddress, Guid.NewGuid().ToString("N"));
         _lease = new NodeLease(leases, Self, options, logger);
         _watcher = new MembershipWatcher(store, OnChangeAsync, options.RetryDelay, logger);
         _sweeper = new IntentSweeper(store, logger);
@@ -40,10 +40,10 @@ public sealed class ClusterMembership : IAsyncDisposable
     }
 
     /// <summary>This node.</summary>
-    public ClusterNode Self { get; }
+    public ClusterMember Self { get; }
 
     /// <summary>The members known now, this node included, by name.</summary>
-    public IReadOnlyList<ClusterNode> Members => _watcher.Members;
+    public IReadOnlyList<ClusterMember> Members => _watcher.Members;
 
     /// <summary>This node's global intents (for the global allocation code).</summary>
     public GlobalIntentJournal Journal { get; }
@@ -63,7 +63,7 @@ public sealed class ClusterMembership : IAsyncDisposable
 
     /// <summary>As the other overload, with <paramref name="notify"/> (node, joined) in place of a controller.</summary>
     public static async Task<ClusterMembership> StartAsync(IKeyValueStore store, ClusterMembershipOptions options,
-        Func<ClusterNode, bool, CancellationToken, Task> notify, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+        Func<ClusterMember, bool, CancellationToken, Task> notify, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -119,22 +119,22 @@ public sealed class ClusterMembership : IAsyncDisposable
         catch (CnmException ex)
         {
             // etcd unreachable: the lease expires by itself.
-            ClusterLog.LeaseRenewFailed(_logger, Self.Name, ex);
+            MembershipLog.LeaseRenewFailed(_logger, Self.Name, ex);
         }
 
         _lease.Dispose();
         _stop.Dispose();
     }
 
-    private async Task OnChangeAsync(ClusterNode node, bool joined, CancellationToken cancellationToken)
+    private async Task OnChangeAsync(ClusterMember node, bool joined, CancellationToken cancellationToken)
     {
         if (joined)
         {
-            ClusterLog.NodeJoined(_logger, node.Name, node.Address, node.Name == Self.Name ? " (this node)" : "");
+            MembershipLog.NodeJoined(_logger, node.Name, node.Address, node.Name == Self.Name ? " (this node)" : "");
         }
         else
         {
-            ClusterLog.NodeLeft(_logger, node.Name, node.Address);
+            MembershipLog.NodeLeft(_logger, node.Name, node.Address);
         }
 
         await _notify(node, joined, cancellationToken).ConfigureAwait(false);
@@ -146,7 +146,7 @@ public sealed class ClusterMembership : IAsyncDisposable
             }
             catch (CnmException ex)
             {
-                ClusterLog.SweepFailed(_logger, node.Name, ex);
+                MembershipLog.SweepFailed(_logger, node.Name, ex);
             }
         }
     }

@@ -87,7 +87,7 @@ public sealed class GlobalIntentJournal
         await CommitOwnAsync(handle, transaction.Delete(handle.Key), cancellationToken).ConfigureAwait(false);
     }
 
-    internal static byte[] Serialize(GlobalIntent intent) => JsonSerializer.SerializeToUtf8Bytes(intent, ClusterJsonContext.Default.GlobalIntent);
+    internal static byte[] Serialize(GlobalIntent intent) => JsonSerializer.SerializeToUtf8Bytes(intent, MembershipJsonContext.Default.GlobalIntent);
 
     private async Task<long> CommitOwnAsync(GlobalIntentHandle handle, StoreTransaction transaction, CancellationToken cancellationToken)
     {

@@ -53,7 +53,7 @@ public sealed class IntentSweeper(IKeyValueStore store, ILogger? logger = null)
             }
             catch (CnmException ex)
             {
-                ClusterLog.SweepFailed(_logger, node, ex);
+                MembershipLog.SweepFailed(_logger, node, ex);
             }
         }
 
@@ -108,7 +108,7 @@ public sealed class IntentSweeper(IKeyValueStore store, ILogger? logger = null)
         }
 
         await TryDeleteAsync(current.Key, current.ModRevision, cancellationToken).ConfigureAwait(false);
-        ClusterLog.IntentSwept(_logger, intent.Id, intent.Operation, node, released, completed ? intent.Claims.Count : 0);
+        MembershipLog.IntentSwept(_logger, intent.Id, intent.Operation, node, released, completed ? intent.Claims.Count : 0);
         return released;
     }
 
@@ -130,7 +130,7 @@ public sealed class IntentSweeper(IKeyValueStore store, ILogger? logger = null)
     {
         try
         {
-            return JsonSerializer.Deserialize(entry.Value.Span, ClusterJsonContext.Default.GlobalIntent);
+            return JsonSerializer.Deserialize(entry.Value.Span, MembershipJsonContext.Default.GlobalIntent);
         }
         catch (JsonException)
         {

@@ -9,13 +9,13 @@ namespace Cnm.Core.Cluster;
 /// is a join, a key deleted (revoked or expired lease) is a leave. After a lost watch it lists again and reports the
 /// difference, so no change is missed or reported twice. Events are delivered one at a time, in order.
 /// </summary>
-internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterNode, bool, CancellationToken, Task> onChange,
+internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterMember, bool, CancellationToken, Task> onChange,
     TimeSpan retryDelay, ILogger logger)
 {
-    private readonly Dictionary<string, ClusterNode> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClusterMember> _members = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public IReadOnlyList<ClusterNode> Members
+    public IReadOnlyList<ClusterMember> Members
     {
         get
         {
@@ -30,7 +30,7 @@ internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterNode, 
     public async Task<long> SyncAsync(CancellationToken cancellationToken)
     {
         var list = await store.ListAsync(ClusterKeys.Nodes, cancellationToken).ConfigureAwait(false);
-        var seen = new Dictionary<string, ClusterNode>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, ClusterMember>(StringComparer.Ordinal);
         foreach (var entry in list.Entries)
         {
             if (Parse(entry) is { } node)
@@ -72,7 +72,7 @@ internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterNode, 
             }
             catch (Exception ex)
             {
-                ClusterLog.MembershipWatchFailed(logger, ex);
+                MembershipLog.MembershipWatchFailed(logger, ex);
                 revision = await ResyncAsync(stopping).ConfigureAwait(false);
             }
         }
@@ -93,15 +93,15 @@ internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterNode, 
             }
             catch (Exception ex)
             {
-                ClusterLog.MembershipWatchFailed(logger, ex);
+                MembershipLog.MembershipWatchFailed(logger, ex);
             }
         }
     }
 
     // A put of a known node with the same address is a renewal or a rewrite: nothing to report.
-    private async Task ApplyAsync(string name, ClusterNode? now, CancellationToken cancellationToken)
+    private async Task ApplyAsync(string name, ClusterMember? now, CancellationToken cancellationToken)
     {
-        ClusterNode? before;
+        ClusterMember? before;
         lock (_gate)
         {
             _members.TryGetValue(name, out before);
@@ -126,11 +126,11 @@ internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterNode, 
         }
     }
 
-    private static ClusterNode? Parse(KeyValueEntry entry)
+    private static ClusterMember? Parse(KeyValueEntry entry)
     {
         try
         {
-            var node = JsonSerializer.Deserialize(entry.Value.Span, ClusterJsonContext.Default.ClusterNode);
+            var node = JsonSerializer.Deserialize(entry.Value.Span, MembershipJsonContext.Default.ClusterMember);
             return node is not null && node.Name == entry.Key[ClusterKeys.Nodes.Length..] ? node : null;
         }
         catch (JsonException)

@@ -8,7 +8,7 @@ namespace Cnm.Core.Cluster;
 /// This node's membership key on a lease, renewed every third of the TTL; when the lease is found gone (the node
 /// was cut off for longer than the TTL) a new one is granted and the key written again.
 /// </summary>
-internal sealed class NodeLease(ILeaseStore leases, ClusterNode self, ClusterMembershipOptions options, ILogger logger) : IDisposable
+internal sealed class NodeLease(ILeaseStore leases, ClusterMember self, ClusterMembershipOptions options, ILogger logger) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _renewing;
@@ -43,7 +43,7 @@ internal sealed class NodeLease(ILeaseStore leases, ClusterNode self, ClusterMem
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         var lease = await leases.GrantLeaseAsync(options.LeaseTtl, cancellationToken).ConfigureAwait(false);
-        var value = JsonSerializer.SerializeToUtf8Bytes(self, ClusterJsonContext.Default.ClusterNode);
+        var value = JsonSerializer.SerializeToUtf8Bytes(self, MembershipJsonContext.Default.ClusterMember);
         await leases.PutWithLeaseAsync(ClusterKeys.Node(self.Name), value, lease, StoreCondition.Any, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _leaseId, lease);
     }
@@ -58,7 +58,7 @@ internal sealed class NodeLease(ILeaseStore leases, ClusterNode self, ClusterMem
                 await Task.Delay(interval, stopping).ConfigureAwait(false);
                 if (!await leases.KeepLeaseAliveAsync(LeaseId, stopping).ConfigureAwait(false))
                 {
-                    ClusterLog.LeaseLost(logger, self.Name);
+                    MembershipLog.LeaseLost(logger, self.Name);
                     await RegisterAsync(stopping).ConfigureAwait(false);
                 }
             }
@@ -68,7 +68,7 @@ internal sealed class NodeLease(ILeaseStore leases, ClusterNode self, ClusterMem
             }
             catch (Exception ex)
             {
-                ClusterLog.LeaseRenewFailed(logger, self.Name, ex);
+                MembershipLog.LeaseRenewFailed(logger, self.Name, ex);
                 try
                 {
                     await Task.Delay(options.RetryDelay, stopping).ConfigureAwait(false);

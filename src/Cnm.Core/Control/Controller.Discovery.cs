@@ -8,6 +8,7 @@ namespace Cnm.Core.Control;
 public sealed partial class Controller
 {
     private readonly Dictionary<string, NodeDiscoveryData> _knownNodes = new(StringComparer.Ordinal);
+    private int _discoveryHooked;
 
     /// <summary>
     /// Node discovery (spec/cluster-membership.md, "Driver notifications"): sends DiscoverNew (when
@@ -20,6 +21,13 @@ public sealed partial class Controller
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentNullException.ThrowIfNull(node);
+
+        // Hooked at the first notification: before it no node is known, so a driver registered earlier misses nothing.
+        if (Interlocked.Exchange(ref _discoveryHooked, 1) == 0)
+        {
+            _drivers.Registered += OnDriverRegisteredForDiscovery;
+        }
+
         lock (_knownNodes)
         {
             if (joined)
@@ -83,7 +91,7 @@ public sealed partial class Controller
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Cluster.ClusterLog.DiscoveryFailed(_logger, joined ? "DiscoverNew" : "DiscoverDelete", entry.Name, node.Address, ex);
+            Cluster.MembershipLog.DiscoveryFailed(_logger, joined ? "DiscoverNew" : "DiscoverDelete", entry.Name, node.Address, ex);
         }
     }
 }

@@ -44,7 +44,6 @@ public sealed partial class Controller
         _journal = new OperationJournal(store, _pending, _drivers, _time, options.AfterStep, logger);
         _restorer = new StateRestorer(store, _sandboxProvider, _drivers, _journal, IsWanted, logger);
         _drivers.Registered += OnDriverRegistered;
-        _drivers.Registered += OnDriverRegisteredForDiscovery;
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class ClusterMembershipOptionsTests
     {
         AdvertiseAddress.Validate(address);
 
-        Assert.Equal(ip, new ClusterNode("n", address, "x").Ip);
+        Assert.Equal(ip, new ClusterMember("n", address, "x").Ip);
     }
 
     [Fact]

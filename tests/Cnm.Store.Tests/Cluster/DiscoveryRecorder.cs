@@ -21,10 +21,14 @@ internal sealed class DiscoveryRecorder : IDriverModule
 
     public RecordingDriver Late { get; } = new();
 
+    /// <summary>A global driver that records each call and then fails it.</summary>
+    public RecordingDriver Failing { get; } = new() { Fails = true };
+
     public Task InitializeAsync(IDriverRegistrar registrar, CancellationToken cancellationToken)
     {
         _registrar = registrar;
         registrar.RegisterNetworkDriver("global", Global, new DriverCapability(DriverScope.Global, DriverScope.Global));
+        registrar.RegisterNetworkDriver("failing", Failing, new DriverCapability(DriverScope.Global, DriverScope.Global));
         registrar.RegisterNetworkDriver("local", Local, new DriverCapability(DriverScope.Local, DriverScope.Local));
         return Task.CompletedTask;
     }
@@ -35,6 +39,8 @@ internal sealed class DiscoveryRecorder : IDriverModule
     internal sealed class RecordingDriver : INetworkDriver, IDiscoveryDriver
     {
         private readonly ConcurrentQueue<(string Call, int Type, string Address, bool Self, string Json)> _calls = new();
+
+        public bool Fails { get; init; }
 
         public IReadOnlyList<(string Call, int Type, string Address, bool Self, string Json)> Calls => [.. _calls];
 
@@ -83,7 +89,7 @@ internal sealed class DiscoveryRecorder : IDriverModule
         private Task Record(string call, int type, JsonElement data)
         {
             _calls.Enqueue((call, type, data.GetProperty("Address").GetString()!, data.GetProperty("Self").GetBoolean(), data.GetRawText()));
-            return Task.CompletedTask;
+            return Fails ? Task.FromException(new InvalidOperationException("the plugin answered 500")) : Task.CompletedTask;
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Cnm.Core.Cluster;
 /// <param name="Name">The node's name (<c>--node-name</c>), unique in the cluster.</param>
 /// <param name="Address">The advertised address (<c>--advertise-addr</c>): an IP, optionally with <c>:port</c>.</param>
 /// <param name="Incarnation">A fresh id per start of the node, so a restart is told from a renewal.</param>
-public sealed record ClusterNode(
+public sealed record ClusterMember(
     [property: JsonPropertyName("Name")] string Name,
     [property: JsonPropertyName("Address")] string Address,
     [property: JsonPropertyName("Incarnation")] string Incarnation)
