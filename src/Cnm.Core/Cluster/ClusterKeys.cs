@@ -37,18 +37,18 @@ public static partial class ClusterKeys
     public static string Address(string poolId, string address) => AddressesOf(poolId) + address;
 
     /// <summary>
-    /// Throws InvalidParameter unless <paramref name="name"/> is a valid node name: 1 to 64 characters, letters,
-    /// digits, <c>_ . -</c>, starting with a letter or digit (it is one segment of a key).
+    /// Throws InvalidParameter unless <paramref name="name"/> is a valid node name: 1 to 253 letters, digits and
+    /// <c>- _ .</c>, the rule of cnmd's <c>--node-name</c> (it is one segment of a key, so no <c>/</c>).
     /// </summary>
     public static void ValidateNodeName(string? name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > 64 || !NodeNamePattern().IsMatch(name))
+        if (string.IsNullOrEmpty(name) || name.Length > 253 || !NodeNamePattern().IsMatch(name))
         {
             throw CnmException.InvalidParameter(
-                $"node name \"{name}\" is invalid: it must be 1 to 64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit");
+                $"node name \"{name}\" is invalid: use 1 to 253 letters, digits, '-', '_' and '.'");
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex NodeNamePattern();
 }

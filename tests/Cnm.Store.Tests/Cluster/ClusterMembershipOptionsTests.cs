@@ -8,10 +8,20 @@ namespace Cnm.Store.Tests.Cluster;
 /// <summary>Bad membership options are refused with an error that names the option and the rule.</summary>
 public sealed class ClusterMembershipOptionsTests
 {
+    [Fact]
+    public void Validate_NodeNameOf254Characters_IsInvalidParameter()
+    {
+        var options = new ClusterMembershipOptions { NodeName = new string('n', 254), AdvertiseAddress = "10.0.0.1" };
+
+        Assert.Equal(ErrorCategory.InvalidParameter, Assert.Throws<CnmException>(options.Validate).Category);
+        options.NodeName = new string('n', 253);
+        options.Validate();
+    }
+
     [Theory]
     [InlineData("", "10.0.0.1", 15, "node name \"\"")]
     [InlineData("a/b", "10.0.0.1", 15, "node name \"a/b\"")]
-    [InlineData("-a", "10.0.0.1", 15, "node name \"-a\"")]
+    [InlineData("a b", "10.0.0.1", 15, "node name \"a b\"")]
     [InlineData("node", "", 15, "advertise address \"\"")]
     [InlineData("node", "host.example", 15, "advertise address \"host.example\"")]
     [InlineData("node", "10.0.0.0/24", 15, "advertise address \"10.0.0.0/24\"")]
