@@ -106,7 +106,7 @@ public sealed class ClusterMembershipTests(EtcdNodeFixture etcd) : IClassFixture
         await recorder.Global.WaitForAsync("DiscoverDelete", "10.0.4.2", Generous);
 
         await WaitUntilAsync(async () => await admin.GetAsync(ClusterKeys.Node("node-b"), CancellationToken.None) is not null);
-        await WaitUntilAsync(() => Task.FromResult(recorder.Global.Calls.Count(c => c.Call == "DiscoverNew" && c.Address == "10.0.4.2") == 2));
+        await WaitUntilAsync(() => Task.FromResult(recorder.Global.Calls.Count(c => c.Call == "DiscoverNew" && c.Address == "10.0.4.2") >= 2));
     }
 
     private async Task<(DiscoveryRecorder Recorder, ClusterMembership Membership)> StartControllerNodeAsync(string name, string address)

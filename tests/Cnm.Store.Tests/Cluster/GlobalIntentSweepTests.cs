@@ -38,7 +38,8 @@ public sealed class GlobalIntentSweepTests(EtcdNodeFixture etcd) : IClassFixture
     public async Task Sweep_NodeKilledMidAllocation_LiveNodeReleasesItsClaimsAndKeepsCompletedOnes()
     {
         var nodeA = await StartAsync("node-a", TimeSpan.FromSeconds(10));
-        var nodeB = await StartAsync("node-b", TimeSpan.FromSeconds(2));
+        // Short, but long enough that a stalled test host does not lose B's lease before B is "killed".
+        var nodeB = await StartAsync("node-b", TimeSpan.FromSeconds(6));
         var store = await ConnectAsync();
         var claims = new GlobalAddressClaims(store, nodeB.Journal);
 

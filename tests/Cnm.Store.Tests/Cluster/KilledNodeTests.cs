@@ -26,7 +26,7 @@ public sealed class KilledNodeTests(EtcdNodeFixture etcd) : IClassFixture<EtcdNo
             new ClusterMembershipOptions { NodeName = "node-a", AdvertiseAddress = "10.0.9.1", RetryDelay = TimeSpan.FromMilliseconds(100) }, null, CancellationToken.None);
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { typeof(KilledNode).Assembly.Location, "cluster-node", etcd.Cluster.Endpoints, prefix, "node-b", "10.0.9.2", "2" })
+        foreach (var argument in new[] { typeof(KilledNode).Assembly.Location, "cluster-node", etcd.Cluster.Endpoints, prefix, "node-b", "10.0.9.2", "5" })
         {
             info.ArgumentList.Add(argument);
         }
