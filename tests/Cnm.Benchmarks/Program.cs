@@ -37,5 +37,11 @@ if (args.Length > 0 && args[0] == "cli")
     return await CliRunner.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `cluster-alloc [per-node] [workers-per-node] [rounds]`: two nodes allocating addresses on one 3-member etcd.
+if (args.Length > 0 && args[0] == "cluster-alloc")
+{
+    return await ClusterAllocationRunner.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
