@@ -96,6 +96,41 @@ public sealed class BridgeCrashRestartTests
         await e2e.StopDaemonAsync();
     }
 
+    [Fact]
+    public async Task Restart_HostPortTakenWhileDown_ErrorLoggedAndNoDnatRuleLeft()
+    {
+        await using var e2e = await LinuxDaemon.StartAsync();
+        await e2e.RunDockerAsync("network", "create", "--subnet", "10.98.0.0/24", "n1");
+        var (sandbox, _) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "portbox", HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await e2e.RunDockerAsync("network", "connect", "n1", "portbox");
+        var endpoint = (await e2e.EndpointAsync(sandbox, "n1")).GetProperty("Id").GetString()!;
+        Assert.Equal([endpoint], (await HostRuleset.ReadAsync(e2e.HostNs)).Endpoints);
+        await e2e.StopDaemonAsync();
+
+        // While cnmd is down, another program takes the host port: the restart must not DNAT that port to the sandbox.
+        using (var holder = await Cnm.Linux.Namespaces.NetnsThread.RunAsync(e2e.HostNs, () =>
+               {
+                   var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                   socket.Bind(new IPEndPoint(IPAddress.Any, HostPort));
+                   socket.Listen(1);
+                   return socket;
+               }, CancellationToken.None))
+        {
+            await e2e.StartDaemonAsync();
+            await e2e.Daemon.WaitForOutputAsync($"restore: could not publish the ports of endpoint {endpoint} again", TimeSpan.FromSeconds(30));
+            var ruleset = await HostRuleset.ReadAsync(e2e.HostNs);
+            Assert.Empty(ruleset.Endpoints);
+            Assert.Single(ruleset.Networks); // the network's own rules stay
+        }
+
+        await e2e.RunDockerAsync("network", "disconnect", "n1", "portbox");
+        await BridgeEndToEndTests.DeleteSandboxesAsync(e2e, sandbox);
+        await e2e.RunDockerAsync("network", "rm", "n1");
+        Assert.Empty(e2e.HostLinks());
+        Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
+        await e2e.StopDaemonAsync();
+    }
+
     private static async Task LoseKernelAndRestartAsync(LinuxDaemon e2e, List<string> rules)
     {
         await e2e.StopDaemonAsync();
