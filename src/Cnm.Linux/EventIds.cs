@@ -12,4 +12,8 @@ internal static class EventIds
     public const int RestoreFailed = 4005;
     public const int CleanupFailed = 4006;
     public const int NetworkLinkForeign = 4007;
+    public const int StrayPortsRemoved = 4008;
+    public const int PortsHeldAgain = 4009;
+    public const int PortsNotRestored = 4010;
+    public const int VethReattached = 4011;
 }

@@ -20,6 +20,12 @@ internal static partial class LinuxDriverSetup
     /// </summary>
     public const string TestFirewallVariable = "CNM_TEST_BRIDGE_FIREWALL";
 
+    /// <summary>
+    /// The libnftables to load (a soname or a path) instead of Debian's <c>libnftables.so.1</c>: for a system whose library
+    /// has another name, and for the tests of a missing library (spec/bridge.md, "Restore and crash safety").
+    /// </summary>
+    public const string LibraryVariable = "CNM_NFTABLES_LIBRARY";
+
     private const string NoFirewall = "bridge networks need cnmd's firewall (nftables), and this cnmd has none; "
         + "no bridge network is made without its isolation, masquerade and published-port rules";
 
@@ -47,7 +53,7 @@ internal static partial class LinuxDriverSetup
     {
         if (linux is not null)
         {
-            await linux.RestoreAsync(controller.Networks, controller.Endpoints, CancellationToken.None).ConfigureAwait(false);
+            await linux.RestoreAsync(controller.Networks, controller.Endpoints, controller.Sandboxes, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -76,7 +82,8 @@ internal static partial class LinuxDriverSetup
         // The module disposes the firewall after the controller.
         try
         {
-            return (await BridgeFirewallFactory.CreateAsync(host.Path, null, loggerFactory, CancellationToken.None).ConfigureAwait(false), "");
+            var options = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } library ? new NftablesFirewallOptions { LibraryName = library } : null;
+            return (await BridgeFirewallFactory.CreateAsync(host.Path, null, loggerFactory, CancellationToken.None, options).ConfigureAwait(false), "");
         }
         catch (CnmException ex) when (ex.Category == ErrorCategory.Unavailable)
         {

@@ -55,14 +55,25 @@ public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewal
 
     /// <summary>
     /// Start-up restore from the controller's restored state: each driver takes its networks and endpoints back and
-    /// repairs the host namespace to match them (spec/bridge.md, "Restore").
+    /// repairs the host namespace to match them (spec/bridge.md, "Restore and crash safety").
     /// </summary>
-    public async Task RestoreAsync(IEnumerable<Network> networks, IEnumerable<Endpoint> endpoints, CancellationToken cancellationToken)
+    /// <param name="networks">The state's networks.</param>
+    /// <param name="endpoints">The state's endpoints.</param>
+    /// <param name="sandboxes">The state's sandboxes: a gateway endpoint's published ports are held again from their port bindings.</param>
+    /// <param name="cancellationToken">Cancels the restore.</param>
+    public async Task RestoreAsync(IEnumerable<Network> networks, IEnumerable<Endpoint> endpoints, IEnumerable<Sandbox> sandboxes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(sandboxes);
         var all = networks.ToList();
         var eps = endpoints.ToList();
+        var gateways = new Dictionary<string, IReadOnlyList<PortBinding>>(StringComparer.Ordinal);
+        foreach (var sandbox in sandboxes.Where(s => s.GatewayEndpointId is not null))
+        {
+            gateways.TryAdd(sandbox.GatewayEndpointId!, sandbox.Options.PortBindings ?? []);
+        }
+
         foreach (var (driver, restore) in new (string, Func<IReadOnlyList<RestoredNetwork>, IReadOnlyList<RestoredEndpoint>, CancellationToken, Task>)[]
                  {
                      (BuiltInDrivers.Bridge, Bridge.RestoreAsync), (BuiltInDrivers.Macvlan, Macvlan.RestoreAsync),
@@ -74,7 +85,8 @@ public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewal
                 [.. mine.Select(n => new RestoredNetwork(n.Id, n.Options.DriverOptions, n.Options.Internal,
                     [.. n.IPv4Pools.Concat(n.IPv6Pools).Select(p => p.Gateway).OfType<IpPrefix>()],
                     [.. n.IPv4Pools.Concat(n.IPv6Pools).Select(p => p.Pool)]))],
-                [.. eps.Where(e => ids.Contains(e.NetworkId)).Select(e => new RestoredEndpoint(e.Id, e.NetworkId, e.Address, e.AddressIPv6, e.MacAddress, e.SandboxId is not null))],
+                [.. eps.Where(e => ids.Contains(e.NetworkId)).Select(e => new RestoredEndpoint(e.Id, e.NetworkId, e.Address, e.AddressIPv6, e.MacAddress, e.SandboxId is not null,
+                    e.SandboxId is not null && gateways.TryGetValue(e.Id, out var ports) ? ports : null))],
                 cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.NetworkInformation;
+using Cnm.Core.Model;
 using Cnm.Core.Net;
 
 namespace Cnm.Linux.Drivers;
@@ -10,4 +11,9 @@ namespace Cnm.Linux.Drivers;
 /// <param name="AddressIPv6">Its IPv6 address.</param>
 /// <param name="MacAddress">Its MAC.</param>
 /// <param name="Joined">Whether it is joined to a sandbox (its interface is in the sandbox then, not in the host namespace).</param>
-public sealed record RestoredEndpoint(string Id, string NetworkId, IpPrefix? Address, IpPrefix? AddressIPv6, PhysicalAddress? MacAddress, bool Joined);
+/// <param name="PortBindings">
+/// The sandbox's published ports when the endpoint is its sandbox's gateway endpoint (the one that got
+/// ProgramExternalConnectivity); null otherwise.
+/// </param>
+public sealed record RestoredEndpoint(string Id, string NetworkId, IpPrefix? Address, IpPrefix? AddressIPv6, PhysicalAddress? MacAddress, bool Joined,
+    IReadOnlyList<PortBinding>? PortBindings = null);

@@ -31,4 +31,12 @@ public interface IBridgeFirewall
     /// </summary>
     Task<IReadOnlySet<string>> ListEndpointsAsync(string networkId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The published ports of one network's endpoints that the firewall has now, for restore: the host ports of joined
+    /// endpoints are held again (the same ones), those of endpoints the state does not have joined are removed. The
+    /// default (for fakes) has none.
+    /// </summary>
+    Task<IReadOnlyList<PublishedHostPort>> ListPortsAsync(string networkId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PublishedHostPort>>([]);
 }

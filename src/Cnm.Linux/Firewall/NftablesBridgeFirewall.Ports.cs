@@ -69,6 +69,29 @@ public sealed partial class NftablesBridgeFirewall
         return ids;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PublishedHostPort>> ListPortsAsync(string networkId, CancellationToken cancellationToken)
+    {
+        Validate.NetworkId(networkId);
+        IReadOnlyList<PublishedHostPort> ports = [];
+        await LockedAsync(async () =>
+        {
+            var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            ports = [.. current.Rules.Where(r => r.Chain == PortsPrefix + networkId)
+                .Select(r => (Endpoint: RuleTag.Get(r.Comment, "ep"), Map: RuleTag.Get(r.Comment, "map")))
+                .Where(t => t.Endpoint is not null && t.Map is not null)
+                .Select(t => ParseMap(t.Endpoint!, t.Map!))];
+        }, cancellationToken).ConfigureAwait(false);
+        return ports;
+    }
+
+    private static PublishedHostPort ParseMap(string endpointId, string map)
+    {
+        var parts = map.Split('/', 3);
+        return new PublishedHostPort(endpointId, parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
+            parts[2] == "*" ? null : IPAddress.Parse(parts[2]));
+    }
+
     private static void DeletePorts(NftBatch batch, NftRuleset current, string networkId, string endpointId)
     {
         foreach (var rule in current.Rules.Where(r => r.Chain == PortsPrefix + networkId && RuleTag.Get(r.Comment, "ep") == endpointId))
@@ -85,8 +108,8 @@ public sealed partial class NftablesBridgeFirewall
         {
             if (RuleTag.Get(rule.Comment, "ep") is { } owner && owner != endpointId && RuleTag.Get(rule.Comment, "map") is { } map)
             {
-                var parts = map.Split('/', 3);
-                taken.Add((parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts[2] == "*" ? null : IPAddress.Parse(parts[2]), owner));
+                var port = ParseMap(owner, map);
+                taken.Add((port.Protocol, port.HostPort, port.HostIp, owner));
             }
         }
 

@@ -202,7 +202,7 @@ public sealed class BridgeEndToEndTests
         }
     }
 
-    private static Task<SocketError> TryBindAsync(string ns, int port) => NetnsThread.RunAsync(ns, () =>
+    internal static Task<SocketError> TryBindAsync(string ns, int port) => NetnsThread.RunAsync(ns, () =>
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try

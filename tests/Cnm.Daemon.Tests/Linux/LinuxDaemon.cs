@@ -57,7 +57,10 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>When set, the next cnmd start gets CNM_TEST_CRASH_AFTER with this value (the crash tests); that start consumes it.</summary>
     public string? CrashAfter { get; set; }
 
-    public static async Task<LinuxDaemon> StartAsync(string? testFirewall = null, string? crashAfter = null)
+    /// <summary>More environment variables for every cnmd start.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<LinuxDaemon> StartAsync(string? testFirewall = null, string? crashAfter = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Assert.True(Capabilities.MissingForSandboxes().Count == 0, "these tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         var layout = new DaemonLayout("cnmd-linux");
@@ -66,6 +69,11 @@ internal sealed class LinuxDaemon : IAsyncDisposable
         var host = await NetlinkClient.OpenAsync(hostNs, CancellationToken.None);
         var plugin = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, "e2e.sock"));
         var linux = new LinuxDaemon(layout, hostNs, host, plugin) { TestFirewall = testFirewall, CrashAfter = crashAfter };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            linux.Environment[key] = value;
+        }
+
         plugin.JoinReply = linux.Join;
         plugin.Rewrite(PluginMethods.Network.CreateEndpoint, _ =>
             new JsonObject { ["Interface"] = new JsonObject { ["MacAddress"] = linux.MacOverride ?? $"02:42:0a:ee:00:{Interlocked.Increment(ref linux._macs):x2}" } }.ToJsonString());
@@ -77,7 +85,7 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Starts cnmd; with <paramref name="crashAfter"/>, it kills itself after that step (CNM_TEST_CRASH_AFTER).</summary>
     public async Task StartDaemonAsync(string? crashAfter = null)
     {
-        var environment = new Dictionary<string, string> { ["CNMD_SANDBOX"] = "linux" };
+        var environment = new Dictionary<string, string>(Environment) { ["CNMD_SANDBOX"] = "linux" };
         if (TestFirewall is { } firewall)
         {
             environment["CNM_TEST_BRIDGE_FIREWALL"] = firewall;

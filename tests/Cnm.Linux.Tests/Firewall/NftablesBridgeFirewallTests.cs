@@ -137,6 +137,29 @@ public sealed class NftablesBridgeFirewallTests
     }
 
     [Fact]
+    public async Task ListPortsAsync_AfterRestart_EachEndpointsHostPortsFromTheRules()
+    {
+        await using var f = await NftFixture.StartAsync();
+        await f.Firewall.ApplyNetworkAsync(Rules(IdA, "br-a", "172.30.0.0/24"), CancellationToken.None);
+        await f.Firewall.ApplyNetworkAsync(Rules(IdB, "br-b", "172.31.0.0/24"), CancellationToken.None);
+        await f.Firewall.ApplyPortsAsync(IdA, Ep1, [new PortMapping("tcp", null, 8080, IPAddress.Parse("172.30.0.2"), 80),
+            new PortMapping("udp", IPAddress.Parse("10.99.0.7"), 5353, IPAddress.Parse("172.30.0.2"), 53)], CancellationToken.None);
+        await f.Firewall.ApplyPortsAsync(IdA, Ep2, [new PortMapping("tcp", null, 8081, IPAddress.Parse("172.30.0.3"), 80)], CancellationToken.None);
+        await f.Firewall.ApplyPortsAsync(IdB, Ep2, [], CancellationToken.None);
+
+        await using var restarted = NftablesBridgeFirewall.Create(f.HostPath); // what restore reads: the kernel's rules, not memory
+        var ports = await restarted.ListPortsAsync(IdA, CancellationToken.None);
+
+        Assert.Equal(
+            [new PublishedHostPort(Ep1, "tcp", 8080, null), new PublishedHostPort(Ep1, "udp", 5353, IPAddress.Parse("10.99.0.7")), new PublishedHostPort(Ep2, "tcp", 8081, null)],
+            ports.OrderBy(p => p.EndpointId, StringComparer.Ordinal).ThenBy(p => p.Protocol, StringComparer.Ordinal));
+        Assert.Empty(await restarted.ListPortsAsync(IdB, CancellationToken.None));
+        await restarted.RemoveNetworkAsync(IdA, CancellationToken.None);
+        await restarted.RemoveNetworkAsync(IdB, CancellationToken.None);
+        await f.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task ApplyNetworkAsync_DualStack_Ipv6PortsAndHairpinNoIpv6Masquerade()
     {
         await using var f = await NftFixture.StartAsync();

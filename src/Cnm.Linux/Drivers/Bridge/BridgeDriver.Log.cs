@@ -32,5 +32,21 @@ public sealed partial class BridgeDriver
         [LoggerMessage(EventId = EventIds.NetworkLinkForeign, Level = LogLevel.Error,
             Message = "restore: network {NetworkId}: {Reason}")]
         public static partial void RestoreFailed(ILogger logger, string networkId, string reason);
+
+        [LoggerMessage(EventId = EventIds.StrayPortsRemoved, Level = LogLevel.Warning,
+            Message = "restore: removed the published-port rules of endpoint {EndpointId} on network {NetworkId}: the state has it neither joined nor publishing")]
+        public static partial void StrayPortsRemoved(ILogger logger, string endpointId, string networkId);
+
+        [LoggerMessage(EventId = EventIds.PortsHeldAgain, Level = LogLevel.Warning,
+            Message = "restore: held the {Count} published host ports of endpoint {EndpointId} again; {Missing} of their DNAT rules were missing and made again")]
+        public static partial void PortsHeldAgain(ILogger logger, int count, string endpointId, int missing);
+
+        [LoggerMessage(EventId = EventIds.PortsNotRestored, Level = LogLevel.Error,
+            Message = "restore: could not publish the ports of endpoint {EndpointId} again, so its DNAT rules were removed: {Reason} (disconnect and connect again)")]
+        public static partial void PortsNotRestored(ILogger logger, string endpointId, string reason);
+
+        [LoggerMessage(EventId = EventIds.VethReattached, Level = LogLevel.Warning,
+            Message = "restore: veth {Link} of endpoint {EndpointId} was not on its bridge {Bridge}; put it back")]
+        public static partial void VethReattached(ILogger logger, string link, string endpointId, string bridge);
     }
 }

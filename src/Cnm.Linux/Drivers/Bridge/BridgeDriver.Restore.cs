@@ -1,12 +1,13 @@
 using System.Net.NetworkInformation;
 using Cnm.Core.Errors;
+using Cnm.Linux.Netlink;
 
 namespace Cnm.Linux.Drivers.Bridge;
 
 public sealed partial class BridgeDriver
 {
     /// <summary>
-    /// Start-up restore (spec/bridge.md, "Restore"): takes the networks and endpoints of the state back, makes again the
+    /// Start-up restore (spec/bridge.md, "Restore and crash safety"): takes the networks and endpoints of the state back, makes again the
     /// bridges and the veths of endpoints that are not joined that the kernel lacks, applies every network's rules again
     /// (idempotent), and removes the bridges, veths and rules of ours that the state does not know. Each repair is logged.
     /// A network whose bridge name is now taken by a foreign interface is logged and kept, so that it can be deleted.
@@ -50,6 +51,7 @@ public sealed partial class BridgeDriver
                 {
                     if (restored.Joined || _host.Links.FindLink(endpoint.PeerName) is not null)
                     {
+                        EnsureOnBridge(outer, _networks[restored.NetworkId], restored.Id);
                         continue;
                     }
 
@@ -76,6 +78,7 @@ public sealed partial class BridgeDriver
             }
 
             RemoveStrayLinks();
+            await RestorePortsAsync(endpoints, cancellationToken).ConfigureAwait(false);
             if (_firewall is not null)
             {
                 foreach (var stray in (await _firewall.ListNetworksAsync(cancellationToken).ConfigureAwait(false)).Where(id => !_networks.ContainsKey(id)))
@@ -88,6 +91,26 @@ public sealed partial class BridgeDriver
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>A veth whose bridge was made again (or that lost it) goes back on its network's bridge.</summary>
+    private void EnsureOnBridge(NetlinkLink outer, BridgeNetworkState network, string endpointId)
+    {
+        if (_host.Links.FindLink(network.Config.BridgeName) is not { } bridge || outer.MasterIndex == bridge.Index
+            || OwnedLinks.NetworkOf(Name, bridge.Alias) != network.Id)
+        {
+            return;
+        }
+
+        try
+        {
+            _host.Links.SetMaster(outer.Index, bridge.Index);
+            Log.VethReattached(_logger, outer.Name, endpointId, bridge.Name);
+        }
+        catch (CnmException ex)
+        {
+            Log.RestoreFailed(_logger, network.Id, $"veth {outer.Name}: could not put it back on bridge {bridge.Name}: {ex.Message}");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Cnm.Core.Errors;
 using Cnm.Core.Drivers;
+using Cnm.Core.Model;
 
 namespace Cnm.Linux.Drivers.Bridge;
 
@@ -50,6 +51,15 @@ internal sealed record PortRequest(string Protocol, int ContainerPort, IPAddress
         }
 
         return list;
+    }
+
+    /// <summary>A port binding of the state (a sandbox's), as the controller would have sent it in the port map.</summary>
+    public static PortRequest From(PortBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        var protocol = binding.Proto switch { 17 => "udp", 132 => "sctp", _ => "tcp" };
+        IPAddress? hostIp = IPAddress.TryParse(binding.HostIP, out var parsed) && !parsed.Equals(IPAddress.Any) && !parsed.Equals(IPAddress.IPv6Any) ? parsed : null;
+        return new PortRequest(protocol, binding.Port, hostIp, binding.HostPort, binding.HostPort == 0 ? 0 : Math.Max(binding.HostPortEnd, binding.HostPort));
     }
 
     private static int Number(JsonElement item, string name) =>

@@ -136,6 +136,9 @@ public sealed partial class FirewalldBridgeFirewall : IBridgeFirewall, IAsyncDis
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> ListEndpointsAsync(string networkId, CancellationToken cancellationToken) => _inner.ListEndpointsAsync(networkId, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PublishedHostPort>> ListPortsAsync(string networkId, CancellationToken cancellationToken) => _inner.ListPortsAsync(networkId, cancellationToken);
+
     /// <summary>Stops watching and closes the bus connection. The rules and zone bindings stay.</summary>
     public async ValueTask DisposeAsync()
     {
