@@ -177,12 +177,12 @@ if [ "${CNM_BENCH_PROFILE:-}" = 1 ] && command -v perf >/dev/null 2>&1; then
   echo
   echo "perf: cnmd --store memory during network cycles; inclusive share of samples (children), frames >= 2%:"
   perf report -i "$tmp/perf.data" --children --sort symbol -g none --percent-limit 2 --stdio 2>/dev/null \
-    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -90
+    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -90 || true # head closes the pipe early
   echo
   echo "perf: self time by symbol (top 20):"
   perf report -i "$tmp/perf.data" --no-children --sort dso,symbol -g none --stdio 2>/dev/null \
-    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -20
+    | grep -E '^ +[0-9]' | sed -E 's/ +$//' | cut -c1-180 | head -20 || true
   echo
   echo "perf: by shared object:"
-  perf report -i "$tmp/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8
+  perf report -i "$tmp/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8 || true
 fi

@@ -72,7 +72,10 @@ public sealed partial class SqliteKeyValueStore
             SqliteSchema.EnsureSchema(writer, fullPath);
             ConfigureWriter(writer, fullPath, synchronous);
             var revision = SqliteSchema.Scalar(writer, "SELECT value FROM meta WHERE name = 'revision';");
-            return Task.FromResult(new SqliteKeyValueStore(fullPath, fileLock, writer, connectionString, revision, options));
+            return Task.FromResult(new SqliteKeyValueStore(fullPath, fileLock, writer, connectionString, revision, options)
+            {
+                _syncWal = synchronous == "FULL",
+            });
         }
         catch (SqliteException ex)
         {
@@ -96,13 +99,15 @@ public sealed partial class SqliteKeyValueStore
             throw CnmException.Internal($"state file {path}: SQLite refused WAL journal mode (it reports \"{mode}\")");
         }
 
-        // FULL: a write is acknowledged only once the WAL is on stable storage (spec/store.md, "Durability").
+        // FULL: a write is acknowledged only once the WAL is on stable storage (spec/store.md, "Durability"). SQLite
+        // itself runs NORMAL either way (no fsync per commit, the WAL synced at checkpoints); with FULL the store
+        // syncs the WAL before it acknowledges a commit, one fsync for all the commits waiting (SqliteKeyValueStore.Sync.cs).
         if (synchronous is not ("FULL" or "NORMAL"))
         {
             throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL");
         }
 
-        SqliteSchema.Execute(writer, null, $"PRAGMA synchronous = {synchronous};");
+        SqliteSchema.Execute(writer, null, "PRAGMA synchronous = NORMAL;");
     }
 
     private static string ExecuteText(SqliteConnection connection, string sql)

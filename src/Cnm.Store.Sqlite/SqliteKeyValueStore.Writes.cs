@@ -3,7 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Cnm.Store.Sqlite;
 
-/// <summary>Writes: each is one SQLite transaction (BEGIN IMMEDIATE … COMMIT) that bumps the revision once.</summary>
+/// <summary>
+/// Writes: each is one SQLite transaction (BEGIN IMMEDIATE … COMMIT) that bumps the revision once, acknowledged after
+/// the WAL's fsync when it must survive a power loss (SqliteKeyValueStore.Sync.cs).
+/// </summary>
 public sealed partial class SqliteKeyValueStore
 {
     /// <inheritdoc />
@@ -24,11 +27,18 @@ public sealed partial class SqliteKeyValueStore
     private async Task<long> ApplyAsync(StoreTransaction transaction, bool deleteMustExist, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        long newRevision;
+        long written;
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var newRevision = _revision + 1;
+            if (_syncFailure is { } failure)
+            {
+                throw new Cnm.Core.Errors.CnmException(failure.Category, failure.Message, failure);
+            }
+
+            newRevision = _revision + 1;
             List<WatchEvent> changes;
             try
             {
@@ -45,15 +55,30 @@ public sealed partial class SqliteKeyValueStore
             }
 
             Interlocked.Exchange(ref _revision, newRevision);
+            written = Interlocked.Increment(ref _written);
 
             // After the commit and still under the write gate, so watchers get revisions in order.
             _hub.Publish(changes);
-            return newRevision;
         }
         finally
         {
             _writeGate.Release();
         }
+
+        if (_syncWal && transaction.SyncOnCommit)
+        {
+            try
+            {
+                await SyncAsync(written).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                _syncFailure = SqliteStoreErrors.Unsynced(ex, Path);
+                throw _syncFailure;
+            }
+        }
+
+        return newRevision;
     }
 
     // Returns the committed changes; on any failure the SQLite transaction rolls back and nothing is written.

@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace Cnm.Store.Sqlite;
 
 /// <summary>
-/// The embedded, durable <see cref="IKeyValueStore"/>: one SQLite file in WAL mode with
-/// synchronous=FULL, owned by one process at a time (spec/store.md). Writes are serialised on one
+/// The embedded, durable <see cref="IKeyValueStore"/>: one SQLite file in WAL mode, each acknowledged commit
+/// synced (group commit, SqliteKeyValueStore.Sync.cs), owned by one process at a time (spec/store.md). Writes are serialised on one
 /// connection; reads use their own connections and see the last committed state. Watches are served
 /// from this process after each commit.
 /// </summary>
@@ -90,5 +90,9 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         {
             _writeGate.Release();
         }
+
+        await _syncGate.WaitAsync().ConfigureAwait(false); // no fsync runs on the WAL handle while it closes
+        _wal?.Dispose();
+        _syncGate.Release();
     }
 }

@@ -31,6 +31,11 @@ internal static class SqliteStoreErrors
         _ => CnmException.Internal($"cannot {action} in state file {path}: {ex.Message}", ex),
     };
 
+    /// <summary>The WAL's fsync failed after a commit was written: whether it reached the disk is unknown.</summary>
+    public static CnmException Unsynced(IOException ex, string path) => new(Cnm.Protocol.ErrorCategory.Unavailable,
+        $"state file {path}: a change was written but syncing it to the disk failed ({ex.Message}); it may be lost at a " +
+        "power loss, and the store takes no more writes. Check the disk and restart cnmd", ex);
+
     public static CnmException Corrupted(string path, string detail, Exception? inner = null) =>
         CnmException.Internal(
             $"state file {path} is corrupt or not a Cnm store ({detail}). cnmd did not change it. " +

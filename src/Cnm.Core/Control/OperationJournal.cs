@@ -57,7 +57,8 @@ internal sealed partial class OperationJournal(IKeyValueStore store, PendingCall
             return;
         }
 
-        await CommitAsync(what, new StoreTransaction().Put(intent.Key, intent.Serialize())).ConfigureAwait(false);
+        // An intent only has to survive a crash of cnmd; the commit that ends the operation makes it durable too.
+        await CommitAsync(what, new StoreTransaction().Put(intent.Key, intent.Serialize()).WithoutSync()).ConfigureAwait(false);
         intent.Written = true;
     }
 

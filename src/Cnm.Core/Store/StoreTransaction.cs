@@ -18,6 +18,22 @@ public sealed class StoreTransaction
     /// <summary>The writes, applied in order.</summary>
     public IReadOnlyList<StoreOperation> Operations => _operations;
 
+    /// <summary>
+    /// False when the commit need survive only a crash of the process, not a power loss (<see cref="WithoutSync"/>).
+    /// </summary>
+    public bool SyncOnCommit { get; private set; } = true;
+
+    /// <summary>
+    /// Lets a store acknowledge this commit before it is on stable storage: it must survive a kill of the process (the
+    /// operating system has the write) and becomes durable with the next synced commit. For intents, which matter
+    /// only to the process that wrote them (spec/store.md, "Durability"). A store that syncs every commit ignores it.
+    /// </summary>
+    public StoreTransaction WithoutSync()
+    {
+        SyncOnCommit = false;
+        return this;
+    }
+
     /// <summary>Adds a comparison that must hold for the transaction to apply.</summary>
     public StoreTransaction If(string key, StoreCondition condition)
     {

@@ -23,6 +23,9 @@ internal static partial class DaemonHost
         if (options.MinimumLevel > LogLevel.Debug)
         {
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            // ASP.NET Core's hosting logs only request start and finish (Information and Debug) under this category,
+            // but opens a logging scope for every request while any level of it is on: off, it allocates none.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         }
 
         builder.Services.Configure<ConsoleLoggerOptions>(_ => { });

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using Cnm.Core.Errors;
 using Cnm.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Cnm.Daemon.Http;
 
@@ -21,37 +21,37 @@ internal static partial class ApiMiddleware
     /// <summary>The lowest version the docker CLI may negotiate.</summary>
     public const string MinApiVersion = "1.24";
 
-    /// <summary>dockerd's route prefix <c>/v{version:[0-9.]+}</c>, so <c>/v1.13.1/</c> is a (too old) version, not a 404.</summary>
-    [GeneratedRegex(@"^/v(?<version>[0-9.]+)(?=/)", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionPrefix();
+    // The header values are made once, not per request.
+    private static readonly StringValues ApiVersionHeader = new(ApiVersion);
+    private static readonly StringValues OsTypeHeader = new("linux");
+    private static readonly StringValues ServerHeader = new("cnmd");
 
+    /// <summary>
+    /// One middleware, not two, on every request: the version prefix, the answer's headers and the error mapping. The
+    /// prefix is dockerd's <c>/v{version:[0-9.]+}</c> followed by a slash, so <c>/v1.13.1/</c> is a (too old) version,
+    /// not a 404; it is matched by hand, without a regular expression (spec/performance.md, "Daemon against dockerd").
+    /// </summary>
     public static WebApplication UseDockerApiConventions(this WebApplication app)
     {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Api");
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path.Value ?? "";
-            var match = VersionPrefix().Match(path);
-            context.Response.Headers["Api-Version"] = ApiVersion;
-            context.Response.Headers["Ostype"] = "linux";
-            context.Response.Headers["Server"] = "cnmd";
-            if (match.Success)
+            var headers = context.Response.Headers;
+            headers["Api-Version"] = ApiVersionHeader;
+            headers["Ostype"] = OsTypeHeader;
+            headers["Server"] = ServerHeader;
+            if (VersionPrefixLength(path) is var prefix and > 0)
             {
-                var version = match.Groups["version"].Value;
-                if (Unsupported(version) is { } refusal)
+                if (Unsupported(path[2..prefix]) is { } refusal)
                 {
                     await WriteErrorAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
                     return;
                 }
 
-                context.Request.Path = path[match.Length..];
+                context.Request.Path = new PathString(path[prefix..]);
             }
 
-            await next(context).ConfigureAwait(false);
-        });
-
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Api");
-        app.Use(async (context, next) =>
-        {
             try
             {
                 await next(context).ConfigureAwait(false);
@@ -81,6 +81,23 @@ internal static partial class ApiMiddleware
             }
         });
         return app;
+    }
+
+    /// <summary>The length of a leading <c>/v{[0-9.]+}</c> followed by <c>/</c>, or 0 when the path has none.</summary>
+    internal static int VersionPrefixLength(string path)
+    {
+        if (path.Length < 4 || path[0] != '/' || path[1] != 'v')
+        {
+            return 0;
+        }
+
+        var i = 2;
+        while (i < path.Length && (char.IsAsciiDigit(path[i]) || path[i] == '.'))
+        {
+            i++;
+        }
+
+        return i > 2 && i < path.Length && path[i] == '/' ? i : 0;
     }
 
     /// <summary>dockerd's refusal of a client version outside [<see cref="MinApiVersion"/>, <see cref="ApiVersion"/>], or null.</summary>

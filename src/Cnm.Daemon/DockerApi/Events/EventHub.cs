@@ -17,6 +17,7 @@ internal sealed class EventHub
     private readonly Lock _gate = new();
     private readonly Queue<EventMessage> _recent = new();
     private readonly List<Subscription> _subscribers = [];
+    private IEventBacklog? _backlog;
 
     /// <summary>The subscribers now listening (<c>/info</c>'s NEventsListener).</summary>
     public int Listeners
@@ -56,6 +57,23 @@ internal sealed class EventHub
     /// since and at or before until, as dockerd selects them.
     /// </summary>
     public Subscription Subscribe(Func<EventMessage, bool> include, long? sinceNano, long? untilNano, out List<EventMessage> past)
+    {
+        if (_backlog is not { } backlog)
+        {
+            return SubscribeNow(include, sinceNano, untilNano, out past);
+        }
+
+        lock (backlog.Gate)
+        {
+            backlog.CatchUp();
+            return SubscribeNow(include, sinceNano, untilNano, out past);
+        }
+    }
+
+    /// <summary>Where events held back while nobody listened come from; they are published before a subscriber is added.</summary>
+    public void AttachBacklog(IEventBacklog backlog) => _backlog = backlog;
+
+    private Subscription SubscribeNow(Func<EventMessage, bool> include, long? sinceNano, long? untilNano, out List<EventMessage> past)
     {
         var subscription = new Subscription(this, include);
         lock (_gate)

@@ -10,8 +10,10 @@ namespace Cnm.Daemon.DockerApi.Events;
 /// leaves and deletes its endpoints, and whatever the controller does by itself (spec/daemon-api.md, "GET /events").
 /// It keeps the last stored state of each network, endpoint and sandbox to tell a create from an update and a
 /// connect from a disconnect. Only committed states are stored, so an operation that is rolled back emits nothing.
+/// While no <c>GET /events</c> client listens, changes are only held with their arrival time (<see cref="EventBacklog"/>)
+/// and decoded when a client subscribes: the daemon's hot path then pays no decode per commit.
 /// </summary>
-internal sealed partial class NetworkEventSource : IAsyncDisposable
+internal sealed partial class NetworkEventSource : IAsyncDisposable, IEventBacklog
 {
     private readonly IKeyValueStore _store;
     private readonly EventHub _hub;
@@ -19,6 +21,8 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly StoredView _view = new();
+    private readonly Lock _gate = new();
+    private readonly EventBacklog _backlog = new();
     private Task _loop = Task.CompletedTask;
 
     public NetworkEventSource(IKeyValueStore store, EventHub hub, TimeProvider time, ILogger logger)
@@ -27,6 +31,19 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
         _hub = hub;
         _time = time;
         _logger = logger;
+        hub.AttachBacklog(this);
+    }
+
+    /// <inheritdoc />
+    public Lock Gate => _gate;
+
+    /// <inheritdoc />
+    public void CatchUp()
+    {
+        foreach (var item in _backlog.TakeAll())
+        {
+            Apply(item.Change, item.Kind, item.Id, item.Time);
+        }
     }
 
     /// <summary>Reads the stored state (which emits nothing: those objects existed before) and starts watching.</summary>
@@ -60,12 +77,18 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
 
         fresh.ResolveContainers();
 
-        foreach (var change in emit ? _view.Diff(fresh) : [])
+        lock (_gate)
         {
-            Publish(change);
+            CatchUp(); // what was held back came before the state just read
+            var now = _time.GetUtcNow();
+            foreach (var change in emit ? _view.Diff(fresh) : [])
+            {
+                Publish(change, now);
+            }
+
+            _view.ReplaceWith(fresh);
         }
 
-        _view.ReplaceWith(fresh);
         return list.Revision;
     }
 
@@ -87,7 +110,7 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
                 await foreach (var change in _store.WatchAsync(StoredObjects.Prefix, revision, cancellationToken).ConfigureAwait(false))
                 {
                     revision = change.Revision;
-                    Apply(change);
+                    Receive(change);
                 }
 
                 return; // the store closed
@@ -118,18 +141,76 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
         }
     }
 
-    private void Apply(WatchEvent change)
+    private void Receive(WatchEvent change)
     {
         if (!StoredObjects.TryParseKey(change.Key, out var kind, out var id))
         {
             return;
         }
 
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_hub.Listeners > 0)
+            {
+                CatchUp();
+                Apply(change, kind, id, now);
+                return;
+            }
+
+            _backlog.Add(change, kind, id, now, _view);
+            if (_backlog.Count >= EventBacklog.Limit)
+            {
+                Fold(_backlog.TakeFoldable());
+                if (_backlog.Count >= EventBacklog.Limit)
+                {
+                    CatchUp(); // too few certain events to fold: decode them after all
+                }
+            }
+        }
+    }
+
+    private void Apply(WatchEvent change, StoredObjectKind kind, string id, DateTimeOffset time)
+    {
         var changes = change.Type == WatchEventType.Delete ? _view.Remove(kind, id)
             : Decode(change.Entry) is { } facts ? _view.Put(kind, id, facts) : [];
         foreach (var e in changes)
         {
-            Publish(e);
+            Publish(e, time);
+        }
+    }
+
+    /// <summary>
+    /// Applies the last change of each object without events (their events are older than the kept window): sandboxes
+    /// first, so that an endpoint's container resolves as it did when it joined, and removed sandboxes last.
+    /// </summary>
+    private void Fold(List<EventBacklog.Item> folded)
+    {
+        foreach (var item in folded.Where(i => i.Kind == StoredObjectKind.Sandbox && i.Change.Type != WatchEventType.Delete))
+        {
+            ApplyQuietly(item);
+        }
+
+        foreach (var item in folded.Where(i => i.Kind != StoredObjectKind.Sandbox))
+        {
+            ApplyQuietly(item);
+        }
+
+        foreach (var item in folded.Where(i => i.Kind == StoredObjectKind.Sandbox && i.Change.Type == WatchEventType.Delete))
+        {
+            ApplyQuietly(item);
+        }
+    }
+
+    private void ApplyQuietly(EventBacklog.Item item)
+    {
+        if (item.Change.Type == WatchEventType.Delete)
+        {
+            _view.Remove(item.Kind, item.Id);
+        }
+        else if (Decode(item.Change.Entry) is { } facts)
+        {
+            _view.Put(item.Kind, item.Id, facts);
         }
     }
 
@@ -157,9 +238,8 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable
         }
     }
 
-    private void Publish(StoredView.Change change)
+    private void Publish(StoredView.Change change, DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["name"] = change.NetworkName, ["type"] = change.NetworkType };
         if (change.ContainerId is { } container)
         {

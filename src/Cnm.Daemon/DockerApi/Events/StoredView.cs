@@ -34,6 +34,9 @@ internal sealed class StoredView
         public static SandboxFacts From(Sandbox sandbox) => new(sandbox.Options.ContainerId);
     }
 
+    /// <summary>The networks in the view.</summary>
+    public IEnumerable<string> NetworkIds => _networks.Keys;
+
     /// <summary>Sets an object while loading, without events.</summary>
     public void Set(StoredObjectKind kind, string id, object facts)
     {

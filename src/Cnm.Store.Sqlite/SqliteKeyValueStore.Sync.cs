@@ -1,0 +1,79 @@
+namespace Cnm.Store.Sqlite;
+
+/// <summary>
+/// Durability with <see cref="StoreSync.Full"/> (spec/store.md, "Durability"): SQLite writes every commit to the WAL
+/// without syncing it (synchronous=NORMAL), and a commit that must survive a power loss is acknowledged only after an
+/// fsync of the WAL file that began after its frames were written. One fsync covers every commit written before it
+/// (group commit): concurrent writers that wait for the same sync share it, and commits made without sync
+/// (<see cref="Core.Store.StoreTransaction.WithoutSync"/>, the intents) become durable with the next synced one.
+/// </summary>
+public sealed partial class SqliteKeyValueStore
+{
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
+    private bool _syncWal;
+    private FileStream? _wal;
+    private long _written; // commits written to the WAL, under the write gate
+    private long _synced; // of those, the ones known to be on stable storage, under the sync gate
+    private volatile Core.Errors.CnmException? _syncFailure; // once an fsync failed, no more writes
+
+    /// <summary>
+    /// A test's view of power loss: called after each fsync of the WAL, with the files exactly as they are on stable
+    /// storage (no write runs between the fsync and the end of the call). Null outside tests.
+    /// </summary>
+    internal Action? AfterSync { get; set; }
+
+    /// <summary>The fsyncs of the WAL made so far (for tests of group commit).</summary>
+    internal long SyncCount { get; private set; }
+
+    /// <summary>Returns once the commit numbered <paramref name="written"/> (and every earlier one) is on stable storage.</summary>
+    private async Task SyncAsync(long written)
+    {
+        await _syncGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_synced >= written)
+            {
+                return; // a sync that began after this commit was written has covered it
+            }
+
+            if (AfterSync is { } hook)
+            {
+                await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    _synced = FsyncWal();
+                    hook();
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+            }
+            else
+            {
+                _synced = FsyncWal();
+            }
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    // Returns the commits the fsync covers: those written before it began.
+    private long FsyncWal()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var covered = Interlocked.Read(ref _written);
+        _wal ??= new FileStream(Path + "-wal", new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+        });
+        _wal.Flush(flushToDisk: true);
+        SyncCount++;
+        return covered;
+    }
+}
