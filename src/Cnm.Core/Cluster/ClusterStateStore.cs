@@ -27,6 +27,9 @@ public sealed class ClusterStateStore : IKeyValueStore
     private readonly Dictionary<string, string> _networkNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _clusterKeys = new(StringComparer.Ordinal);
 
+    /// <summary>Keys this node deleted from the cluster, with the revision of the delete, until the watch has passed it.</summary>
+    private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
+
     /// <summary>Routes between <paramref name="local"/> and <paramref name="cluster"/>; the caller owns both.</summary>
     public ClusterStateStore(IKeyValueStore local, IKeyValueStore cluster)
     {
@@ -90,9 +93,10 @@ public sealed class ClusterStateStore : IKeyValueStore
         var (cluster, local, changes, claimedName) = Split(transaction);
         if (cluster.Operations.Count + cluster.Compares.Count > 0)
         {
+            long revision;
             try
             {
-                await _cluster.CommitAsync(cluster, cancellationToken).ConfigureAwait(false);
+                revision = await _cluster.CommitAsync(cluster, cancellationToken).ConfigureAwait(false);
             }
             catch (StoreConflictException ex) when (claimedName is not null && ex.Key == NamesPrefix + claimedName)
             {
@@ -100,6 +104,13 @@ public sealed class ClusterStateStore : IKeyValueStore
             }
 
             changes.ForEach(Observe);
+            lock (_gate)
+            {
+                foreach (var change in changes.Where(c => c.Type == WatchEventType.Delete))
+                {
+                    _deleted[change.Key] = revision;
+                }
+            }
         }
 
         return await _local.CommitAsync(local, cancellationToken).ConfigureAwait(false);
@@ -139,6 +150,30 @@ public sealed class ClusterStateStore : IKeyValueStore
             {
                 _clusterKeys.Add(key);
             }
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="change"/> is older than a delete of the same key this node made: a watch that lags behind
+    /// this node's own writes must not bring back what it deleted. A delete event at or past that revision clears the note.
+    /// </summary>
+    public bool IsStale(WatchEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            if (!_deleted.TryGetValue(change.Key, out var deletedAt))
+            {
+                return false;
+            }
+
+            if (change.Revision >= deletedAt)
+            {
+                _deleted.Remove(change.Key);
+                return false;
+            }
+
+            return change.Type == WatchEventType.Put;
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class ClusterSync : IAsyncDisposable
 
                 await foreach (var change in _store.Cluster.WatchAsync(StateKeys.Root, Revision, cancellationToken).ConfigureAwait(false))
                 {
-                    Apply(change);
+                    await ApplyAsync(change, cancellationToken).ConfigureAwait(false);
                     Revision = change.Revision;
                 }
             }
@@ -110,7 +110,7 @@ public sealed class ClusterSync : IAsyncDisposable
         var endpoints = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in list.Entries.OrderBy(e => e.Key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal)))
         {
-            Apply(new WatchEvent(WatchEventType.Put, entry));
+            await ApplyAsync(new WatchEvent(WatchEventType.Put, entry), cancellationToken).ConfigureAwait(false);
             if (StoredObjects.TryParseKey(entry.Key, out var kind, out var id))
             {
                 _ = kind == StoredObjectKind.Network ? networks.Add(id) : endpoints.Add(id);
@@ -120,21 +120,26 @@ public sealed class ClusterSync : IAsyncDisposable
         var global = _controller.Networks.Where(n => n.Scope == DriverScope.Global).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var endpoint in _controller.Endpoints.Where(e => global.Contains(e.NetworkId) && !endpoints.Contains(e.Id)))
         {
-            Apply(new WatchEvent(WatchEventType.Delete, new KeyValueEntry(StateKeys.Endpoint(endpoint.Id), ReadOnlyMemory<byte>.Empty, 0, list.Revision, 0)));
+            await ApplyAsync(new WatchEvent(WatchEventType.Delete, new KeyValueEntry(StateKeys.Endpoint(endpoint.Id), ReadOnlyMemory<byte>.Empty, 0, list.Revision, 0)), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var id in global.Where(id => !networks.Contains(id)))
         {
-            Apply(new WatchEvent(WatchEventType.Delete, new KeyValueEntry(StateKeys.Network(id), ReadOnlyMemory<byte>.Empty, 0, list.Revision, 0)));
+            await ApplyAsync(new WatchEvent(WatchEventType.Delete, new KeyValueEntry(StateKeys.Network(id), ReadOnlyMemory<byte>.Empty, 0, list.Revision, 0)), cancellationToken).ConfigureAwait(false);
         }
 
         Revision = list.Revision;
         ClusterLog.Synced(_logger, list.Revision, networks.Count, endpoints.Count);
     }
 
-    private void Apply(WatchEvent change)
+    private async Task ApplyAsync(WatchEvent change, CancellationToken cancellationToken)
     {
         if (!StoredObjects.TryParseKey(change.Key, out var kind, out var id) || kind == StoredObjectKind.Sandbox)
+        {
+            return;
+        }
+
+        if (_store.IsStale(change))
         {
             return;
         }
@@ -144,8 +149,8 @@ public sealed class ClusterSync : IAsyncDisposable
             _store.Observe(change);
             var changed = (kind, change.Type) switch
             {
-                (StoredObjectKind.Network, WatchEventType.Put) => _controller.AdoptClusterNetwork(StoredObjects.DecodeNetwork(change.Entry)),
-                (StoredObjectKind.Network, _) => _controller.ForgetClusterNetwork(id),
+                (StoredObjectKind.Network, WatchEventType.Put) => await _controller.AdoptClusterNetworkAsync(StoredObjects.DecodeNetwork(change.Entry), cancellationToken).ConfigureAwait(false),
+                (StoredObjectKind.Network, _) => await _controller.ForgetClusterNetworkAsync(id, cancellationToken).ConfigureAwait(false),
                 (_, WatchEventType.Put) => _controller.AdoptClusterEndpoint(StoredObjects.DecodeEndpoint(change.Entry)),
                 _ => _controller.ForgetClusterEndpoint(id),
             };

@@ -8,40 +8,45 @@ public sealed partial class Controller
     /// <summary>
     /// Takes a global network that the cluster store holds into the table (spec/cluster.md, "Watches"): one another node
     /// created, or a newer record of one it knows. An object this node is creating or deleting itself is left to that
-    /// operation. Returns true when the network is new here; then its driver is sent CreateNetwork in the background (best
-    /// effort, logged on failure), so that the driver on every node knows the network before an endpoint is created on it.
+    /// operation. A network new here is first sent to its driver on this node (CreateNetwork; a failure is logged and the
+    /// network listed all the same), so that the driver knows it before an endpoint is created on it. Returns true when the
+    /// network is new here.
     /// </summary>
-    public bool AdoptClusterNetwork(Network network)
+    public async Task<bool> AdoptClusterNetworkAsync(Network network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        bool added;
         lock (_gate)
         {
-            if (_networks.TryGetValue(network.Id, out var known) && known.State != ObjectState.Ready)
+            if (_networks.TryGetValue(network.Id, out var known))
             {
+                if (known.State == ObjectState.Ready)
+                {
+                    _networks[network.Id] = network with { State = ObjectState.Ready };
+                }
+
                 return false;
             }
-
-            added = known is null;
-            _networks[network.Id] = network with { State = ObjectState.Ready };
         }
 
-        if (added && _drivers.FindNetworkDriver(network.Driver) is { } driver)
+        if (_drivers.FindNetworkDriver(network.Driver) is { } driver)
         {
             var request = CreateNetworkArgsOf(network);
-            _ = Task.Run(() => BestEffortAsync($"send CreateNetwork of cluster network {network.Name} to driver {driver.Name}",
-                () => driver.Driver.CreateNetworkAsync(request, CancellationToken.None)));
+            await BestEffortAsync($"send CreateNetwork of cluster network {network.Name} to driver {driver.Name}",
+                () => driver.Driver.CreateNetworkAsync(request, cancellationToken)).ConfigureAwait(false);
         }
 
-        return added;
+        lock (_gate)
+        {
+            return _networks.TryAdd(network.Id, network with { State = ObjectState.Ready });
+        }
     }
 
     /// <summary>
     /// Drops a global network that another node deleted from the cluster store, with the endpoints of it this node still
-    /// lists; its driver here is sent DeleteNetwork in the background (best effort). A network this node is creating or
+    /// lists; then its driver here is sent DeleteNetwork (best effort, logged). A network this node is creating or
     /// deleting itself is left to that operation. Returns true when the network was listed.
     /// </summary>
-    public bool ForgetClusterNetwork(string networkId)
+    public async Task<bool> ForgetClusterNetworkAsync(string networkId, CancellationToken cancellationToken)
     {
         Network? gone;
         lock (_gate)
@@ -60,8 +65,8 @@ public sealed partial class Controller
 
         if (_drivers.FindNetworkDriver(gone.Driver) is { } driver)
         {
-            _ = Task.Run(() => BestEffortAsync($"send DeleteNetwork of cluster network {gone.Name} to driver {driver.Name}",
-                () => driver.Driver.DeleteNetworkAsync(networkId, CancellationToken.None)));
+            await BestEffortAsync($"send DeleteNetwork of cluster network {gone.Name} to driver {driver.Name}",
+                () => driver.Driver.DeleteNetworkAsync(networkId, cancellationToken)).ConfigureAwait(false);
         }
 
         return true;
