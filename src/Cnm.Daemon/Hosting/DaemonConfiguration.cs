@@ -87,7 +87,7 @@ internal static class DaemonConfiguration
               --cluster-store-key FILE     PEM key of that certificate               env CNMD_CLUSTERSTOREKEY
               --node-name NAME      this node's name in the cluster (default: host    env CNMD_NODENAME
                                     name)
-              --advertise-addr IP   the address other nodes reach this node at        env CNMD_ADVERTISEADDR
+              --advertise-addr IP[:PORT]  the address other nodes reach this node at  env CNMD_ADVERTISEADDR
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage

@@ -137,7 +137,7 @@ public sealed class DaemonOptions
     /// <summary>This node's name in the cluster (<c>--node-name</c>); the host name when not set. Unique per node.</summary>
     public string? NodeName { get; set; }
 
-    /// <summary>The address other nodes reach this node at (<c>--advertise-addr</c>), an IP address; told to drivers in node discovery.</summary>
+    /// <summary>The address other nodes reach this node at (<c>--advertise-addr</c>): an IP address, optionally with <c>:port</c>; told to drivers in node discovery.</summary>
     public string? AdvertiseAddr { get; set; }
 
     /// <summary>The node name in effect: <see cref="NodeName"/>, or the host name.</summary>
@@ -244,9 +244,9 @@ public sealed class DaemonOptions
             throw new ArgumentException($"--node-name \"{node}\": use up to 253 letters, digits, '-', '_' and '.'");
         }
 
-        if (AdvertiseAddr is not null && !System.Net.IPAddress.TryParse(AdvertiseAddr, out _))
+        if (AdvertiseAddr is not null && !System.Net.IPAddress.TryParse(AdvertiseAddr, out _) && !System.Net.IPEndPoint.TryParse(AdvertiseAddr, out _))
         {
-            throw new ArgumentException($"--advertise-addr \"{AdvertiseAddr}\": expected an IP address");
+            throw new ArgumentException($"--advertise-addr \"{AdvertiseAddr}\": expected an IP address, optionally with :port");
         }
     }
 
