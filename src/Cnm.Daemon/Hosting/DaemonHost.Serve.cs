@@ -101,9 +101,10 @@ internal static partial class DaemonHost
         await using var controllerLifetime = controller.ConfigureAwait(false);
         // Stops following the cluster before the controller is disposed.
         await using var syncLifetime = ClusterSetup.StartSync(cluster, controller, loggerFactory.CreateLogger("Cnm.Cluster")).ConfigureAwait(false);
-        // Network events come from the store's watch, so every path that changes a network or endpoint is seen.
+        // Network events come from the local store's watch, so every path that changes a local network or endpoint is seen (global ones
+        // change in the cluster store, which has no events yet: spec/cluster.md, "Watches").
         var events = new EventHub();
-        var eventSource = new NetworkEventSource(controllerStore, events, TimeProvider.System, loggerFactory.CreateLogger("Cnm.Daemon.Events"));
+        var eventSource = new NetworkEventSource(store, events, TimeProvider.System, loggerFactory.CreateLogger("Cnm.Daemon.Events"));
         await using var eventLifetime = eventSource.ConfigureAwait(false);
         await eventSource.StartAsync(CancellationToken.None).ConfigureAwait(false);
 
