@@ -8,7 +8,7 @@ namespace Cnm.Daemon.Tests;
 /// Two cnmd nodes on one 3-member etcd cluster (spec/cluster.md): global networks seen on both through the docker CLI,
 /// endpoints created on both at once with no address handed out twice, and an etcd member killed meanwhile.
 /// </summary>
-public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed class ClusterTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private ClusterNode A => cluster.A;
 
@@ -139,8 +139,16 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
         var taken = await cluster.EtcdKeysAsync(ClusterFixture.AddressesPrefix + "10.68.0.0_24/");
         Assert.Equal(201, taken.Count); // the gateway and the 200
         Assert.Equal(addresses.Values.Select(a => a.Split('/')[0]).Append("10.68.0.1").Order(), taken.Select(k => k[(k.LastIndexOf('/') + 1)..]).Order());
-        var metrics = await A.Http.GetStringAsync("/metrics");
-        Assert.Contains("cnm_cluster_allocations", metrics);
+        foreach (var node in new[] { A, B })
+        {
+            var metrics = await node.Http.GetStringAsync("/metrics");
+            Assert.Contains("cnm_cluster_allocations_total{otel_scope_name=\"Cnm.Cluster\",kind=\"address\"}", metrics);
+            foreach (var line in metrics.Split('\n').Where(l => l.StartsWith("cnm_cluster_", StringComparison.Ordinal)))
+            {
+                output.WriteLine($"{node.Name}: {line}");
+            }
+        }
+
         Assert.Contains(id, A.Global.Networks);
         await cluster.Etcd.RestartAsync(victim);
     }
