@@ -7,12 +7,12 @@ namespace Cnm.Core.Control;
 public sealed partial class Controller
 {
     /// <summary>
-    /// A driver of global scope keeps its networks in a cluster store, which this host does not have: the network is
-    /// refused (spec/controller.md, "Global-scope drivers"), before any IPAM or network call, as the reference refuses it.
+    /// A driver of global scope keeps its networks in a cluster store, which this host does not have unless it runs with a
+    /// cluster store (<see cref="ControllerOptions.GlobalScope"/>): the network is then refused (spec/controller.md, "Global-scope drivers"), before any IPAM or network call, as the reference refuses it.
     /// </summary>
-    private static void ThrowIfGlobalScope(string network, NetworkDriverEntry driver)
+    private void ThrowIfGlobalScope(string network, NetworkDriverEntry driver)
     {
-        if (driver.Capability.Scope == DriverScope.Global)
+        if (driver.Capability.Scope == DriverScope.Global && !_globalScope)
         {
             throw CnmException.Forbidden(
                 $"network {network}: driver {driver.Name} has scope \"global\", which needs a cluster store, and this cnmd has none; "

@@ -29,6 +29,7 @@ public sealed partial class Controller
     private readonly PendingCalls _pending;
     private readonly OperationJournal _journal;
     private readonly StateRestorer _restorer;
+    private readonly bool _globalScope;
 
     /// <summary>Modules that can say why their drivers are unavailable; filled by <see cref="CreateAsync"/> only.</summary>
     private readonly List<IDriverAvailability> _availability = [];
@@ -39,10 +40,11 @@ public sealed partial class Controller
         _sandboxProvider = options.Sandboxes ?? new InMemorySandboxProvider();
         _time = options.TimeProvider;
         _logger = logger;
+        _globalScope = options.GlobalScope;
         _replayCreateNetwork = new HashSet<string>(options.ReplayCreateNetwork, StringComparer.Ordinal);
         _pending = new PendingCalls(new DriverCallSender(_drivers, SandboxOptions), store, IsWanted, _time, options.PendingRetryLimit, logger);
         _journal = new OperationJournal(store, _pending, _drivers, _time, options.AfterStep, logger);
-        _restorer = new StateRestorer(store, _sandboxProvider, _drivers, _journal, IsWanted, logger);
+        _restorer = new StateRestorer(store, _sandboxProvider, _drivers, _journal, IsWanted, options.GlobalScope, logger);
         _drivers.Registered += OnDriverRegistered;
     }
 

@@ -35,6 +35,13 @@ public sealed class ControllerOptions
     /// </summary>
     public Func<string, Task>? AfterStep { get; set; }
 
+    /// <summary>
+    /// True when this controller is a node of a cluster (cnmd --cluster-store; spec/cluster.md): networks of global-scope
+    /// drivers are accepted, their records go where <see cref="Store"/> routes them, and their pools are not re-requested from
+    /// the IPAM at start-up, because the cluster store keeps them. False by default: a global-scope driver is refused.
+    /// </summary>
+    public bool GlobalScope { get; set; }
+
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

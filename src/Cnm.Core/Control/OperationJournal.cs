@@ -42,6 +42,11 @@ internal sealed partial class OperationJournal(IKeyValueStore store, PendingCall
         {
             await store.CommitAsync(transaction, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (CnmException ex) when (ex.Category == ErrorCategory.Conflict && ex is not StoreConflictException)
+        {
+            // A refusal of the store's own (a cluster store that has the network's name already): the caller undoes the operation.
+            throw new CnmException(ErrorCategory.Conflict, $"{what}: {ex.Message}", ex);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             ControlLog.StoreFailed(logger, what, ex);

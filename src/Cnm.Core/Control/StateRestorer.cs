@@ -16,7 +16,7 @@ namespace Cnm.Core.Control;
 /// nothing, so a second restart changes nothing. A record that cannot be read or re-seeded fails start-up.
 /// </summary>
 internal sealed class StateRestorer(IKeyValueStore store, ISandboxProvider sandboxProvider, DriverRegistry drivers, OperationJournal journal,
-    Func<PendingCall, bool> isWanted, ILogger logger)
+    Func<PendingCall, bool> isWanted, bool globalScope, ILogger logger)
 {
     /// <summary>
     /// Restores the state into <paramref name="adopt"/> (networks, endpoints, sandboxes), then settles the intents.
@@ -111,7 +111,9 @@ internal sealed class StateRestorer(IKeyValueStore store, ISandboxProvider sandb
     /// </summary>
     private async Task ReseedNetworkAsync(Network network, IEnumerable<Endpoint> endpoints, CancellationToken cancellationToken)
     {
+        // In a cluster, a global network's pools and addresses are kept by the cluster store, not in this IPAM's memory.
         if (network.IPv4Pools.Count + network.IPv6Pools.Count == 0
+            || (globalScope && network.Scope == Drivers.DriverScope.Global)
             || drivers.FindIpamDriver(network.IpamDriver) is not { IsBuiltIn: true } ipam
             || !ipam.Capabilities.RequiresRequestReplay)
         {

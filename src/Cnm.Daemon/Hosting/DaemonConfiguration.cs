@@ -26,6 +26,12 @@ internal static class DaemonConfiguration
         ["--tlskey"] = nameof(DaemonOptions.TlsKey),
         ["--group"] = nameof(DaemonOptions.Group),
         ["-G"] = nameof(DaemonOptions.Group),
+        ["--cluster-store"] = nameof(DaemonOptions.ClusterStore),
+        ["--cluster-store-cacert"] = nameof(DaemonOptions.ClusterStoreCaCert),
+        ["--cluster-store-cert"] = nameof(DaemonOptions.ClusterStoreCert),
+        ["--cluster-store-key"] = nameof(DaemonOptions.ClusterStoreKey),
+        ["--node-name"] = nameof(DaemonOptions.NodeName),
+        ["--advertise-addr"] = nameof(DaemonOptions.AdvertiseAddr),
     };
 
     /// <summary>Repeatable flags: each value gets its own index (<c>--SpecDir:0=…</c>).</summary>
@@ -73,11 +79,21 @@ internal static class DaemonConfiguration
               --replay-create-network PLUGIN                                          env CNMD_REPLAYCREATENETWORK__0, ...
                                     send CreateNetwork again for each of the plugin's networks whenever it
                                     is activated (for plugins that keep no state), repeatable
+              --cluster-store URL   etcd://h1:p1,h2:p2 or etcds://...: keep networks   env CNMD_CLUSTERSTORE
+                                    of global-scope drivers there (spec/cluster.md); without it
+                                    they are refused
+              --cluster-store-cacert FILE  PEM CA of the etcd members (etcds://)     env CNMD_CLUSTERSTORECACERT
+              --cluster-store-cert FILE    PEM client certificate for etcd           env CNMD_CLUSTERSTORECERT
+              --cluster-store-key FILE     PEM key of that certificate               env CNMD_CLUSTERSTOREKEY
+              --node-name NAME      this node's name in the cluster (default: host    env CNMD_NODENAME
+                                    name)
+              --advertise-addr IP[:PORT]  the address other nodes reach this node at  env CNMD_ADVERTISEADDR
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
               --config-file FILE    JSON file with the same keys (Host, PluginDir, PluginTlsVerify, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
-                                    Sandbox, HostNetns, ReplayCreateNetwork [..], LogLevel)
+                                    Sandbox, HostNetns, ReplayCreateNetwork [..], LogLevel,
+                                    ClusterStore, ClusterStoreCaCert, ClusterStoreCert, ClusterStoreKey, NodeName, AdvertiseAddr)
                                                                                       env CNMD_CONFIGFILE
         """;
 

@@ -46,6 +46,23 @@ internal static partial class DaemonHost
 
         // Disposed (closed, its lock released) after the API has stopped serving.
         await using var storeLifetime = store.ConfigureAwait(false);
+        ClusterSetup? cluster = null;
+        if (options.ClusterStoreOptions is not null)
+        {
+            try
+            {
+                cluster = await ClusterSetup.ConnectAsync(options, store, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"cnmd: error: --cluster-store {options.ClusterStore}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        // Disposed after the controller: the cluster sync stops first, then the etcd client closes.
+        await using var clusterLifetime = ClusterSetup.Lifetime(cluster).ConfigureAwait(false);
+        IKeyValueStore controllerStore = cluster is null ? store : cluster.Store;
         // Disposed (its netlink sockets closed) after the controller.
         var sandboxes = await SandboxSetup.TryCreateAsync(options, logger).ConfigureAwait(false);
         using var sandboxLifetime = sandboxes as IDisposable;
@@ -62,7 +79,8 @@ internal static partial class DaemonHost
             var controllerOptions = new ControllerOptions
             {
                 Sandboxes = sandboxes,
-                Store = store,
+                Store = controllerStore,
+                GlobalScope = cluster is not null,
                 AfterStep = CrashHook.FromEnvironment(),
             };
             foreach (var name in options.ReplayCreateNetwork ?? [])
@@ -70,7 +88,7 @@ internal static partial class DaemonHost
                 controllerOptions.ReplayCreateNetwork.Add(name);
             }
 
-            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(), .. LinuxDriverSetup.Modules(linux), remote], loggerFactory).ConfigureAwait(false);
+            controller = await Controller.CreateAsync(controllerOptions, [new BuiltInDriverModule(cluster?.Ipam), .. LinuxDriverSetup.Modules(linux), remote], loggerFactory).ConfigureAwait(false);
             await LinuxDriverSetup.RestoreAsync(linux, controller).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -81,7 +99,10 @@ internal static partial class DaemonHost
 
         // Stops delivering pending driver calls before the store closes (disposed in reverse order).
         await using var controllerLifetime = controller.ConfigureAwait(false);
-        // Network events come from the store's watch, so every path that changes a network or endpoint is seen.
+        // Stops following the cluster before the controller is disposed.
+        await using var syncLifetime = ClusterSetup.StartSync(cluster, controller, loggerFactory.CreateLogger("Cnm.Cluster")).ConfigureAwait(false);
+        // Network events come from the local store's watch, so every path that changes a local network or endpoint is seen (global ones
+        // change in the cluster store, which has no events yet: spec/cluster.md, "Watches").
         var events = new EventHub();
         var eventSource = new NetworkEventSource(store, events, TimeProvider.System, loggerFactory.CreateLogger("Cnm.Daemon.Events"));
         await using var eventLifetime = eventSource.ConfigureAwait(false);

@@ -57,7 +57,7 @@ internal static partial class DaemonHost
         // Metrics of plugin calls, scraped as Prometheus text at /metrics; a trace per API request (continuing
         // an incoming W3C traceparent) so that plugin calls carry a traceparent of the same trace.
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name, Cnm.Core.Cluster.ClusterMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing.AddSource(PluginMetrics.Name).AddAspNetCoreInstrumentation());
 
         builder.Services.AddCnmOpenApi();

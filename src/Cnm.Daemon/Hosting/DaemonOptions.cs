@@ -7,7 +7,7 @@ namespace Cnm.Daemon.Hosting;
 /// a JSON config file (<c>--config-file</c>, key <c>Host</c>); flags win over the environment, which wins
 /// over the file. Paths default to the reference host's (docs/architecture.md, "Defaults a user can override").
 /// </summary>
-public sealed class DaemonOptions
+public sealed partial class DaemonOptions
 {
     /// <summary>The spec directories used when none is configured.</summary>
     public static readonly IReadOnlyList<string> DefaultSpecDirectories = ["/etc/docker/plugins", "/usr/lib/docker/plugins"];
@@ -165,6 +165,7 @@ public sealed class DaemonOptions
             _ = InMemorySandboxes;
         }
 
+        ValidateCluster();
         RequireAbsolute("--plugin-dir", PluginDir);
         RequireAbsolute("--data-root", DataRoot);
         RequireAbsolute("--exec-root", ExecRoot);

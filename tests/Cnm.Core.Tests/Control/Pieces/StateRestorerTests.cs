@@ -77,7 +77,7 @@ public sealed class StateRestorerTests : IAsyncDisposable
     }
 
     private StateRestorer Restorer(Func<PendingCall, bool>? isWanted = null) =>
-        new(_store, new InMemorySandboxProvider(), new DriverRegistry(), _journal, isWanted ?? (_ => true), NullLogger.Instance);
+        new(_store, new InMemorySandboxProvider(), new DriverRegistry(), _journal, isWanted ?? (_ => true), globalScope: false, NullLogger.Instance);
 
     private static Network Network() => new()
     {

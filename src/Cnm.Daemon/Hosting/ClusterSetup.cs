@@ -1,0 +1,69 @@
+using Cnm.Core.Cluster;
+using Cnm.Core.Control;
+using Cnm.Core.Store;
+using Cnm.Store.Etcd;
+
+namespace Cnm.Daemon.Hosting;
+
+/// <summary>
+/// cnmd as a node of a cluster (<c>--cluster-store</c>; spec/cluster.md): the etcd store behind its outage guard, the
+/// controller's store that routes global records there, and the default IPAM whose <c>GlobalDefault</c> space lives there.
+/// Disposed in reverse: the sync, then the guard and the etcd client; the local store is the caller's.
+/// </summary>
+internal sealed class ClusterSetup : IAsyncDisposable
+{
+    private ClusterSetup(EtcdKeyValueStore etcd, ClusterStoreGuard guard, ClusterStateStore store, ClusterIpam ipam)
+    {
+        Etcd = etcd;
+        Guard = guard;
+        Store = store;
+        Ipam = ipam;
+    }
+
+    public EtcdKeyValueStore Etcd { get; }
+
+    public ClusterStoreGuard Guard { get; }
+
+    /// <summary>The controller's store: local records in <c>local</c>, global ones in etcd.</summary>
+    public ClusterStateStore Store { get; }
+
+    /// <summary>The <c>default</c> IPAM of this node.</summary>
+    public ClusterIpam Ipam { get; }
+
+    /// <summary>Connects to etcd (an Unavailable error when no member answers within the retry budget) and composes the pieces.</summary>
+    public static async Task<ClusterSetup> ConnectAsync(DaemonOptions options, IKeyValueStore local, CancellationToken cancellationToken)
+    {
+        var etcdOptions = options.ClusterStoreOptions!;
+        var etcd = await EtcdKeyValueStore.ConnectAsync(etcdOptions, cancellationToken).ConfigureAwait(false);
+        var guard = new ClusterStoreGuard(etcd, options.ClusterStore!);
+        return new ClusterSetup(etcd, guard, new ClusterStateStore(local, guard), new ClusterIpam(guard, options.EffectiveNodeName));
+    }
+
+    /// <summary>What disposes <paramref name="cluster"/>; nothing without a cluster store.</summary>
+    public static IAsyncDisposable Lifetime(ClusterSetup? cluster) => (IAsyncDisposable?)cluster ?? new Nothing();
+
+    /// <summary>Starts following the cluster's networks and endpoints into <paramref name="controller"/>; the result stops it.</summary>
+    public static IAsyncDisposable StartSync(ClusterSetup? cluster, Controller controller, ILogger logger)
+    {
+        if (cluster is null)
+        {
+            return new Nothing();
+        }
+
+        var sync = new ClusterSync(cluster.Store, controller, logger);
+        sync.Start();
+        return sync;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Ipam.Dispose();
+        await Guard.DisposeAsync().ConfigureAwait(false);
+        await Etcd.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
