@@ -180,6 +180,23 @@ public sealed class ControllerDefaultGatewayTests
     }
 
     [Fact]
+    public async Task GetEndpointInfoAsync_SandboxHasGatewayEndpoint_AnswersItsInfoWithoutAskingThePlugin()
+    {
+        var h = await Harness.CreateAsync();
+        var (endpoint, _) = await h.JoinedAsync("e1", "c1");
+        var gwEndpoint = Assert.Single(h.Controller.Endpoints, e => e.Name == "gateway_c1");
+        h.Log.Clear();
+
+        await h.Controller.GetEndpointInfoAsync(endpoint.Id, CancellationToken.None);
+
+        Assert.Equal(["EndpointOperInfo " + gwEndpoint.Id[..8]], h.Log.Calls);
+        await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
+        h.Log.Clear();
+        await h.Controller.GetEndpointInfoAsync(endpoint.Id, CancellationToken.None);
+        Assert.Equal(["EndpointOperInfo " + endpoint.Id[..8]], h.Log.Calls);
+    }
+
+    [Fact]
     public async Task JoinAsync_NoGatewayProvider_NoProgramForJoinWithoutGateway()
     {
         var h = await ControllerHarness.CreateAsync();
