@@ -49,7 +49,9 @@ public sealed class DefaultGatewayCrashTests
                 Assert.Single(e2e.Host.GetLinks(), l => l.Kind == "bridge");
             });
 
-            await e2e.RunDockerAsync("network", "disconnect", "e2e-gwcrash", "gwcrashbox");
+            // Right after the restart the plugin may still be being activated: a disconnect then is refused (503, nothing
+            // changed) until it is ready.
+            await EventuallyAsync(() => e2e.RunDockerAsync("network", "disconnect", "e2e-gwcrash", "gwcrashbox"));
             await BridgeEndToEndTests.DeleteSandboxesAsync(e2e, id);
             await e2e.RunDockerAsync("network", "rm", "e2e-gwcrash");
             await e2e.RunDockerAsync("network", "rm", "cnm_gwbridge");
