@@ -11,9 +11,19 @@ public sealed partial class Controller
     /// created and joined (spec/controller.md, "Connect and disconnect"), as one operation with one intent and one commit.
     /// Its CreateEndpoint carries the sandbox's port lists, empty when it has none, as dockerd sends them. A failure at any
     /// step undoes the earlier ones (Leave, DeleteEndpoint, the releases), and a crash before the commit is undone at the
-    /// next start from the intent, like any create; the endpoint exists only once it is joined.
+    /// next start from the intent, like any create; the endpoint exists only once it is joined. After the commit, the
+    /// sandbox gets or loses its default gateway endpoint (spec/bridge.md, "Default gateway network"); a failure there
+    /// deletes the endpoint again and fails the connect.
     /// </summary>
     public async Task<Endpoint> ConnectAsync(string network, string sandboxIdOrName, EndpointCreateOptions options, CancellationToken cancellationToken)
+    {
+        var joined = await ConnectCoreAsync(network, sandboxIdOrName, options, cancellationToken).ConfigureAwait(false);
+        await AfterJoinAsync(joined, deleteOnFailure: true, cancellationToken).ConfigureAwait(false);
+        return joined;
+    }
+
+    /// <summary>The connect itself, without the default gateway step.</summary>
+    private async Task<Endpoint> ConnectCoreAsync(string network, string sandboxIdOrName, EndpointCreateOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var sandbox = GetSandbox(sandboxIdOrName);

@@ -166,11 +166,24 @@ public sealed partial class Controller
     /// <summary>
     /// Deletes an endpoint: DeleteEndpoint, then the address releases. A joined endpoint is refused unless
     /// forced, in which case it leaves first. A driver refusal fails a normal delete and changes nothing; a
-    /// forced delete goes on, and calls to a driver that cannot be reached are kept as pending calls.
+    /// forced delete goes on, and calls to a driver that cannot be reached are kept as pending calls. When it left a
+    /// sandbox, the sandbox then loses its default gateway endpoint if it no longer needs it (spec/bridge.md, "Default
+    /// gateway network").
     /// </summary>
     public async Task DeleteEndpointAsync(string endpointIdOrName, bool force, CancellationToken cancellationToken)
     {
+        var left = await DeleteEndpointCoreAsync(endpointIdOrName, force, cancellationToken).ConfigureAwait(false);
+        if (left is not null)
+        {
+            await AfterLeaveAsync(left).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The delete itself, without the default gateway step; returns the sandbox the endpoint left, if it was joined.</summary>
+    private async Task<string?> DeleteEndpointCoreAsync(string endpointIdOrName, bool force, CancellationToken cancellationToken)
+    {
         var endpoint = GetEndpoint(endpointIdOrName);
+        string? left = null;
         if (endpoint.SandboxId is { } sandboxId)
         {
             if (!force)
@@ -179,7 +192,7 @@ public sealed partial class Controller
                     $"endpoint {endpoint.Name} is joined to sandbox {sandboxId[..12]}; leave it first or force the delete");
             }
 
-            await LeaveAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
+            (_, left) = await LeaveCoreAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
         }
 
         Network owner;
@@ -205,5 +218,6 @@ public sealed partial class Controller
             force,
             StateKeys.Endpoint(endpoint.Id),
             new TableRow<Endpoint>(_gate, _endpoints, endpoint.Id, endpoint with { State = ObjectState.Ready }))).ConfigureAwait(false);
+        return left;
     }
 }

@@ -11,8 +11,18 @@ public sealed partial class Controller
     /// Joins an endpoint to a sandbox: the driver's Join, the interface into the sandbox, then
     /// ProgramExternalConnectivity when the endpoint becomes the sandbox's gateway endpoint on a
     /// non-internal network (docs/reference-host.md §3.14). A later failure undoes the earlier steps, Leave included.
+    /// After the commit, the sandbox gets or loses its default gateway endpoint (spec/bridge.md, "Default gateway network");
+    /// a failure there undoes the join too.
     /// </summary>
     public async Task<Endpoint> JoinAsync(string endpointIdOrName, string sandboxIdOrName, CancellationToken cancellationToken)
+    {
+        var joined = await JoinCoreAsync(endpointIdOrName, sandboxIdOrName, cancellationToken).ConfigureAwait(false);
+        await AfterJoinAsync(joined, deleteOnFailure: false, cancellationToken).ConfigureAwait(false);
+        return joined;
+    }
+
+    /// <summary>The join itself, without the default gateway step.</summary>
+    private async Task<Endpoint> JoinCoreAsync(string endpointIdOrName, string sandboxIdOrName, CancellationToken cancellationToken)
     {
         Endpoint endpoint;
         Sandbox sandbox;
@@ -83,7 +93,13 @@ public sealed partial class Controller
         var eid = endpoint.Id;
         var leave = new PendingCall { Method = PendingMethods.Leave, Driver = owner.Driver, NetworkId = nid, EndpointId = eid };
         intent.AddFirstCall(leave);
-        if (sandbox.GatewayEndpointId is null && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
+        bool gatewayOpen; // no gateway endpoint yet, or only the default gateway one, which a gateway of a network's own replaces
+        lock (_gate)
+        {
+            gatewayOpen = sandbox.GatewayEndpointId is not { } current || IsDefaultGatewayEndpoint(current);
+        }
+
+        if (gatewayOpen && !owner.Options.Internal && driver.Driver is IExternalConnectivityDriver)
         {
             intent.AddFirstCall(new PendingCall { Method = PendingMethods.RevokeExternalConnectivity, Driver = owner.Driver, NetworkId = nid, EndpointId = eid });
         }
@@ -110,7 +126,7 @@ public sealed partial class Controller
         var joined = endpoint with { SandboxId = sandbox.Id, Join = join };
         // A Join that names no interface (no InterfaceName, or an empty SrcName) means the driver set the sandbox up
         // itself: nothing is moved in, and nothing is moved out on leave (spec/controller.md, "Join without an interface").
-        var becomesGateway = sandbox.GatewayEndpointId is null && IsGatewayCandidate(owner, join);
+        var becomesGateway = gatewayOpen && IsGatewayCandidate(owner, join);
         if (HasInterface(join))
         {
             await DriverCalls.RunAsync($"endpoint {endpoint.Name}: could not set up its interface in sandbox {sandbox.Name}",
@@ -176,8 +192,14 @@ public sealed partial class Controller
     /// <summary>True when the driver's Join named a host interface to move into the sandbox.</summary>
     private static bool HasInterface(JoinResult? join) => !string.IsNullOrEmpty(join?.SrcName);
 
+    /// <summary>
+    /// Whether an endpoint can be the sandbox's gateway endpoint, the one that gets ProgramExternalConnectivity: as
+    /// libnetwork's <c>getGatewayEndpoint</c>, only one whose Join gave an IPv4 gateway, on a network that is not
+    /// internal, null or host, without DisableGatewayService. A Join without a gateway gets the default gateway endpoint
+    /// instead (spec/bridge.md, "Default gateway network"), and its own network never hears Program.
+    /// </summary>
     private static bool IsGatewayCandidate(Network network, JoinResult join) =>
-        !network.Options.Internal && !join.DisableGatewayService && network.Driver is not (BuiltInDrivers.Null or BuiltInDrivers.Host);
+        join.Gateway is not null && !network.Options.Internal && !join.DisableGatewayService && network.Driver is not (BuiltInDrivers.Null or BuiltInDrivers.Host);
 
     private static void ThrowIfBusy(ObjectState state, string kind, string name)
     {

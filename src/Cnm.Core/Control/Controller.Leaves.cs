@@ -12,9 +12,18 @@ public sealed partial class Controller
     /// Detaches an endpoint from its sandbox: RevokeExternalConnectivity if it was the gateway endpoint,
     /// then Leave, then the interface comes out. The addresses stay with the endpoint. Driver errors are
     /// logged, not returned, as in the reference: the local state must not get stuck. The store records
-    /// the leave first; if it cannot, the leave fails and changes nothing.
+    /// the leave first; if it cannot, the leave fails and changes nothing. Then the sandbox loses its default gateway
+    /// endpoint when it no longer needs it (spec/bridge.md, "Default gateway network").
     /// </summary>
     public async Task<Endpoint> LeaveAsync(string endpointIdOrName, CancellationToken cancellationToken)
+    {
+        var (left, sandboxId) = await LeaveCoreAsync(endpointIdOrName, cancellationToken).ConfigureAwait(false);
+        await AfterLeaveAsync(sandboxId).ConfigureAwait(false);
+        return left;
+    }
+
+    /// <summary>The leave itself, without the default gateway step; returns the endpoint as left and the sandbox it left.</summary>
+    private async Task<(Endpoint Left, string SandboxId)> LeaveCoreAsync(string endpointIdOrName, CancellationToken cancellationToken)
     {
         Endpoint endpoint;
         Sandbox sandbox;
@@ -66,7 +75,7 @@ public sealed partial class Controller
 
         await _journal.EndLeaveIntentsAsync([intent], undelivered).ConfigureAwait(false);
         await _journal.StepAsync(op, "end").ConfigureAwait(false);
-        return plan.Left;
+        return (plan.Left, sandbox.Id);
     }
 
     /// <summary>The intent of a leave: the calls it still has to make, in order. Durable when a driver involved is not built in.</summary>

@@ -83,6 +83,11 @@ public sealed partial class Controller
             {
                 controller._availability.Add(availability);
             }
+
+            if (module is IDefaultGatewayProvider gateway)
+            {
+                controller._gatewayProvider ??= gateway;
+            }
         }
 
         controller._pending.Add(await controller._restorer.RestoreAsync(controller.Adopt, cancellationToken).ConfigureAwait(false));

@@ -48,12 +48,16 @@ internal static partial class LinuxDriverSetup
     /// <summary>The driver modules to hand the controller.</summary>
     public static IEnumerable<IDriverModule> Modules(LinuxDriverModule? linux) => linux is null ? [] : [linux];
 
-    /// <summary>Runs the drivers' start-up restore over the controller's restored networks and endpoints.</summary>
+    /// <summary>
+    /// Runs the drivers' start-up restore over the controller's restored networks and endpoints, then lets the controller
+    /// make each sandbox's default gateway endpoint match its need (spec/bridge.md, "Default gateway network").
+    /// </summary>
     public static async Task RestoreAsync(LinuxDriverModule? linux, Controller controller)
     {
         if (linux is not null)
         {
             await linux.RestoreAsync(controller.Networks, controller.Endpoints, controller.Sandboxes, CancellationToken.None).ConfigureAwait(false);
+            await controller.RestoreDefaultGatewaysAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -11,11 +11,24 @@ namespace Cnm.Linux.Drivers;
 /// <summary>
 /// The built-in Linux network drivers, <c>bridge</c> and <c>macvlan</c> (spec/bridge.md), over one host network
 /// namespace, which it owns with <paramref name="firewall"/> (both disposed with it). The bridge driver's rules go through the firewall; without one, bridge networks are
-/// refused with <paramref name="noFirewallReason"/> (never made without their rules).
+/// refused with <paramref name="noFirewallReason"/> (never made without their rules). It offers the default gateway
+/// network <c>cnm_gwbridge</c> (spec/bridge.md, "Default gateway network") when the bridge driver has a firewall.
 /// </summary>
-public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewall, string noFirewallReason, ILoggerFactory loggerFactory) : IDriverModule, IAsyncDisposable
+public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewall, string noFirewallReason, ILoggerFactory loggerFactory)
+    : IDriverModule, IDefaultGatewayProvider, IAsyncDisposable
 {
+    /// <summary>The name of the default gateway network and of its bridge.</summary>
+    public const string GatewayBridgeName = "cnm_gwbridge";
+
     private static readonly DriverCapability LocalOnly = new(DriverScope.Local, DriverScope.Local);
+
+    /// <summary>docker_gwbridge's options: its own bridge name, no traffic between its endpoints, masquerade out.</summary>
+    private static readonly DefaultGatewayNetwork GatewayNetwork = new(GatewayBridgeName, BuiltInDrivers.Bridge, new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [BridgeConfig.NameOption] = GatewayBridgeName,
+        [BridgeConfig.IccOption] = "false",
+        [BridgeConfig.MasqueradeOption] = "true",
+    });
 
     /// <summary>The bridge driver.</summary>
     public BridgeDriver Bridge { get; } = new(host, firewall, noFirewallReason, loggerFactory.CreateLogger("Cnm.Linux.Drivers.Bridge"));
@@ -25,6 +38,10 @@ public sealed class LinuxDriverModule(HostNetwork host, IBridgeFirewall? firewal
 
     /// <inheritdoc />
     public string Name => "linux";
+
+    /// <inheritdoc />
+    /// <remarks>None without a firewall: bridge networks are refused then, and a join is not failed for a way out it cannot get.</remarks>
+    public DefaultGatewayNetwork? DefaultGatewayNetwork => firewall is null ? null : GatewayNetwork;
 
     /// <inheritdoc />
     public Task InitializeAsync(IDriverRegistrar registrar, CancellationToken cancellationToken)

@@ -16,21 +16,24 @@ internal static class ContainerEndpoints
 {
     public static void MapDockerContainers(this IEndpointRouteBuilder app, Controller controller)
     {
-        app.MapGet("/containers/{id}/json", ([Description("Container id, name (with or without the leading /), unique container id prefix, or sandbox id")] string id) =>
-            DockerJson.Result(ToResource(controller, Find(controller, id)), DockerJson.Context.ContainerResource))
+        app.MapGet("/containers/{id}/json", async ([Description("Container id, name (with or without the leading /), unique container id prefix, or sandbox id")] string id,
+                CancellationToken cancellationToken) =>
+            DockerJson.Result(await ToResourceAsync(controller, Find(controller, id), cancellationToken).ConfigureAwait(false), DockerJson.Context.ContainerResource))
             .WithName("ContainerInspect").WithSummary("Inspect a container: the Cnm sandbox with that container id or name, with its networks")
             .WithTags(RouteDescriptions.DockerTag)
             .Produces<ContainerResource>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         // Every other /containers route: the container's own "No such container", or that cnmd runs none.
-        app.Map("/containers/{**rest}", Task (HttpContext context, string? rest) =>
+        app.Map("/containers/{**rest}", async Task (HttpContext context, string? rest) =>
         {
             // A name with its leading "/" (Docker's own form) makes an empty segment: /containers//web/json.
             var parts = (rest ?? "").TrimStart('/').Split('/');
             if (HttpMethods.IsGet(context.Request.Method) && parts is [{ Length: > 0 } name, "json"])
             {
-                return DockerJson.Result(ToResource(controller, Find(controller, name)), DockerJson.Context.ContainerResource).ExecuteAsync(context);
+                var resource = await ToResourceAsync(controller, Find(controller, name), context.RequestAborted).ConfigureAwait(false);
+                await DockerJson.Result(resource, DockerJson.Context.ContainerResource).ExecuteAsync(context).ConfigureAwait(false);
+                return;
             }
 
             var first = parts[0];
@@ -39,7 +42,7 @@ internal static class ContainerEndpoints
                 ? $"No such container: {first}"
                 : $"cnmd is not a container engine: {context.Request.Method} /containers/{rest} is not served; "
                   + "only GET /containers/{id}/json answers, for Cnm sandboxes";
-            return ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, message);
+            await ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, message).ConfigureAwait(false);
         }).ExcludeFromDescription();
     }
 
@@ -58,7 +61,7 @@ internal static class ContainerEndpoints
         }
     }
 
-    private static ContainerResource ToResource(Controller controller, Sandbox sandbox)
+    private static async Task<ContainerResource> ToResourceAsync(Controller controller, Sandbox sandbox, CancellationToken cancellationToken)
     {
         var networks = new Dictionary<string, ContainerNetwork>(StringComparer.Ordinal);
         foreach (var endpoint in controller.Endpoints.Where(e => e.SandboxId == sandbox.Id))
@@ -81,7 +84,7 @@ internal static class ContainerEndpoints
             "/" + sandbox.Name,
             new ContainerState(),
             new ContainerConfig(sandbox.Options.Hostname ?? "", new(sandbox.Options.Labels, StringComparer.Ordinal)),
-            new ContainerNetworkSettings(sandbox.Id, sandbox.Key, networks));
+            new ContainerNetworkSettings(sandbox.Id, sandbox.Key, await ContainerPorts.OfAsync(controller, sandbox, cancellationToken).ConfigureAwait(false), networks));
     }
 
     private static ContainerNetwork ToNetwork(Core.Model.Endpoint endpoint)

@@ -155,6 +155,11 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
                 }
             }
         }
+        else
+        {
+            // Internal (no parent, or --internal): no way out, so no default gateway network either (spec/bridge.md, "macvlan").
+            joinInfo.DisableGatewayService();
+        }
 
         return Task.CompletedTask;
     }
