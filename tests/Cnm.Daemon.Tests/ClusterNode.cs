@@ -41,8 +41,11 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public DockerCli Docker { get; }
 
-    /// <summary>Starts the plugins and cnmd with <c>--cluster-store <paramref name="endpoints"/></c>, and waits until it serves.</summary>
-    public static async Task<ClusterNode> StartAsync(string name, string endpoints)
+    /// <summary>
+    /// Starts the plugins and cnmd with <c>--cluster-store <paramref name="endpoints"/></c> and <c>--advertise-addr <paramref name="advertise"/></c>
+    /// (and <paramref name="extraArgs"/>), and waits until it serves.
+    /// </summary>
+    public static async Task<ClusterNode> StartAsync(string name, string endpoints, string advertise = "127.0.0.1", IReadOnlyList<string>? extraArgs = null)
     {
         var layout = new DaemonLayout("cnm-cluster-" + name);
         var global = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, GlobalDriver + ".sock"), p =>
@@ -53,7 +56,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var local = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, LocalDriver + ".sock"), p =>
             p.Implements = [Cnm.Protocol.PluginInterfaces.NetworkDriver]);
         var daemon = DaemonProcess.Start([.. layout.Args, "--sandbox", "memory", "--log-level", "debug",
-            "--cluster-store", endpoints, "--node-name", name, "--advertise-addr", "127.0.0.1"]);
+            "--cluster-store", endpoints, "--node-name", name, "--advertise-addr", advertise, .. extraArgs ?? []]);
         var node = new ClusterNode(name, layout, global, local, daemon);
         await daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return node;

@@ -55,6 +55,28 @@ internal sealed class ClusterSetup : IAsyncDisposable
         return sync;
     }
 
+    /// <summary>
+    /// Joins the cluster's membership (spec/cluster.md, "Membership"): settles what this node's previous run left, keeps its
+    /// lease-backed key, sends node discovery to <paramref name="controller"/>'s global drivers and sweeps nodes that go.
+    /// Null without a cluster store or without <c>--advertise-addr</c>; disposing the result revokes the lease.
+    /// </summary>
+    public static async Task<ClusterMembership?> StartMembershipAsync(ClusterSetup? cluster, DaemonOptions options, Controller controller,
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (cluster is null || string.IsNullOrWhiteSpace(options.AdvertiseAddr))
+        {
+            return null;
+        }
+
+        var membershipOptions = new ClusterMembershipOptions
+        {
+            NodeName = options.EffectiveNodeName,
+            AdvertiseAddress = options.AdvertiseAddr,
+            LeaseTtl = options.EffectiveClusterLeaseTtl,
+        };
+        return await ClusterMembership.StartAsync(cluster.Etcd, controller, membershipOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Ipam.Dispose();
