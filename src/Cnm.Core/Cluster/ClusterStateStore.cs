@@ -39,6 +39,13 @@ public sealed class ClusterStateStore : IKeyValueStore
         _cluster = cluster;
     }
 
+    /// <summary>
+    /// This node's default IPAM, when it takes <c>GlobalDefault</c> addresses: a record that holds an address the node took
+    /// and has not committed yet is committed on the address key's mod revision, so an address freed meanwhile by a sweep
+    /// (spec/cluster.md, "Addresses of a dead node") fails the commit instead of being used.
+    /// </summary>
+    public ClusterIpam? Claims { get; set; }
+
     /// <summary>The node's own store.</summary>
     public IKeyValueStore Local => _local;
 
@@ -93,6 +100,7 @@ public sealed class ClusterStateStore : IKeyValueStore
         var (cluster, local, changes, claimedName) = Split(transaction);
         if (cluster.Operations.Count + cluster.Compares.Count > 0)
         {
+            var fenced = FenceClaims(cluster, changes);
             long revision;
             try
             {
@@ -101,6 +109,15 @@ public sealed class ClusterStateStore : IKeyValueStore
             catch (StoreConflictException ex) when (claimedName is not null && ex.Key == NamesPrefix + claimedName)
             {
                 throw CnmException.Conflict($"network with name {claimedName} already exists in the cluster (created on another node)");
+            }
+            catch (StoreConflictException ex) when (ex.Key is { } key && fenced.Contains(key))
+            {
+                throw CnmException.Conflict($"address {key[(key.LastIndexOf('/') + 1)..]} was released by a sweep while this node was seen gone from the cluster; try again");
+            }
+
+            foreach (var key in fenced)
+            {
+                Claims!.Settled(key);
             }
 
             changes.ForEach(Observe);
@@ -179,6 +196,33 @@ public sealed class ClusterStateStore : IKeyValueStore
 
     /// <summary>The store is the caller's; nothing to release here.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Adds to <paramref name="cluster"/> a check of each unsettled address claim its records hold; returns those keys.</summary>
+    private List<string> FenceClaims(StoreTransaction cluster, List<WatchEvent> changes)
+    {
+        var fenced = new List<string>();
+        if (Claims is not { } claims)
+        {
+            return fenced;
+        }
+
+        foreach (var change in changes.Where(c => c.Type == WatchEventType.Put))
+        {
+            var keys = change.Key.StartsWith(StateKeys.Networks, StringComparison.Ordinal) ? ClusterAddressRefs.Of(StoredObjects.DecodeNetwork(change.Entry))
+                : change.Key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal) ? ClusterAddressRefs.Of(StoredObjects.DecodeEndpoint(change.Entry))
+                : [];
+            foreach (var key in keys.Where(k => !fenced.Contains(k)))
+            {
+                if (claims.TryGetClaim(key, out var revision))
+                {
+                    cluster.If(key, StoreCondition.ModRevisionIs(revision));
+                    fenced.Add(key);
+                }
+            }
+        }
+
+        return fenced;
+    }
 
     private bool IsClusterKey(string key)
     {
