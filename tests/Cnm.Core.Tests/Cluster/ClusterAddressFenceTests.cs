@@ -12,7 +12,7 @@ namespace Cnm.Core.Tests.Cluster;
 /// The sweep of a gone node's addresses and the fence of the owner's commit (spec/cluster.md, "Addresses of a dead node"):
 /// an address swept while its owner is still creating the endpoint (the owner was cut off and seen gone) cannot be committed.
 /// </summary>
-public sealed class ClusterAddressSweepTests : IAsyncLifetime
+public sealed class ClusterAddressFenceTests : IAsyncLifetime
 {
     private readonly InMemoryKeyValueStore _cluster = new();
     private ClusterNodeHarness _a = null!;
