@@ -22,7 +22,7 @@ public sealed class ClusterAddressSweepTests : IAsyncDisposable
     [Fact]
     public async Task NodeKilledAfterRequestAddress_SweptByOtherNodeOnceLeaseExpires_AddressKeysAreExactlyGatewayAndEndpoints()
     {
-        const int ttl = 2;
+        const int ttl = 3;
         var (a, b) = await StartAsync("sw1", ttl);
         await CrashBWhileCreatingEndpointAsync(a, b, checkLeak: false);
 

@@ -4,12 +4,12 @@ namespace Cnm.Daemon.Tests;
 
 /// <summary>
 /// Membership through cnmd (spec/cluster.md, "Membership"): two cnmd nodes on a one-member etcd, each with a global-scope
-/// recording plugin, and a short lease TTL (<c>--cluster-lease-ttl 2</c>). Node A's driver hears of both nodes, and of B
+/// recording plugin, and a short lease TTL (<c>--cluster-lease-ttl 3</c>). Node A's driver hears of both nodes, and of B
 /// leaving when B stops cleanly or is killed with SIGKILL.
 /// </summary>
 public sealed class ClusterMembershipDaemonTests : IAsyncLifetime
 {
-    private const int LeaseTtlSeconds = 2;
+    private const int LeaseTtlSeconds = 3;
     private const string AddressA = "127.0.0.1";
     private const string AddressB = "127.0.0.2";
 
@@ -62,6 +62,18 @@ public sealed class ClusterMembershipDaemonTests : IAsyncLifetime
     {
         await WaitForDiscoveryAsync(_b, "NetworkDriver.DiscoverNew", AddressA, self: false, TimeSpan.FromSeconds(30));
         await WaitForDiscoveryAsync(_b, "NetworkDriver.DiscoverNew", AddressB, self: true, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task NodeWithoutAdvertiseAddr_ServesWithAWarningNamingTheFlag_AndIsNoMember()
+    {
+        using var layout = new DaemonLayout("cnm-cluster-noadv");
+        using var daemon = DaemonProcess.Start([.. layout.Args, "--sandbox", "memory", "--cluster-store", _etcd.Endpoints, "--node-name", "member-c"]);
+        await daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await daemon.WaitForOutputAsync("--cluster-store without --advertise-addr", TimeSpan.FromSeconds(30));
+
+        // The warning is logged once membership would have started: C never registered itself.
+        Assert.DoesNotContain("is a member (this node)", daemon.Stderr);
     }
 
     public async Task DisposeAsync()

@@ -15,7 +15,7 @@ namespace Cnm.Core.Cluster;
 /// Watches and list revisions are the local store's; the cluster's changes reach the controller through
 /// <see cref="ClusterSync"/>.
 /// </summary>
-public sealed class ClusterStateStore : IKeyValueStore
+public sealed partial class ClusterStateStore : IKeyValueStore
 {
     /// <summary>Names of global networks, claimed in the cluster store: <c>cnm/v1/names/{name}</c> holds the network id.</summary>
     public const string NamesPrefix = StateKeys.Root + "names/";
@@ -38,13 +38,6 @@ public sealed class ClusterStateStore : IKeyValueStore
         _local = local;
         _cluster = cluster;
     }
-
-    /// <summary>
-    /// This node's default IPAM, when it takes <c>GlobalDefault</c> addresses: a record that holds an address the node took
-    /// and has not committed yet is committed on the address key's mod revision, so an address freed meanwhile by a sweep
-    /// (spec/cluster.md, "Addresses of a dead node") fails the commit instead of being used.
-    /// </summary>
-    public ClusterIpam? Claims { get; set; }
 
     /// <summary>The node's own store.</summary>
     public IKeyValueStore Local => _local;
@@ -196,33 +189,6 @@ public sealed class ClusterStateStore : IKeyValueStore
 
     /// <summary>The store is the caller's; nothing to release here.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>Adds to <paramref name="cluster"/> a check of each unsettled address claim its records hold; returns those keys.</summary>
-    private List<string> FenceClaims(StoreTransaction cluster, List<WatchEvent> changes)
-    {
-        var fenced = new List<string>();
-        if (Claims is not { } claims)
-        {
-            return fenced;
-        }
-
-        foreach (var change in changes.Where(c => c.Type == WatchEventType.Put))
-        {
-            var keys = change.Key.StartsWith(StateKeys.Networks, StringComparison.Ordinal) ? ClusterAddressRefs.Of(StoredObjects.DecodeNetwork(change.Entry))
-                : change.Key.StartsWith(StateKeys.Endpoints, StringComparison.Ordinal) ? ClusterAddressRefs.Of(StoredObjects.DecodeEndpoint(change.Entry))
-                : [];
-            foreach (var key in keys.Where(k => !fenced.Contains(k)))
-            {
-                if (claims.TryGetClaim(key, out var revision))
-                {
-                    cluster.If(key, StoreCondition.ModRevisionIs(revision));
-                    fenced.Add(key);
-                }
-            }
-        }
-
-        return fenced;
-    }
 
     private bool IsClusterKey(string key)
     {
