@@ -9,7 +9,7 @@ namespace Cnm.Daemon.Tests;
 /// endpoint is committed. Afterwards the address keys in etcd are exactly the network's gateway and the endpoints' addresses,
 /// once A's sweep has run after B's lease expired, or once B has started again. Its own one-member etcd per test.
 /// </summary>
-public sealed class ClusterAddressSweepTests : IAsyncDisposable
+public sealed class ClusterAddressSweepTests : IAsyncLifetime
 {
     private const string Subnet = "10.79.0.0/24";
     private const string Gateway = "10.79.0.1";
@@ -54,7 +54,10 @@ public sealed class ClusterAddressSweepTests : IAsyncDisposable
         Assert.Equal(3, (await AddressKeysAsync()).Count);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Stops both cnmd processes and etcd, also when the test failed.</summary>
+    public async Task DisposeAsync()
     {
         if (_b is not null)
         {
