@@ -8,6 +8,7 @@ internal static class EventIds
     // Hosting: 1-99
     public const int Listening = 1;
     public const int InMemoryStore = 2;
+    public const int NoMembership = 3;
     public const int TestFirewall = 10;
     public const int TestFirewallCall = 11;
 

@@ -28,7 +28,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// The Cnm keys under <paramref name="prefix"/> as etcd itself holds them (its JSON gateway, any running member), so that
     /// the check does not go through Cnm's own etcd client. cnmd's etcd prefix is the default <c>/cnm/</c>.
     /// </summary>
-    public async Task<List<string>> EtcdKeysAsync(string prefix)
+    public Task<List<string>> EtcdKeysAsync(string prefix) => EtcdKeysAsync(Etcd, prefix);
+
+    /// <summary>As the instance method, on any <paramref name="etcd"/> cluster.</summary>
+    public static async Task<List<string>> EtcdKeysAsync(EtcdCluster etcd, string prefix)
     {
         var key = "/cnm/kv/" + prefix;
         var end = key[..^1] + (char)(key[^1] + 1);
@@ -38,7 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["range_end"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(end)),
             ["keys_only"] = true,
         });
-        foreach (var member in Etcd.Members.Where(m => m.IsRunning))
+        foreach (var member in etcd.Members.Where(m => m.IsRunning))
         {
             try
             {

@@ -14,8 +14,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public const string LocalDriver = "ldrv";
 
-    private ClusterNode(string name, DaemonLayout layout, RecordingPlugin global, RecordingPlugin local, DaemonProcess daemon)
+    private ClusterNode(string name, DaemonLayout layout, RecordingPlugin global, RecordingPlugin local, DaemonProcess daemon, string[] args)
     {
+        _args = args;
         Name = name;
         Layout = layout;
         Global = global;
@@ -24,6 +25,8 @@ public sealed class ClusterNode : IAsyncDisposable
         Http = UnixHttp.CreateClient(layout.Socket);
         Docker = new DockerCli(layout.Socket, layout.Temp.CreateDirectory("docker-config"));
     }
+
+    private readonly string[] _args;
 
     public string Name { get; }
 
@@ -35,14 +38,18 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>A local-scope network plugin of this node.</summary>
     public RecordingPlugin Local { get; }
 
-    public DaemonProcess Daemon { get; }
+    public DaemonProcess Daemon { get; private set; }
 
     public HttpClient Http { get; }
 
     public DockerCli Docker { get; }
 
-    /// <summary>Starts the plugins and cnmd with <c>--cluster-store <paramref name="endpoints"/></c>, and waits until it serves.</summary>
-    public static async Task<ClusterNode> StartAsync(string name, string endpoints)
+    /// <summary>
+    /// Starts the plugins and cnmd with <c>--cluster-store <paramref name="endpoints"/></c> and <c>--advertise-addr <paramref name="advertise"/></c>
+    /// (and <paramref name="extraArgs"/>), and waits until it serves.
+    /// </summary>
+    public static async Task<ClusterNode> StartAsync(string name, string endpoints, string advertise = "127.0.0.1", IReadOnlyList<string>? extraArgs = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var layout = new DaemonLayout("cnm-cluster-" + name);
         var global = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, GlobalDriver + ".sock"), p =>
@@ -52,11 +59,21 @@ public sealed class ClusterNode : IAsyncDisposable
         });
         var local = await RecordingPlugin.StartAsync(Path.Combine(layout.PluginDir, LocalDriver + ".sock"), p =>
             p.Implements = [Cnm.Protocol.PluginInterfaces.NetworkDriver]);
-        var daemon = DaemonProcess.Start([.. layout.Args, "--sandbox", "memory", "--log-level", "debug",
-            "--cluster-store", endpoints, "--node-name", name, "--advertise-addr", "127.0.0.1"]);
-        var node = new ClusterNode(name, layout, global, local, daemon);
+        string[] args = [.. layout.Args, "--sandbox", "memory", "--log-level", "debug",
+            "--cluster-store", endpoints, "--node-name", name, "--advertise-addr", advertise, .. extraArgs ?? []];
+        var daemon = DaemonProcess.Start(args, environment);
+        var node = new ClusterNode(name, layout, global, local, daemon, args);
         await daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return node;
+    }
+
+    /// <summary>Starts cnmd again on the same data root and flags (the previous process must have exited), and waits until it serves.</summary>
+    public async Task RestartAsync()
+    {
+        Assert.True(Daemon.HasExited, $"node {Name} still runs");
+        Daemon.Dispose();
+        Daemon = DaemonProcess.Start(_args);
+        await Daemon.WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
     public static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");

@@ -8,6 +8,10 @@ public sealed class ClusterOptionTests
     [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--node-name", "bad name" }, "--node-name \"bad name\"")]
     [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--advertise-addr", "nohost" }, "--advertise-addr \"nohost\": expected an IP address")]
     [InlineData(new[] { "--advertise-addr", "127.0.0.1" }, "need --cluster-store")]
+    [InlineData(new[] { "--cluster-lease-ttl", "5" }, "need --cluster-store")]
+    [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--cluster-lease-ttl", "1" }, "--cluster-lease-ttl \"1\": expected whole seconds from 2 to 3600")]
+    [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--cluster-lease-ttl", "3601" }, "--cluster-lease-ttl \"3601\": expected whole seconds from 2 to 3600")]
+    [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--cluster-lease-ttl", "1.5s" }, "--cluster-lease-ttl \"1.5s\": expected whole seconds from 2 to 3600")]
     [InlineData(new[] { "--cluster-store", "etcd://127.0.0.1:1", "--cluster-store-cacert", "/nonexistent/ca.pem" }, "etcds://")]
     public async Task Start_BadClusterFlag_Exit1NamingIt(string[] flags, string expected)
     {

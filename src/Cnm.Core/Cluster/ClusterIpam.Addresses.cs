@@ -19,7 +19,7 @@ public sealed partial class ClusterIpam
             _ = CheckedOffset(master, wanted, request.PoolId, release: false);
             try
             {
-                await _store.AtomicPutAsync(prefix + wanted, Utf8(_node), StoreCondition.NotExists, cancellationToken).ConfigureAwait(false);
+                _claims[prefix + wanted] = await _store.AtomicPutAsync(prefix + wanted, Utf8(_node), StoreCondition.NotExists, cancellationToken).ConfigureAwait(false);
             }
             catch (StoreConflictException)
             {
@@ -51,7 +51,7 @@ public sealed partial class ClusterIpam
                 var chosen = master.AddressAt(free);
                 try
                 {
-                    await _store.AtomicPutAsync(prefix + chosen, Utf8(_node), StoreCondition.NotExists, cancellationToken).ConfigureAwait(false);
+                    _claims[prefix + chosen] = await _store.AtomicPutAsync(prefix + chosen, Utf8(_node), StoreCondition.NotExists, cancellationToken).ConfigureAwait(false);
                     ClusterMetrics.Allocated("address");
                     return new AddressAllocation(new IpPrefix(chosen, master.PrefixLength));
                 }
@@ -78,6 +78,7 @@ public sealed partial class ClusterIpam
         var entry = pools.FirstOrDefault(p => p.Id == poolId) ?? throw IpamErrors.PoolNotFound(poolId);
         var master = IpPrefix.Parse(entry.Pool);
         _ = CheckedOffset(master, address, poolId, release: true);
+        _claims.TryRemove(AddressesOf(master) + address, out _);
         try
         {
             await _store.AtomicDeleteAsync(AddressesOf(master) + address, StoreCondition.Exists, cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,9 @@ public sealed partial class ClusterIpam : IIpamDriver, IIpamUsage, IDisposable
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _poolGates = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _poolsGate = new(1, 1);
 
+    /// <summary>Address keys this node took and no committed record holds yet, with the mod revision of the claim.</summary>
+    private readonly ConcurrentDictionary<string, long> _claims = new(StringComparer.Ordinal);
+
     /// <summary>An IPAM whose global space is in <paramref name="store"/> (the caller owns it), written as node <paramref name="node"/>.</summary>
     public ClusterIpam(IKeyValueStore store, string node, DefaultIpamOptions? options = null)
     {
@@ -86,6 +89,12 @@ public sealed partial class ClusterIpam : IIpamDriver, IIpamUsage, IDisposable
     /// <inheritdoc />
     public Task ReleaseAddressAsync(string poolId, IPAddress address, CancellationToken cancellationToken) =>
         IsGlobal(poolId) ? ReleaseGlobalAddressAsync(poolId, address, cancellationToken) : _local.ReleaseAddressAsync(poolId, address, cancellationToken);
+
+    /// <summary>The revision at which this node took address key <paramref name="key"/>, while no committed record holds it.</summary>
+    internal bool TryGetClaim(string key, out long revision) => _claims.TryGetValue(key, out revision);
+
+    /// <summary>A record that holds <paramref name="key"/> was committed: the claim is settled.</summary>
+    internal void Settled(string key) => _claims.TryRemove(key, out _);
 
     /// <summary>The key prefix of the addresses taken in master pool <paramref name="pool"/>.</summary>
     public static string AddressesOf(IpPrefix pool) => AddressesPrefix + pool.Network.ToString().Replace('/', '_') + "/";

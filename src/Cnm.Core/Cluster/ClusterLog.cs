@@ -19,4 +19,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(2174, LogLevel.Information, "Cluster store in sync at revision {Revision}: {Networks} network(s), {Endpoints} endpoint(s)")]
     public static partial void Synced(ILogger logger, long revision, int networks, int endpoints);
+
+    [LoggerMessage(2175, LogLevel.Information, "Cluster sweep of node {Node}: released {Released} address(es) that no network or endpoint holds")]
+    public static partial void AddressesSwept(ILogger logger, string node, int released);
+
+    [LoggerMessage(2176, LogLevel.Warning, "Cluster sweep of the addresses of node {Node} failed; the next sweep tries again")]
+    public static partial void AddressSweepFailed(ILogger logger, string node, Exception exception);
 }

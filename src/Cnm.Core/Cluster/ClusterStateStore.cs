@@ -15,7 +15,7 @@ namespace Cnm.Core.Cluster;
 /// Watches and list revisions are the local store's; the cluster's changes reach the controller through
 /// <see cref="ClusterSync"/>.
 /// </summary>
-public sealed class ClusterStateStore : IKeyValueStore
+public sealed partial class ClusterStateStore : IKeyValueStore
 {
     /// <summary>Names of global networks, claimed in the cluster store: <c>cnm/v1/names/{name}</c> holds the network id.</summary>
     public const string NamesPrefix = StateKeys.Root + "names/";
@@ -93,6 +93,7 @@ public sealed class ClusterStateStore : IKeyValueStore
         var (cluster, local, changes, claimedName) = Split(transaction);
         if (cluster.Operations.Count + cluster.Compares.Count > 0)
         {
+            var fenced = FenceClaims(cluster, changes);
             long revision;
             try
             {
@@ -101,6 +102,15 @@ public sealed class ClusterStateStore : IKeyValueStore
             catch (StoreConflictException ex) when (claimedName is not null && ex.Key == NamesPrefix + claimedName)
             {
                 throw CnmException.Conflict($"network with name {claimedName} already exists in the cluster (created on another node)");
+            }
+            catch (StoreConflictException ex) when (ex.Key is { } key && fenced.Contains(key))
+            {
+                throw CnmException.Conflict($"address {key[(key.LastIndexOf('/') + 1)..]} was released by a sweep while this node was seen gone from the cluster; try again");
+            }
+
+            foreach (var key in fenced)
+            {
+                Claims!.Settled(key);
             }
 
             changes.ForEach(Observe);

@@ -1,6 +1,7 @@
 using Cnm.Core.Cluster;
 using Cnm.Core.Control;
 using Cnm.Core.Store;
+using Cnm.Protocol.Network;
 using Cnm.Store.Etcd;
 
 namespace Cnm.Daemon.Hosting;
@@ -36,7 +37,8 @@ internal sealed class ClusterSetup : IAsyncDisposable
         var etcdOptions = options.ClusterStoreOptions!;
         var etcd = await EtcdKeyValueStore.ConnectAsync(etcdOptions, cancellationToken).ConfigureAwait(false);
         var guard = new ClusterStoreGuard(etcd, options.ClusterStore!);
-        return new ClusterSetup(etcd, guard, new ClusterStateStore(local, guard), new ClusterIpam(guard, options.EffectiveNodeName));
+        var ipam = new ClusterIpam(guard, options.EffectiveNodeName);
+        return new ClusterSetup(etcd, guard, new ClusterStateStore(local, guard) { Claims = ipam }, ipam);
     }
 
     /// <summary>What disposes <paramref name="cluster"/>; nothing without a cluster store.</summary>
@@ -53,6 +55,50 @@ internal sealed class ClusterSetup : IAsyncDisposable
         var sync = new ClusterSync(cluster.Store, controller, logger);
         sync.Start();
         return sync;
+    }
+
+    /// <summary>
+    /// Joins the cluster's membership (spec/cluster.md, "Membership"): settles what this node's previous run left, keeps its
+    /// lease-backed key, sends node discovery to <paramref name="controller"/>'s global drivers and sweeps nodes that go.
+    /// Null without a cluster store or without <c>--advertise-addr</c>; disposing the result revokes the lease.
+    /// </summary>
+    public static async Task<ClusterMembership?> StartMembershipAsync(ClusterSetup? cluster, DaemonOptions options, Controller controller,
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (cluster is null || string.IsNullOrWhiteSpace(options.AdvertiseAddr))
+        {
+            return null;
+        }
+
+        var membershipOptions = new ClusterMembershipOptions
+        {
+            NodeName = options.EffectiveNodeName,
+            AdvertiseAddress = options.AdvertiseAddr,
+            LeaseTtl = options.EffectiveClusterLeaseTtl,
+        };
+        // The addresses this node's previous run took and never committed (killed mid-allocation) are freed before it serves.
+        var node = membershipOptions.NodeName;
+        var sweeper = new ClusterAddressSweeper(cluster.Etcd, loggerFactory.CreateLogger<ClusterAddressSweeper>());
+        await sweeper.SweepAsync(node, self: true, cancellationToken).ConfigureAwait(false);
+        var membership = await ClusterMembership.StartAsync(cluster.Etcd, membershipOptions, async (member, joined, ct) =>
+        {
+            await controller.NotifyNodeDiscoveryAsync(member.Name, new NodeDiscoveryData(member.Ip, "", member.Name == node), joined, ct).ConfigureAwait(false);
+            if (!joined && member.Name != node)
+            {
+                await sweeper.TrySweepAsync(member.Name, ct).ConfigureAwait(false);
+            }
+        }, loggerFactory, cancellationToken).ConfigureAwait(false);
+
+        // Nodes that died while no one watched: they hold addresses but have no membership key.
+        foreach (var holder in await sweeper.HoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (holder != node && membership.Members.All(m => m.Name != holder))
+            {
+                await sweeper.TrySweepAsync(holder, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return membership;
     }
 
     public async ValueTask DisposeAsync()

@@ -32,6 +32,7 @@ internal static class DaemonConfiguration
         ["--cluster-store-key"] = nameof(DaemonOptions.ClusterStoreKey),
         ["--node-name"] = nameof(DaemonOptions.NodeName),
         ["--advertise-addr"] = nameof(DaemonOptions.AdvertiseAddr),
+        ["--cluster-lease-ttl"] = nameof(DaemonOptions.ClusterLeaseTtl),
     };
 
     /// <summary>Repeatable flags: each value gets its own index (<c>--SpecDir:0=…</c>).</summary>
@@ -88,12 +89,14 @@ internal static class DaemonConfiguration
               --node-name NAME      this node's name in the cluster (default: host    env CNMD_NODENAME
                                     name)
               --advertise-addr IP[:PORT]  the address other nodes reach this node at  env CNMD_ADVERTISEADDR
+                                    (membership and node discovery need it)
+              --cluster-lease-ttl SECONDS  membership lease TTL, 2 to 3600 (default 15)  env CNMD_CLUSTERLEASETTL
           -l, --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)  env CNMD_LOGLEVEL
               --check               check the state file in the data root, print a report
                                     and exit: 0 healthy, 1 not, 2 bad usage
               --config-file FILE    JSON file with the same keys (Host, PluginDir, PluginTlsVerify, SpecDir [..], DataRoot, ExecRoot, Store, StoreSync,
                                     Sandbox, HostNetns, ReplayCreateNetwork [..], LogLevel,
-                                    ClusterStore, ClusterStoreCaCert, ClusterStoreCert, ClusterStoreKey, NodeName, AdvertiseAddr)
+                                    ClusterStore, ClusterStoreCaCert, ClusterStoreCert, ClusterStoreKey, NodeName, AdvertiseAddr, ClusterLeaseTtl)
                                                                                       env CNMD_CONFIGFILE
         """;
 

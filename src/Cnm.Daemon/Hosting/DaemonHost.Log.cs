@@ -11,5 +11,9 @@ internal static partial class DaemonHost
         [LoggerMessage(EventId = EventIds.InMemoryStore, Level = LogLevel.Warning,
             Message = "--store memory: state is kept in memory only; every network, endpoint and sandbox is lost when cnmd stops")]
         public static partial void InMemoryStore(ILogger logger);
+
+        [LoggerMessage(EventId = EventIds.NoMembership, Level = LogLevel.Warning,
+            Message = "--cluster-store without --advertise-addr: this node does not join the cluster's membership, so global drivers get no node discovery and a killed node's addresses are not swept (spec/cluster.md, \"Membership\")")]
+        public static partial void NoMembership(ILogger logger);
     }
 }

@@ -101,6 +101,24 @@ internal static partial class DaemonHost
         await using var controllerLifetime = controller.ConfigureAwait(false);
         // Stops following the cluster before the controller is disposed.
         await using var syncLifetime = ClusterSetup.StartSync(cluster, controller, loggerFactory.CreateLogger("Cnm.Cluster")).ConfigureAwait(false);
+        // Disposed first on a clean stop: the lease is revoked, so the other nodes see this one go at once.
+        Cnm.Core.Cluster.ClusterMembership? membership;
+        try
+        {
+            membership = await ClusterSetup.StartMembershipAsync(cluster, options, controller, loggerFactory, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"cnmd: error: cluster membership on {options.ClusterStore}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (cluster is not null && membership is null)
+        {
+            Log.NoMembership(logger);
+        }
+
+        await using var membershipLifetime = ((IAsyncDisposable?)membership ?? ClusterSetup.Lifetime(null)).ConfigureAwait(false);
         // Network events come from the local store's watch, so every path that changes a local network or endpoint is seen (global ones
         // change in the cluster store, which has no events yet: spec/cluster.md, "Watches").
         var events = new EventHub();

@@ -25,6 +25,14 @@ public sealed partial class DaemonOptions
     /// <summary>The address other nodes reach this node at (<c>--advertise-addr</c>): an IP address, optionally with <c>:port</c>; told to drivers in node discovery.</summary>
     public string? AdvertiseAddr { get; set; }
 
+    /// <summary>The TTL of this node's membership lease in whole seconds (<c>--cluster-lease-ttl</c>), 2 to 3600; 15 when not set.</summary>
+    public string? ClusterLeaseTtl { get; set; }
+
+    /// <summary>The lease TTL in effect (<see cref="ClusterLeaseTtl"/>, validated), or 15 s.</summary>
+    public TimeSpan EffectiveClusterLeaseTtl => string.IsNullOrWhiteSpace(ClusterLeaseTtl)
+        ? TimeSpan.FromSeconds(15)
+        : TimeSpan.FromSeconds(int.Parse(ClusterLeaseTtl, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>The node name in effect: <see cref="NodeName"/>, or the host name.</summary>
     public string EffectiveNodeName => string.IsNullOrWhiteSpace(NodeName) ? Environment.MachineName : NodeName;
 
@@ -41,9 +49,9 @@ public sealed partial class DaemonOptions
     {
         if (ClusterStoreOptions is not { } etcd)
         {
-            if ((ClusterStoreCaCert ?? ClusterStoreCert ?? ClusterStoreKey ?? AdvertiseAddr) is not null)
+            if ((ClusterStoreCaCert ?? ClusterStoreCert ?? ClusterStoreKey ?? AdvertiseAddr ?? ClusterLeaseTtl) is not null)
             {
-                throw new ArgumentException("--cluster-store-cacert, --cluster-store-cert, --cluster-store-key and --advertise-addr need --cluster-store");
+                throw new ArgumentException("--cluster-store-cacert, --cluster-store-cert, --cluster-store-key, --advertise-addr and --cluster-lease-ttl need --cluster-store");
             }
 
             return;
@@ -67,6 +75,12 @@ public sealed partial class DaemonOptions
         if (AdvertiseAddr is not null && !System.Net.IPAddress.TryParse(AdvertiseAddr, out _) && !System.Net.IPEndPoint.TryParse(AdvertiseAddr, out _))
         {
             throw new ArgumentException($"--advertise-addr \"{AdvertiseAddr}\": expected an IP address, optionally with :port");
+        }
+
+        if (ClusterLeaseTtl is not null && (!int.TryParse(ClusterLeaseTtl, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ttl)
+            || ttl is < 2 or > 3600))
+        {
+            throw new ArgumentException($"--cluster-lease-ttl \"{ClusterLeaseTtl}\": expected whole seconds from 2 to 3600");
         }
     }
 }

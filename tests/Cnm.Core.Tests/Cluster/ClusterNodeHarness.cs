@@ -38,8 +38,8 @@ internal sealed class ClusterNodeHarness : IAsyncDisposable
     public static async Task<ClusterNodeHarness> StartAsync(string node, IKeyValueStore cluster, InMemoryKeyValueStore? local = null)
     {
         local ??= new InMemoryKeyValueStore();
-        var store = new ClusterStateStore(local, cluster);
         var ipam = new ClusterIpam(cluster, node);
+        var store = new ClusterStateStore(local, cluster) { Claims = ipam };
         var global = new FakeNetworkDriver(new CallLog());
         var controller = await Controller.CreateAsync(
             new ControllerOptions { Store = store, GlobalScope = true, Sandboxes = new InMemorySandboxProvider("/run/test/" + node) },
