@@ -124,14 +124,8 @@ public sealed class CrashReconcileTests
     public async Task RestoreAsync_CutShortJoinTookTheGateway_OldGatewayGetsItsDefaultRouteBack()
     {
         await using var f = await StartAsync();
-        var key = await f.CreateSandboxAsync(Id);
-        f.Host.CreateVeth("h1", "c1");
-        f.Host.CreateVeth("h2", "c2");
-        var first = Join("c1", "172.30.0.1");
-        var gateway = Endpoint("e1", "172.30.0.2/24", join: first);
-        await f.Provider.AddInterfaceAsync(key, gateway, first, gateway: true, CancellationToken.None);
-        var second = Join("c2", "172.31.0.1");
-        var taker = Endpoint("e2", "172.31.0.2/24", join: second);
+        var (key, gateway, taker) = await GatewayJoinedAndSecondVethAsync(f);
+        var second = taker.Join!;
         using (var crashing = Restarted(f, s => { if (s == "join:gateway") { throw new CrashedException(); } }))
         {
             await crashing.RestoreAsync(Sandbox(key, [gateway.Id]) with { GatewayEndpointId = gateway.Id }, [gateway], CancellationToken.None);
@@ -155,15 +149,8 @@ public sealed class CrashReconcileTests
     public async Task RestoreAsync_WithJoinAnswers_GatewayLeaveHandsTheRouteToTheNextEndpoint()
     {
         await using var f = await StartAsync();
-        var key = await f.CreateSandboxAsync(Id);
-        f.Host.CreateVeth("h1", "c1");
-        f.Host.CreateVeth("h2", "c2");
-        var first = Join("c1", "172.30.0.1");
-        var gateway = Endpoint("e1", "172.30.0.2/24", join: first);
-        var second = Join("c2", "172.31.0.1");
-        var other = Endpoint("e2", "172.31.0.2/24", join: second);
-        await f.Provider.AddInterfaceAsync(key, gateway, first, gateway: true, CancellationToken.None);
-        await f.Provider.AddInterfaceAsync(key, other, second, gateway: false, CancellationToken.None);
+        var (key, gateway, other) = await GatewayJoinedAndSecondVethAsync(f);
+        await f.Provider.AddInterfaceAsync(key, other, other.Join!, gateway: false, CancellationToken.None);
 
         using var restarted = Restarted(f, null);
         await restarted.RestoreAsync(Sandbox(key, [gateway.Id, other.Id]) with { GatewayEndpointId = gateway.Id }, [gateway, other], CancellationToken.None);
@@ -173,6 +160,21 @@ public sealed class CrashReconcileTests
         var route = Assert.Single(sb.GetRoutes(AddressFamily.InterNetwork), r => r.IsDefault);
         Assert.Equal(sb.GetLink("eth1").Index, route.OutputInterfaceIndex);
         Assert.Equal("172.31.0.1", route.Gateway?.ToString());
+    }
+
+    /// <summary>
+    /// A sandbox whose gateway endpoint e1 (c1, gateway 172.30.0.1) is joined, and a second endpoint e2 whose Join
+    /// (c2, gateway 172.31.0.1) is not sent yet.
+    /// </summary>
+    private static async Task<(string Key, Endpoint Gateway, Endpoint Second)> GatewayJoinedAndSecondVethAsync(SandboxFixture f)
+    {
+        var key = await f.CreateSandboxAsync(Id);
+        f.Host.CreateVeth("h1", "c1");
+        f.Host.CreateVeth("h2", "c2");
+        var first = Join("c1", "172.30.0.1");
+        var gateway = Endpoint("e1", "172.30.0.2/24", join: first);
+        await f.Provider.AddInterfaceAsync(key, gateway, first, gateway: true, CancellationToken.None);
+        return (key, gateway, Endpoint("e2", "172.31.0.2/24", join: Join("c2", "172.31.0.1")));
     }
 
     private static LinuxSandboxProvider Restarted(SandboxFixture f, Action<string>? afterStep) =>

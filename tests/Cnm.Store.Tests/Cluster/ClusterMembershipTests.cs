@@ -14,22 +14,11 @@ namespace Cnm.Store.Tests.Cluster;
 public sealed class ClusterMembershipTests(EtcdNodeFixture etcd) : IClassFixture<EtcdNodeFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private string _prefix = "";
+    private readonly EtcdScratch _scratch = new(etcd);
 
-    public Task InitializeAsync()
-    {
-        _prefix = $"/cnm-test/{Guid.NewGuid():N}/";
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        for (var i = _cleanup.Count - 1; i >= 0; i--)
-        {
-            await _cleanup[i].DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task StartAsync_TwoNodes_GlobalDriverGetsDiscoverNewForItselfWithSelfAndForTheOther()
@@ -113,10 +102,10 @@ public sealed class ClusterMembershipTests(EtcdNodeFixture etcd) : IClassFixture
     {
         var recorder = new DiscoveryRecorder();
         var controller = await Controller.CreateAsync(new ControllerOptions(), [recorder]);
-        _cleanup.Add(controller);
+        _scratch.Add(controller);
         var store = await ConnectAsync();
         var membership = await ClusterMembership.StartAsync(store, controller, Options(name, address), null, CancellationToken.None);
-        _cleanup.Add(membership);
+        _scratch.Add(membership);
         return (recorder, membership);
     }
 
@@ -124,16 +113,11 @@ public sealed class ClusterMembershipTests(EtcdNodeFixture etcd) : IClassFixture
     {
         var store = await ConnectAsync();
         var membership = await ClusterMembership.StartAsync(store, Options(name, address, ttl), (_, _, _) => Task.CompletedTask, null, CancellationToken.None);
-        _cleanup.Add(membership);
+        _scratch.Add(membership);
         return membership;
     }
 
-    private async Task<EtcdKeyValueStore> ConnectAsync()
-    {
-        var store = await EtcdKeyValueStore.ConnectAsync(EtcdNodeFixture.For(etcd.Cluster.Endpoints, prefix: _prefix), CancellationToken.None);
-        _cleanup.Add(store);
-        return store;
-    }
+    private Task<EtcdKeyValueStore> ConnectAsync() => _scratch.ConnectAsync();
 
     private static ClusterMembershipOptions Options(string name, string address, TimeSpan? ttl = null) => new()
     {

@@ -17,22 +17,11 @@ public sealed class GlobalIntentSweepTests(EtcdNodeFixture etcd) : IClassFixture
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly IPNetwork Pool = IPNetwork.Parse("10.20.0.0/24");
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private string _prefix = "";
+    private readonly EtcdScratch _scratch = new(etcd);
 
-    public Task InitializeAsync()
-    {
-        _prefix = $"/cnm-test/{Guid.NewGuid():N}/";
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        for (var i = _cleanup.Count - 1; i >= 0; i--)
-        {
-            await _cleanup[i].DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task Sweep_NodeKilledMidAllocation_LiveNodeReleasesItsClaimsAndKeepsCompletedOnes()
@@ -183,16 +172,11 @@ public sealed class GlobalIntentSweepTests(EtcdNodeFixture etcd) : IClassFixture
         var membership = await ClusterMembership.StartAsync(store,
             new ClusterMembershipOptions { NodeName = name, AdvertiseAddress = "10.9.0.1", LeaseTtl = ttl, RetryDelay = TimeSpan.FromMilliseconds(100) },
             (_, _, _) => Task.CompletedTask, null, None);
-        _cleanup.Add(membership);
+        _scratch.Add(membership);
         return membership;
     }
 
-    private async Task<EtcdKeyValueStore> ConnectAsync()
-    {
-        var store = await EtcdKeyValueStore.ConnectAsync(EtcdNodeFixture.For(etcd.Cluster.Endpoints, prefix: _prefix), None);
-        _cleanup.Add(store);
-        return store;
-    }
+    private Task<EtcdKeyValueStore> ConnectAsync() => _scratch.ConnectAsync();
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
