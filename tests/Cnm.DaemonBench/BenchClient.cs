@@ -65,6 +65,7 @@ internal static class BenchClient
                             result.Cycles += round.Cycles;
                             result.PluginCalls += round.PluginCalls;
                             result.PluginSeconds += round.PluginSeconds;
+                            result.PluginSocketSeconds += round.PluginSocketSeconds;
                             result.CpuSeconds += round.CpuSeconds;
                         }
                     }
@@ -127,6 +128,7 @@ internal static class BenchClient
         result.Cycles = cycles;
         result.PluginCalls = after.Calls - before.Calls;
         result.PluginSeconds = after.Seconds - before.Seconds;
+        result.PluginSocketSeconds = after.SocketSeconds - before.SocketSeconds;
         result.CpuSeconds = cpuAfter - cpuBefore;
         return result;
     }

@@ -50,6 +50,10 @@ internal static class BenchReport
                     Row(s, "… plugin time per cycle (in its handlers)", targets, t => Get(results, scenario, n, t) is { } r ? Ms(r.PluginMsPerCycle) : "");
                     Row(s, "… host time per plugin call: (median cycle − plugin time) / calls", targets,
                         t => Get(results, scenario, n, t) is { } r ? r.HostUsPerCall.ToString("0", Inv) + " µs" : "");
+                    Row(s, "… plugin time per cycle, socket to socket (first request bytes read to response flushed)", targets,
+                        t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.PluginSocketSeconds) ? Ms(r.PluginSocketMsPerCycle) : "");
+                    Row(s, "… host time per plugin call, socket to socket: (median cycle − plugin socket time) / calls", targets,
+                        t => Get(results, scenario, n, t) is { } r && !double.IsNaN(r.PluginSocketSeconds) ? r.HostUsPerCallSocket.ToString("0", Inv) + " µs" : "");
                     Row(s, "… daemon CPU per plugin call: CPU per cycle / calls", targets,
                         t => Get(results, scenario, n, t) is { } r && r.CpuSeconds >= MinCpuSeconds && r.CallsPerCycle > 0
                             ? (r.CpuMsPerCycle * 1000 / r.CallsPerCycle).ToString("0", Inv) + " µs" : "");

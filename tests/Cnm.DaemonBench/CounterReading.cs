@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Cnm.DaemonBench;
 
 /// <summary>The plugin's totals at one moment, read from <c>GET /bench/counters</c>.</summary>
-internal readonly record struct CounterReading(long Calls, double Seconds)
+/// <remarks><c>SocketSeconds</c> is NaN for a plugin that does not report it (only handler time).</remarks>
+internal readonly record struct CounterReading(long Calls, double Seconds, double SocketSeconds)
 {
     public static async Task<CounterReading> ReadAsync(HttpClient plugin)
     {
@@ -11,6 +12,7 @@ internal readonly record struct CounterReading(long Calls, double Seconds)
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
         var root = document.RootElement;
-        return new(root.GetProperty(nameof(Calls)).GetInt64(), root.GetProperty(nameof(Seconds)).GetDouble());
+        return new(root.GetProperty(nameof(Calls)).GetInt64(), root.GetProperty(nameof(Seconds)).GetDouble(),
+            root.TryGetProperty(nameof(SocketSeconds), out var socket) ? socket.GetDouble() : double.NaN);
     }
 }

@@ -20,6 +20,8 @@ internal static class CountingPlugin
     public static async Task<int> RunAsync(string[] sockets)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        var counters = new PluginCounters();
+        var clock = new SocketClock(counters);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -30,13 +32,12 @@ internal static class CountingPlugin
                     File.Delete(socket); // a stale socket file of an earlier run
                 }
 
-                kestrel.ListenUnixSocket(socket);
+                kestrel.ListenUnixSocket(socket, listen => listen.Use(clock.Middleware));
             }
         });
         await using var app = builder.Build();
-        var counters = new PluginCounters();
         app.MapGet("/bench/counters", () => Results.Bytes(counters.ToJson(), "application/json"));
-        app.MapPost("/{method}", (string method, HttpContext context) => HandleAsync(method, context, counters));
+        app.MapPost("/{method}", (string method, HttpContext context) => HandleAsync(method, context, counters, clock));
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"cnm-daemonbench plugin ready on {string.Join(' ', sockets)}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
@@ -48,9 +49,10 @@ internal static class CountingPlugin
         return 0;
     }
 
-    private static async Task HandleAsync(string method, HttpContext context, PluginCounters counters)
+    private static async Task HandleAsync(string method, HttpContext context, PluginCounters counters, SocketClock clock)
     {
         var start = Stopwatch.GetTimestamp();
+        clock.MarkCounted(context.Connection.Id);
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
         var answer = PluginAnswers.Answer(method, body);
         var response = context.Response;

@@ -7,10 +7,12 @@ namespace Cnm.DaemonBench;
 /// <summary>
 /// Calls and time spent in the plugin's handlers, per method: from the handler's entry (before the body is read) to
 /// the response's completion (after the body is flushed). Kestrel's request parsing and the socket fall outside.
+/// Beside them, the socket-to-socket time of the same requests (<see cref="SocketClock"/>), in total.
 /// </summary>
 internal sealed class PluginCounters
 {
     private readonly ConcurrentDictionary<string, MethodCounter> _methods = new(StringComparer.Ordinal);
+    private readonly MethodCounter _socket = new();
 
     public void Add(string method, long ticks)
     {
@@ -19,7 +21,14 @@ internal sealed class PluginCounters
         Interlocked.Add(ref counter.Ticks, ticks);
     }
 
-    /// <summary>The counters as JSON: <c>{"Calls":N,"Seconds":S,"Methods":{"Driver.Method":{"Calls":N,"Seconds":S}}}</c>.</summary>
+    /// <summary>One counted request's time from its first bytes read to its response's first flush.</summary>
+    public void AddSocket(long ticks)
+    {
+        Interlocked.Increment(ref _socket.Calls);
+        Interlocked.Add(ref _socket.Ticks, ticks);
+    }
+
+    /// <summary>The counters as JSON: <c>{"Calls":N,"Seconds":S,"SocketCalls":N,"SocketSeconds":S,"Methods":{"Driver.Method":{"Calls":N,"Seconds":S}}}</c>.</summary>
     public byte[] ToJson()
     {
         using var buffer = new MemoryStream();
@@ -42,6 +51,8 @@ internal sealed class PluginCounters
             writer.WriteEndObject();
             writer.WriteNumber("Calls", calls);
             writer.WriteNumber("Seconds", ticks / (double)Stopwatch.Frequency);
+            writer.WriteNumber("SocketCalls", Interlocked.Read(ref _socket.Calls));
+            writer.WriteNumber("SocketSeconds", Interlocked.Read(ref _socket.Ticks) / (double)Stopwatch.Frequency);
             writer.WriteEndObject();
         }
 
