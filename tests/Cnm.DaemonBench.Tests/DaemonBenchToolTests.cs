@@ -36,6 +36,9 @@ public sealed class DaemonBenchToolTests
         var root = counters.RootElement;
         Assert.Equal(5, root.GetProperty("Calls").GetInt64());
         Assert.True(root.GetProperty("Seconds").GetDouble() > 0);
+        // Socket to socket: the same 5 requests, not this GET (on the same connection).
+        Assert.Equal(5, root.GetProperty("SocketCalls").GetInt64());
+        Assert.True(root.GetProperty("SocketSeconds").GetDouble() > 0);
         var methods = root.GetProperty("Methods");
         Assert.Equal(2, methods.GetProperty("IpamDriver.RequestPool").GetProperty("Calls").GetInt64());
         Assert.Equal(1, methods.GetProperty("NetworkDriver.CreateNetwork").GetProperty("Calls").GetInt64());
@@ -65,6 +68,9 @@ public sealed class DaemonBenchToolTests
         // DeleteNetwork, ReleaseAddress, ReleasePool (spec/performance.md).
         Assert.Equal("| … plugin calls per cycle | 6 |", rows[0].TrimEnd());
         Assert.Contains("GET /_ping", client.Output, StringComparison.Ordinal);
+        // Both definitions of host time are reported, each as a number of µs.
+        Assert.Matches(@"\| … host time per plugin call: \(median cycle − plugin time\) / calls \| -?\d+ µs \|", client.Output);
+        Assert.Matches(@"\| … host time per plugin call, socket to socket: \(median cycle − plugin socket time\) / calls \| -?\d+ µs \|", client.Output);
     }
 
     private static HttpClient UnixClient(string socket) => new(new SocketsHttpHandler
