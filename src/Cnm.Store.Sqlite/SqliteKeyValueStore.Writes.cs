@@ -27,6 +27,11 @@ public sealed partial class SqliteKeyValueStore
     private async Task<long> ApplyAsync(StoreTransaction transaction, bool deleteMustExist, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Cnm.Core.BlockingWork.MustLeave)
+        {
+            await Task.Yield(); // the write and its fsync block: not on a socket event thread (BlockingWork)
+        }
+
         long newRevision;
         long written;
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -28,9 +28,14 @@ public sealed class HostNetwork : IDisposable
         return new HostNetwork(path, client);
     }
 
-    /// <summary>Runs <paramref name="work"/> inside the host namespace (on a dedicated thread when it is not the process's).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the host namespace (on a dedicated thread when it is not the process's; on the
+    /// thread pool when the caller is not on it, since netlink and /proc writes block: <see cref="Core.BlockingWork"/>).
+    /// </summary>
     public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) =>
-        Path is null ? Task.FromResult(work()) : NetnsThread.RunAsync(Path, work, cancellationToken);
+        Path is not null ? NetnsThread.RunAsync(Path, work, cancellationToken)
+        : Core.BlockingWork.MustLeave ? Task.Run(work, CancellationToken.None)
+        : Task.FromResult(work());
 
     /// <summary>Turns IPv4 forwarding on in the host namespace (as the reference's bridge driver does), unless it is on already.</summary>
     public Task EnableIPv4ForwardingAsync(CancellationToken cancellationToken) => RunAsync(() =>

@@ -30,6 +30,11 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task AddCoreAsync(string key, Endpoint endpoint, JoinResult join, bool? gatewayFlag, CancellationToken cancellationToken)
     {
+        if (Core.BlockingWork.MustLeave)
+        {
+            await Task.Yield(); // netlink and files block: not on a socket event thread
+        }
+
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(join);
         var state = State(key);
@@ -115,6 +120,11 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task RemoveCoreAsync(string key, Endpoint endpoint, Endpoint? nextGateway, bool decideNext, CancellationToken cancellationToken)
     {
+        if (Core.BlockingWork.MustLeave)
+        {
+            await Task.Yield(); // netlink and files block: not on a socket event thread
+        }
+
         ArgumentNullException.ThrowIfNull(endpoint);
         var state = State(key);
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,11 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     /// <inheritdoc />
     public async Task<string> CreateAsync(string sandboxId, SandboxCreateOptions options, CancellationToken cancellationToken)
     {
+        if (Core.BlockingWork.MustLeave)
+        {
+            await Task.Yield(); // netns, netlink and files block: not on a socket event thread
+        }
+
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(options);
         if (sandboxId.Length < 12 || sandboxId.Any(c => !char.IsAsciiLetterOrDigit(c)))
@@ -98,9 +103,14 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (Core.BlockingWork.MustLeave)
+        {
+            await Task.Yield(); // namespace and file removal block: not on a socket event thread
+        }
+
         if (_clients.TryRemove(key, out var client))
         {
             client.Dispose(); // a socket holds its namespace alive
@@ -123,7 +133,6 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
         }
 
         Step("sandbox-delete:files");
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
