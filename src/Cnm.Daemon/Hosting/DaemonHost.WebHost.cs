@@ -11,6 +11,9 @@ namespace Cnm.Daemon.Hosting;
 /// <summary>The web host: logging, Kestrel on the bound sockets and TLS ports, plugin discovery, telemetry and API docs.</summary>
 internal static partial class DaemonHost
 {
+    /// <summary>The runtime's switch for socket completions on the event thread (spec/performance.md, "Fewer thread hops per plugin call").</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private static WebApplicationBuilder CreateBuilder(IConfiguration configuration, DaemonOptions options,
         IReadOnlyList<ListenAddress> listeners, List<System.Net.Sockets.Socket> sockets, TlsMaterial? tls)
     {
@@ -29,6 +32,11 @@ internal static partial class DaemonHost
         }
 
         builder.Services.Configure<ConsoleLoggerOptions>(_ => { });
+        // With inline socket completions on (Program.cs), Kestrel also runs each connection's pipes and the request
+        // inline, on the thread that completed the read: no hop to its I/O queues. Blocking work leaves that thread
+        // first (Cnm.Core.BlockingWork). Off together when the user sets the variable to anything but 1.
+        builder.WebHost.UseSockets(transport => transport.UnsafePreferInlineScheduling =
+            Environment.GetEnvironmentVariable(InlineCompletionsVariable) == "1");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
