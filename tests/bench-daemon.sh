@@ -172,7 +172,7 @@ if [ "${CNM_BENCH_PROFILE:-}" = 1 ] && command -v perf >/dev/null 2>&1; then
   pids+=("$PERF_PID")
   sleep 1
   $BENCH run --target "memory=cnmd:$tmp/cnmd-memory.sock" --pid "memory=${CNMD_PID[memory]}" "${common[@]}" \
-    --scenarios network --single --cycles 1000 --rounds 3 --warmup 200 | sed -n '4,14p'
+    --scenarios network --single --cycles 1000 --rounds 3 --warmup 200 | sed -n '4,16p'
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
   echo
   echo "perf: cnmd --store memory during network cycles; inclusive share of samples (children), frames >= 2%:"
