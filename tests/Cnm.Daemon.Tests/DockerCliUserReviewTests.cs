@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Cnm.Daemon.Tests;
+
+/// <summary>
+/// What a docker user meets when a command reaches past cnmd's network API, and the names in its refusals
+/// (spec/daemon-api.md, "Conventions", "Containers" and "Connect and disconnect"), through the real docker CLI.
+/// </summary>
+public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixture<DaemonFixture>
+{
+    private const string NotEngine = "cnmd is not a container engine: ";
+
+    private async Task<DockerCli.Result> FailsAsync(params string[] args)
+    {
+        var result = await fixture.Docker.RunAsync(args);
+        Assert.True(result.ExitCode != 0, $"docker {string.Join(' ', args)} should fail: {result}");
+        return result;
+    }
+
+    private async Task OkAsync(params string[] args)
+    {
+        var result = await fixture.Docker.RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"docker {string.Join(' ', args)} failed: {result}\ncnmd stderr:\n{fixture.Daemon.Stderr}");
+    }
+
+    private async Task<string> CreateSandboxAsync(string containerId, string name)
+    {
+        using var response = await fixture.Http.PostAsync("/cnm/v1/sandboxes",
+            new StringContent($$"""{"ContainerId":"{{containerId}}","Name":"{{name}}"}""", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("Id").GetString()!;
+    }
+
+    [Theory]
+    [InlineData("system", "prune", "-f")]
+    [InlineData("container", "prune", "-f")]
+    public async Task Prune_Containers_SaysNotAContainerEngineNotNoSuchContainer(params string[] args)
+    {
+        // The CLI's first call is POST /containers/prune: "prune" is the collection's action, not a container's name.
+        var result = await FailsAsync(args);
+        Assert.Contains(NotEngine + "POST /containers/prune is not served", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("No such container", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rm_ContainerNamedPrune_StillNoSuchContainer()
+    {
+        // DELETE /containers/prune names a container: only POST /containers/prune is the collection's route.
+        var result = await FailsAsync("rm", "prune");
+        Assert.Contains("No such container: prune", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET /images/json", "images")]
+    [InlineData("GET /volumes", "volume", "ls")]
+    [InlineData("GET /system/df", "system", "df")]
+    [InlineData("GET /plugins", "plugin", "ls")]
+    public async Task EngineCommand_NotServed_SaysWhatCnmdServes(string route, params string[] args)
+    {
+        var result = await FailsAsync(args);
+        Assert.Contains($"Error response from daemon: {NotEngine}{route} is not served; cnmd serves Docker's network API",
+            result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_NotAnEngineRoute_IsPageNotFound()
+    {
+        using var response = await fixture.Http.GetAsync("/v1.41/no-such-route/x");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("""{"message":"page not found: GET /no-such-route/x"}""", await response.Content.ReadAsStringAsync());
+    }
+}
