@@ -72,4 +72,28 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("""{"message":"page not found: GET /no-such-route/x"}""", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task NetworkDisconnect_NotConnected_NamesTheContainerIdNotTheSandboxId()
+    {
+        await OkAsync("network", "create", "-d", "null", "urdisc");
+        var sandboxId = await CreateSandboxAsync("feed0c0ffee1", "urbox");
+
+        foreach (var force in new[] { false, true })
+        {
+            string[] args = force ? ["network", "disconnect", "-f", "urdisc", "urbox"] : ["network", "disconnect", "urdisc", "urbox"];
+            var result = await FailsAsync(args);
+            Assert.Contains("container feed0c0ffee1 is not connected to network urdisc", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(sandboxId, result.Stderr, StringComparison.Ordinal);
+        }
+
+        var ghost = await FailsAsync("network", "disconnect", "-f", "urdisc", "urghost");
+        Assert.Contains("container urghost is not connected to network urdisc", ghost.Stderr, StringComparison.Ordinal);
+
+        // Connected, the same commands work: the check refuses only what the controller would.
+        await OkAsync("network", "connect", "urdisc", "urbox");
+        await OkAsync("network", "disconnect", "urdisc", "urbox");
+        await OkAsync("network", "connect", "urdisc", "urbox");
+        await OkAsync("network", "disconnect", "-f", "urdisc", "feed0c0ffee1");
+    }
 }

@@ -113,7 +113,9 @@ internal static class NetworkEndpoints
             var network = controller.GetNetwork(id);
             var force = request.Force == true;
             // Docker's disconnect -f deletes the endpoint by name even when the container is gone.
-            var container = force ? FindContainerOrName(controller, request.Container) : SandboxLookup.Find(controller, request.Container).Id;
+            var sandbox = force ? FindOrNull(controller, request.Container) : SandboxLookup.Find(controller, request.Container);
+            ThrowIfNotConnected(controller, network, sandbox, request.Container!, force);
+            var container = sandbox?.Id ?? request.Container!;
             await controller.OnNetworkAsync(network.Id, () => controller.DisconnectAsync(network.Id, container, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.Ok();
         })
@@ -160,16 +162,31 @@ internal static class NetworkEndpoints
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>The sandbox's id when one matches, else the reference itself: a forced disconnect then looks the endpoint up by that name.</summary>
-    private static string FindContainerOrName(Controller controller, string? reference)
+    /// <summary>The sandbox that matches, else null: a forced disconnect then looks the endpoint up by the reference as a name.</summary>
+    private static Sandbox? FindOrNull(Controller controller, string? reference)
     {
         try
         {
-            return SandboxLookup.Find(controller, reference).Id;
+            return SandboxLookup.Find(controller, reference);
         }
         catch (CnmException ex) when (ex.Category == Protocol.ErrorCategory.NotFound)
         {
-            return reference!;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Docker's "not connected" refusal names the container by its id, as dockerd names <c>container.ID</c>: here the
+    /// sandbox's container id (the key of inspect's <c>Containers</c>), never Cnm's sandbox id, which docker users do
+    /// not see. The controller checks again; this only gives the message the user can act on.
+    /// </summary>
+    private static void ThrowIfNotConnected(Controller controller, Network network, Sandbox? sandbox, string reference, bool force)
+    {
+        var connected = controller.Endpoints.Any(e => e.NetworkId == network.Id
+            && ((sandbox is not null && e.SandboxId == sandbox.Id) || (force && (e.Name == reference || e.Name == sandbox?.Name))));
+        if (!connected)
+        {
+            throw CnmException.NotFound($"container {sandbox?.Options.ContainerId ?? reference} is not connected to network {network.Name}");
         }
     }
 
