@@ -96,4 +96,33 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
         await OkAsync("network", "connect", "urdisc", "urbox");
         await OkAsync("network", "disconnect", "-f", "urdisc", "feed0c0ffee1");
     }
+
+    [Fact]
+    public async Task NetworkLs_NameAndIdFilters_AreDockerdsRegularExpressions()
+    {
+        await OkAsync("network", "create", "-d", "null", "rxweb");
+        await OkAsync("network", "create", "-d", "null", "rxweb2");
+        await OkAsync("network", "create", "-d", "null", "rx.dot");
+
+        async Task<string[]> NamesAsync(params string[] filters)
+        {
+            string[] args = ["network", "ls", "--format", "{{.Name}}", .. filters.SelectMany(f => new[] { "--filter", f })];
+            var result = await fixture.Docker.RunAsync(args);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+        }
+
+        // The scripts' idiom for "does exactly this network exist".
+        Assert.Equal(["rxweb"], await NamesAsync("name=^rxweb$"));
+        Assert.Equal(["rxweb", "rxweb2"], await NamesAsync("name=^rxweb"));
+        // Plain text still matches anywhere in the name; "." is any character, as in dockerd.
+        Assert.Equal(["rx.dot", "rxweb", "rxweb2"], await NamesAsync("name=rx"));
+        Assert.Equal(["rx.dot"], await NamesAsync("name=rx\\.d"));
+        // A value that is no valid expression matches by equality only, never an error.
+        Assert.Empty(await NamesAsync("name=rx("));
+
+        var id = (await fixture.Docker.RunAsync("network", "inspect", "-f", "{{.Id}}", "rxweb2")).Stdout.Trim();
+        Assert.Equal(["rxweb2"], await NamesAsync("id=^" + id[..12]));
+        Assert.Equal(["rxweb2"], await NamesAsync("id=" + id[44..] + "$", "name=rx"));
+    }
 }

@@ -212,8 +212,8 @@ internal static class NetworkEndpoints
     private static bool Matches(Network network, NetworkFilters filters, IReadOnlyList<Core.Model.Endpoint> endpoints)
     {
         var scope = network.Scope == Core.Drivers.DriverScope.Global ? "global" : "local";
-        return filters.Matches("name", v => network.Name.Contains(v, StringComparison.Ordinal))
-            && filters.Matches("id", v => network.Id.StartsWith(v, StringComparison.Ordinal))
+        return filters.Matches("name", v => FilterMatch.Matches(v, network.Name))
+            && filters.Matches("id", v => FilterMatch.Matches(v, network.Id))
             && filters.Matches("driver", v => network.Driver == v)
             && filters.Matches("scope", v => scope == v)
             && filters.Matches("type", v => v switch
