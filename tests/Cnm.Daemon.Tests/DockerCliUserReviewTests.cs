@@ -125,4 +125,31 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
         Assert.Equal(["rxweb2"], await NamesAsync("id=^" + id[..12]));
         Assert.Equal(["rxweb2"], await NamesAsync("id=" + id[44..] + "$", "name=rx"));
     }
+
+    [Fact]
+    public async Task NetworkCreate_BridgeOnMemorySandboxes_SaysWhyAndWhatToUse()
+    {
+        // The first command a user types: the CLI sends -d bridge, which a --sandbox memory cnmd does not have.
+        using var layout = new DaemonLayout("cnm-urmem");
+        using var daemon = DaemonProcess.Start([.. layout.Args, "--sandbox", "memory"]);
+        await daemon.WaitReadyAsync();
+        var docker = new DockerCli(layout.Socket, layout.Temp.CreateDirectory("docker-config"));
+
+        foreach (var driver in new[] { "bridge", "macvlan" })
+        {
+            string[] args = driver == "bridge" ? ["network", "create", "urmem"] : ["network", "create", "-d", driver, "urmem"];
+            var result = await docker.RunAsync(args);
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Contains($"network driver \"{driver}\" is one of cnmd's built-in Linux drivers (bridge, macvlan), which need --sandbox linux; "
+                + "this cnmd runs with --sandbox memory", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("use -d null, -d host or a plugin's name", result.Stderr, StringComparison.Ordinal);
+        }
+
+        // Another unknown driver keeps the plain answer, and -d null works.
+        var other = await docker.RunAsync("network", "create", "-d", "nosuchdriver", "urmem");
+        Assert.Contains("network driver \"nosuchdriver\" is not available", other.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--sandbox", other.Stderr, StringComparison.Ordinal);
+        var ok = await docker.RunAsync("network", "create", "-d", "null", "urmem");
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+    }
 }

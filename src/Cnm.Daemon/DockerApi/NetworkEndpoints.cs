@@ -24,7 +24,19 @@ internal static class NetworkEndpoints
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
             var options = NetworkMapper.ToCreateOptions(request, defaultDriver);
-            var network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
+            Network network;
+            try
+            {
+                network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (CnmException ex) when (ex.Category == Protocol.ErrorCategory.NotFound && IsMissingLinuxDriver(controller, ex.Plugin))
+            {
+                throw ex.WithMessage($"network driver \"{ex.Plugin}\" is one of cnmd's built-in Linux drivers (bridge, macvlan), which "
+                    + "need --sandbox linux; this cnmd runs with --sandbox memory, whose built-in drivers are null and host (the docker CLI "
+                    + $"sends -d bridge unless told otherwise: use -d null, -d host or a plugin's name). No plugin \"{ex.Plugin}\" was found either: "
+                    + ex.Message);
+            }
+
             return DockerJson.Result(new NetworkCreateResponse(network.Id, ""), DockerJson.Context.NetworkCreateResponse,
                 statusCode: StatusCodes.Status201Created);
         })
@@ -161,6 +173,14 @@ internal static class NetworkEndpoints
             .Produces<PruneResponse>(StatusCodes.Status200OK, DockerJson.ContentType)
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }
+
+    /// <summary>
+    /// Whether a driver that could not be found is one of the Linux drivers, absent because cnmd runs with in-memory
+    /// sandboxes (the controller then has no <c>bridge</c>): the first <c>docker network create N</c> of such a cnmd.
+    /// </summary>
+    private static bool IsMissingLinuxDriver(Controller controller, string? plugin) =>
+        plugin is Core.Drivers.BuiltInDrivers.Bridge or Core.Drivers.BuiltInDrivers.Macvlan
+        && !controller.NetworkDrivers.Contains(Core.Drivers.BuiltInDrivers.Bridge);
 
     /// <summary>The sandbox that matches, else null: a forced disconnect then looks the endpoint up by the reference as a name.</summary>
     private static Sandbox? FindOrNull(Controller controller, string? reference)
