@@ -145,7 +145,7 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
     [Fact]
     public async Task UnknownRoute_404WithMessage()
     {
-        using var response = await Http.GetAsync("/v1.47/images/json");
+        using var response = await Http.GetAsync("/v1.47/no-such-route/json");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

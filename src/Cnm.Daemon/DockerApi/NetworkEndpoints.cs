@@ -24,7 +24,19 @@ internal static class NetworkEndpoints
         {
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
             var options = NetworkMapper.ToCreateOptions(request, defaultDriver);
-            var network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
+            Network network;
+            try
+            {
+                network = await controller.CreateNetworkAsync(options, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (CnmException ex) when (ex.Category == Protocol.ErrorCategory.NotFound && IsMissingLinuxDriver(controller, ex.Plugin))
+            {
+                throw ex.WithMessage($"network driver \"{ex.Plugin}\" is one of cnmd's built-in Linux drivers (bridge, macvlan), which "
+                    + "need --sandbox linux; this cnmd runs with --sandbox memory, whose built-in drivers are null and host (the docker CLI "
+                    + $"sends -d bridge unless told otherwise: use -d null, -d host or a plugin's name). No plugin \"{ex.Plugin}\" was found either: "
+                    + ex.Message);
+            }
+
             return DockerJson.Result(new NetworkCreateResponse(network.Id, ""), DockerJson.Context.NetworkCreateResponse,
                 statusCode: StatusCodes.Status201Created);
         })
@@ -113,7 +125,9 @@ internal static class NetworkEndpoints
             var network = controller.GetNetwork(id);
             var force = request.Force == true;
             // Docker's disconnect -f deletes the endpoint by name even when the container is gone.
-            var container = force ? FindContainerOrName(controller, request.Container) : SandboxLookup.Find(controller, request.Container).Id;
+            var sandbox = force ? FindOrNull(controller, request.Container) : SandboxLookup.Find(controller, request.Container);
+            ThrowIfNotConnected(controller, network, sandbox, request.Container!, force);
+            var container = sandbox?.Id ?? request.Container!;
             await controller.OnNetworkAsync(network.Id, () => controller.DisconnectAsync(network.Id, container, force, context.RequestAborted)).ConfigureAwait(false);
             return Results.Ok();
         })
@@ -160,16 +174,39 @@ internal static class NetworkEndpoints
             .ProducesErrors(StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>The sandbox's id when one matches, else the reference itself: a forced disconnect then looks the endpoint up by that name.</summary>
-    private static string FindContainerOrName(Controller controller, string? reference)
+    /// <summary>
+    /// Whether a driver that could not be found is one of the Linux drivers, absent because cnmd runs with in-memory
+    /// sandboxes (the controller then has no <c>bridge</c>): the first <c>docker network create N</c> of such a cnmd.
+    /// </summary>
+    private static bool IsMissingLinuxDriver(Controller controller, string? plugin) =>
+        plugin is Core.Drivers.BuiltInDrivers.Bridge or Core.Drivers.BuiltInDrivers.Macvlan
+        && !controller.NetworkDrivers.Contains(Core.Drivers.BuiltInDrivers.Bridge);
+
+    /// <summary>The sandbox that matches, else null: a forced disconnect then looks the endpoint up by the reference as a name.</summary>
+    private static Sandbox? FindOrNull(Controller controller, string? reference)
     {
         try
         {
-            return SandboxLookup.Find(controller, reference).Id;
+            return SandboxLookup.Find(controller, reference);
         }
         catch (CnmException ex) when (ex.Category == Protocol.ErrorCategory.NotFound)
         {
-            return reference!;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Docker's "not connected" refusal names the container by its id, as dockerd names <c>container.ID</c>: here the
+    /// sandbox's container id (the key of inspect's <c>Containers</c>), never Cnm's sandbox id, which docker users do
+    /// not see. The controller checks again; this only gives the message the user can act on.
+    /// </summary>
+    private static void ThrowIfNotConnected(Controller controller, Network network, Sandbox? sandbox, string reference, bool force)
+    {
+        var connected = controller.Endpoints.Any(e => e.NetworkId == network.Id
+            && ((sandbox is not null && e.SandboxId == sandbox.Id) || (force && (e.Name == reference || e.Name == sandbox?.Name))));
+        if (!connected)
+        {
+            throw CnmException.NotFound($"container {sandbox?.Options.ContainerId ?? reference} is not connected to network {network.Name}");
         }
     }
 
@@ -195,8 +232,8 @@ internal static class NetworkEndpoints
     private static bool Matches(Network network, NetworkFilters filters, IReadOnlyList<Core.Model.Endpoint> endpoints)
     {
         var scope = network.Scope == Core.Drivers.DriverScope.Global ? "global" : "local";
-        return filters.Matches("name", v => network.Name.Contains(v, StringComparison.Ordinal))
-            && filters.Matches("id", v => network.Id.StartsWith(v, StringComparison.Ordinal))
+        return filters.Matches("name", v => FilterMatch.Matches(v, network.Name))
+            && filters.Matches("id", v => FilterMatch.Matches(v, network.Id))
             && filters.Matches("driver", v => network.Driver == v)
             && filters.Matches("scope", v => scope == v)
             && filters.Matches("type", v => v switch

@@ -165,7 +165,7 @@ internal static partial class DaemonHost
         app.MapCnmOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) =>
-            ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"page not found: {context.Request.Method} {context.Request.Path}"))
+            ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, EngineRoutes.NotFoundMessage(context.Request.Method, context.Request.Path.Value ?? "")))
             .ExcludeFromDescription();
     }
 }

@@ -37,14 +37,24 @@ internal static class ContainerEndpoints
             }
 
             var first = parts[0];
-            var known = first.Length > 0 && first != "json" && TryFind(controller, first);
-            var message = first.Length > 0 && first != "json" && !known
+            var message = first.Length > 0 && !IsCollectionRoute(context.Request.Method, parts) && !TryFind(controller, first)
                 ? $"No such container: {first}"
                 : $"cnmd is not a container engine: {context.Request.Method} /containers/{rest} is not served; "
                   + "only GET /containers/{id}/json answers, for Cnm sandboxes";
             await ApiMiddleware.WriteErrorAsync(context, StatusCodes.Status404NotFound, message).ConfigureAwait(false);
         }).ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// Docker's routes on the container collection (<c>GET /containers/json</c>, <c>POST /containers/create</c>,
+    /// <c>POST /containers/prune</c>): their segment is no container name, so they never answer "No such container".
+    /// </summary>
+    private static bool IsCollectionRoute(string method, string[] parts) => parts switch
+    {
+        ["json", ..] => true,
+        ["create" or "prune"] => HttpMethods.IsPost(method),
+        _ => false,
+    };
 
     private static Sandbox Find(Controller controller, string id) => SandboxLookup.Find(controller, id.TrimStart('/'));
 
