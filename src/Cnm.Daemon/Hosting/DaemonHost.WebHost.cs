@@ -83,5 +83,6 @@ internal static partial class DaemonHost
         Log.Listening(logger, listening, options.PluginDir, options.SpecDirectories, defaultDriver);
         Console.Out.WriteLine($"cnmd ready on {listening}");
         Console.Out.Flush();
+        StartupMemory.ReleaseAfterStartup();
     }
 }
