@@ -65,6 +65,13 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<WatchEvent> WatchInlineAsync(string prefix, long afterRevision, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _hub.Subscribe(prefix, afterRevision, inline: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -48,4 +48,12 @@ public interface IKeyValueStore : IAsyncDisposable
     /// kept, gets a <see cref="StoreWatchLostException"/> and must list again.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(string prefix, long afterRevision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="WatchAsync"/> for a reader whose work per change is short, never blocks and never calls the store:
+    /// a store may then resume the waiting reader on the writer's thread, inside the commit, instead of queueing it to
+    /// the thread pool (spec/store.md, "Watch"). A store without that path returns <see cref="WatchAsync"/>.
+    /// </summary>
+    IAsyncEnumerable<WatchEvent> WatchInlineAsync(string prefix, long afterRevision, CancellationToken cancellationToken) =>
+        WatchAsync(prefix, afterRevision, cancellationToken);
 }

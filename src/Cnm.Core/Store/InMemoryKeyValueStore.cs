@@ -83,6 +83,13 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<WatchEvent> WatchInlineAsync(string prefix, long afterRevision, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _hub.Subscribe(prefix, afterRevision, inline: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         lock (_gate)

@@ -55,18 +55,27 @@ public sealed class WatchHub
                 }
             }
 
+            // Backwards, and removed by reference: an inline reader that ends inside Offer removes itself.
             for (var i = _watchers.Count - 1; i >= 0; i--)
             {
-                if (!_watchers[i].Offer(changes, _options.WatchBufferCapacity))
+                var watcher = _watchers[i];
+                if (!watcher.Offer(changes, _options.WatchBufferCapacity))
                 {
-                    _watchers.RemoveAt(i);
+                    _watchers.Remove(watcher);
                 }
             }
         }
     }
 
     /// <summary>Registers a watch now and returns its events; fails at once if the revision is no longer kept.</summary>
-    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, CancellationToken cancellationToken) =>
+        Subscribe(prefix, afterRevision, inline: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Subscribe(string, long, CancellationToken)"/>; with <paramref name="inline"/> a waiting reader resumes
+    /// on the thread that publishes, inside <see cref="Publish"/> (<see cref="IKeyValueStore.WatchInlineAsync"/>).
+    /// </summary>
+    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, bool inline, CancellationToken cancellationToken)
     {
         StoreKeys.ValidatePrefix(prefix);
         ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
@@ -82,7 +91,7 @@ public sealed class WatchHub
             }
 
             var replay = _history.Where(e => e.Revision > afterRevision && StoreKeys.HasPrefix(e.Key, prefix)).ToList();
-            watcher = new Watcher(prefix, afterRevision, replay);
+            watcher = new Watcher(prefix, afterRevision, replay, inline);
             _watchers.Add(watcher);
         }
 
@@ -95,7 +104,7 @@ public sealed class WatchHub
         lock (_gate)
         {
             _closed = true;
-            foreach (var watcher in _watchers)
+            foreach (var watcher in _watchers.ToArray()) // an inline reader ends (and removes itself) inside Fail
             {
                 watcher.Fail(new StoreWatchLostException($"watch on \"{watcher.Prefix}\" ended: the store was closed"));
             }
@@ -162,15 +171,17 @@ public sealed class WatchHub
         }
     }
 
-    private sealed class Watcher(string prefix, long afterRevision, List<WatchEvent> replay)
+    private sealed class Watcher(string prefix, long afterRevision, List<WatchEvent> replay, bool inline)
     {
         public string Prefix { get; } = prefix;
 
         public List<WatchEvent> Replay { get; } = replay;
 
         // Unbounded with a count check in Offer: a bounded channel would make the writer wait or drop
-        // events silently, and the single-reader variant cannot count.
-        public Channel<WatchEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchEvent>();
+        // events silently, and the single-reader variant cannot count. Inline: the waiting reader's continuation runs
+        // in TryWrite, on the publishing thread, instead of as a thread-pool work item.
+        public Channel<WatchEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchEvent>(
+            new UnboundedChannelOptions { AllowSynchronousContinuations = inline });
 
         // False when the watcher fell behind and was failed; the hub then drops it.
         public bool Offer(IReadOnlyList<WatchEvent> changes, int capacity)
