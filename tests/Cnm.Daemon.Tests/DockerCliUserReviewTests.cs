@@ -60,9 +60,18 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
     [InlineData("GET /plugins", "plugin", "ls")]
     public async Task EngineCommand_NotServed_SaysWhatCnmdServes(string route, params string[] args)
     {
+        var expected = $"{NotEngine}{route} is not served; cnmd serves Docker's network API";
+        using (var response = await fixture.Http.GetAsync("/v1.41" + route["GET ".Length..]))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         var result = await FailsAsync(args);
-        Assert.Contains($"Error response from daemon: {NotEngine}{route} is not served; cnmd serves Docker's network API",
-            result.Stderr, StringComparison.Ordinal);
+        // docker 28 prints the daemon's message for each; Debian's docker.io 20.10 CLI turns the 404 of `plugin ls`
+        // into its own text (the daemon's answer is checked above).
+        Assert.True(result.Stderr.Contains("Error response from daemon: " + expected, StringComparison.Ordinal)
+            || (args[0] == "plugin" && result.Stderr.Contains("Error: No such plugin:", StringComparison.Ordinal)), result.Stderr);
     }
 
     [Fact]
