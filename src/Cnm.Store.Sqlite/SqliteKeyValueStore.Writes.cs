@@ -27,10 +27,7 @@ public sealed partial class SqliteKeyValueStore
     private async Task<long> ApplyAsync(StoreTransaction transaction, bool deleteMustExist, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Cnm.Core.BlockingWork.MustLeave)
-        {
-            await Task.Yield(); // the write and its fsync block: not on a socket event thread (BlockingWork)
-        }
+        await Cnm.Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // the write and its fsync block
 
         long newRevision;
         long written;

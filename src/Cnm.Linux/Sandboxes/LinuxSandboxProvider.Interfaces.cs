@@ -30,10 +30,7 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task AddCoreAsync(string key, Endpoint endpoint, JoinResult join, bool? gatewayFlag, CancellationToken cancellationToken)
     {
-        if (Core.BlockingWork.MustLeave)
-        {
-            await Task.Yield(); // netlink and files block: not on a socket event thread
-        }
+        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netlink and files block
 
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(join);
@@ -120,10 +117,7 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task RemoveCoreAsync(string key, Endpoint endpoint, Endpoint? nextGateway, bool decideNext, CancellationToken cancellationToken)
     {
-        if (Core.BlockingWork.MustLeave)
-        {
-            await Task.Yield(); // netlink and files block: not on a socket event thread
-        }
+        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netlink and files block
 
         ArgumentNullException.ThrowIfNull(endpoint);
         var state = State(key);

@@ -43,10 +43,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     /// <inheritdoc />
     public async Task<string> CreateAsync(string sandboxId, SandboxCreateOptions options, CancellationToken cancellationToken)
     {
-        if (Core.BlockingWork.MustLeave)
-        {
-            await Task.Yield(); // netns, netlink and files block: not on a socket event thread
-        }
+        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netns, netlink and files block
 
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(options);
@@ -106,10 +103,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (Core.BlockingWork.MustLeave)
-        {
-            await Task.Yield(); // namespace and file removal block: not on a socket event thread
-        }
+        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // namespace and file removal block
 
         if (_clients.TryRemove(key, out var client))
         {
