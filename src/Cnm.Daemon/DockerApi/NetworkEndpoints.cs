@@ -22,6 +22,7 @@ internal static class NetworkEndpoints
         var pruneLogger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Prune");
         app.MapPost("/networks/create", async Task<IResult> (HttpContext context) =>
         {
+            RequestBody.RequireJsonContentType(context.Request);
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.NetworkCreateRequest).ConfigureAwait(false);
             var options = NetworkMapper.ToCreateOptions(request, defaultDriver);
             Network network;
@@ -99,6 +100,7 @@ internal static class NetworkEndpoints
 
         app.MapPost("/networks/{id}/connect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
+            RequestBody.RequireJsonContentType(context.Request);
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.ConnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
             var sandbox = SandboxLookup.Find(controller, request.Container);
@@ -121,6 +123,7 @@ internal static class NetworkEndpoints
 
         app.MapPost("/networks/{id}/disconnect", async ([Description(NetworkRef)] string id, HttpContext context) =>
         {
+            RequestBody.RequireJsonContentType(context.Request);
             var request = await RequestBody.ReadAsync(context.Request, DockerJson.Context.DisconnectRequest).ConfigureAwait(false);
             var network = controller.GetNetwork(id);
             var force = request.Force == true;

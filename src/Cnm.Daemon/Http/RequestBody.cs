@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cnm.Core.Errors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Cnm.Daemon.Http;
 
@@ -13,6 +14,34 @@ internal static class RequestBody
 {
     /// <summary>Largest accepted body: 1 MiB.</summary>
     public const int MaxBytes = 1 << 20;
+
+    /// <summary>
+    /// dockerd's CheckForJSON, which its network create, connect and disconnect routes call before reading the
+    /// body: no Content-Type is fine only when the request has no body; otherwise the media type must be
+    /// <c>application/json</c> (parameters such as <c>charset</c> allowed), else a 400 naming what was sent
+    /// (spec/daemon-api.md, "Conventions"). Cnm's native routes do not call it.
+    /// </summary>
+    public static void RequireJsonContentType(HttpRequest request)
+    {
+        var contentType = request.Headers.ContentType.FirstOrDefault() ?? "";
+        if (contentType.Length == 0 && !CanHaveBody(request))
+        {
+            return;
+        }
+
+        if (System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            && string.Equals(media.MediaType, DockerJson.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        throw CnmException.InvalidParameter($"Content-Type specified ({contentType}) must be '{DockerJson.ContentType}'");
+    }
+
+    /// <summary>Go's rule: a body is there unless Content-Length is 0 or there is neither a length nor chunked encoding.</summary>
+    private static bool CanHaveBody(HttpRequest request) =>
+        request.ContentLength is not 0
+        && (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength is not null);
 
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool allowEmpty = false)
         where T : class, new()
