@@ -119,7 +119,7 @@ public sealed class EndpointCliTests(CliFixture fixture) : IClassFixture<CliFixt
     [Fact]
     public async Task EndpointRm_Joined_RefusedWithExit1_ForceLeavesAndRemoves()
     {
-        await OkAsync("network", "create", "cli-ep5");
+        await OkAsync("network", "create", "-d", CliFixture.MockPlugin, "cli-ep5"); // one null network at most
         await OkAsync("endpoint", "create", "cli-ep5", "held");
         var box = (await OkAsync("sandbox", "create", "cafe0e03", "--name", "cli-epbox3")).Stdout.Trim();
         await OkAsync("endpoint", "join", "held", "cli-epbox3");

@@ -71,9 +71,11 @@ public sealed class CheckTests() : StatefulDaemonTest("cnmd-check", "checkp")
         {
             await daemon.WaitReadyAsync();
             using var http = DaemonFixture.CreateClient(Socket);
+            // One null network at most (spec/controller.md, "One null and one host network"): its endpoints fill the pages.
+            await CreateNetworkAsync(http, "x-none", "null");
             for (var i = 0; i < 20; i++)
             {
-                await CreateNetworkAsync(http, "x" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "null");
+                await CreateEndpointAsync(http, $$"""{"Network":"x-none","Name":"x{{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}}"}""");
             }
 
             Assert.Equal(0, await daemon.TerminateAsync(TimeSpan.FromSeconds(20)));

@@ -79,7 +79,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     public async Task NetworkLs_FilterAndFormat_ListsMatchingNames()
     {
         await OkAsync("network", "create", "-d", "null", "lsnet-alpha");
-        await OkAsync("network", "create", "-d", "null", "--label", "tier=back", "lsnet-beta");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--label", "tier=back", "lsnet-beta");
 
         var table = await OkAsync("network", "ls");
         var header = table.Stdout.Split('\n')[0];
@@ -104,7 +104,7 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     [Fact]
     public async Task ConnectDisconnect_Sandbox_ShowsInContainersThenNot()
     {
-        await OkAsync("network", "create", "-d", "null", "conn");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "conn");
         var sandboxId = await CreateSandboxAsync("c0ffee0001", "web1");
 
         await OkAsync("network", "connect", "--alias", "www", "conn", "web1");
@@ -148,15 +148,15 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     [Fact]
     public async Task DuplicateName_Fails_AlreadyExists()
     {
-        await OkAsync("network", "create", "-d", "null", "dup");
-        var second = await FailsAsync("network", "create", "-d", "null", "dup");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "dup");
+        var second = await FailsAsync("network", "create", "-d", DaemonFixture.MockPlugin, "dup");
         Assert.Contains("Error response from daemon: network with name dup already exists", second.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Rm_Network_IsGone()
     {
-        await OkAsync("network", "create", "-d", "null", "gone");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "gone");
         var rm = await OkAsync("network", "rm", "gone");
         Assert.Equal("gone", rm.Stdout.Trim());
         await FailsAsync("network", "inspect", "gone");
@@ -165,9 +165,9 @@ public sealed class DockerCliTests(DaemonFixture fixture) : IClassFixture<Daemon
     [Fact]
     public async Task Prune_WithLabel_DeletesOnlyUnusedMatching()
     {
-        await OkAsync("network", "create", "-d", "null", "--label", "prune=yes", "prune-a");
-        await OkAsync("network", "create", "-d", "null", "--label", "prune=yes", "prune-used");
-        await OkAsync("network", "create", "-d", "null", "prune-keep");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--label", "prune=yes", "prune-a");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--label", "prune=yes", "prune-used");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "prune-keep");
         await CreateSandboxAsync("c0ffee0002", "pruner");
         await OkAsync("network", "connect", "prune-used", "pruner");
 

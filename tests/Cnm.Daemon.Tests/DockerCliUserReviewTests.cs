@@ -109,9 +109,9 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
     [Fact]
     public async Task NetworkLs_NameAndIdFilters_AreDockerdsRegularExpressions()
     {
-        await OkAsync("network", "create", "-d", "null", "rxweb");
-        await OkAsync("network", "create", "-d", "null", "rxweb2");
-        await OkAsync("network", "create", "-d", "null", "rx.dot");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "rxweb");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "rxweb2");
+        await OkAsync("network", "create", "-d", DaemonFixture.MockPlugin, "rx.dot");
 
         async Task<string[]> NamesAsync(params string[] filters)
         {

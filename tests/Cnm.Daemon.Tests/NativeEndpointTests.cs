@@ -170,7 +170,7 @@ public sealed class NativeEndpointTests(DaemonFixture fixture) : IClassFixture<D
     [Fact]
     public async Task List_FiltersByNetworkAndSandbox()
     {
-        await CreateNetworkAsync(Http, "ep-la", "null");
+        await CreateNetworkAsync(Http, "ep-la", DaemonFixture.MockPlugin); // one null network at most
         await CreateNetworkAsync(Http, "ep-lb", DaemonFixture.MockPlugin, "10.231.3.0/24");
         await CreateEndpointAsync(Http, """{"Network":"ep-la","Name":"la1"}""");
         await CreateEndpointAsync(Http, """{"Network":"ep-la","Name":"la2"}""");
@@ -266,7 +266,7 @@ public sealed class NativeEndpointTests(DaemonFixture fixture) : IClassFixture<D
     public async Task DuplicateName_409_SameNameInAnotherNetworkIsAmbiguousByNameAlone()
     {
         await CreateNetworkAsync(Http, "ep-d1", "null");
-        await CreateNetworkAsync(Http, "ep-d2", "null");
+        await CreateNetworkAsync(Http, "ep-d2", DaemonFixture.MockPlugin); // one null network at most
         var first = await CreateEndpointAsync(Http, """{"Network":"ep-d1","Name":"twin"}""");
         using (var duplicate = await Http.PostAsync("/cnm/v1/endpoints", Body("""{"Network":"ep-d1","Name":"twin"}""")))
         {

@@ -110,7 +110,7 @@ public sealed class PruneUntilTests(DaemonFixture fixture) : IClassFixture<Daemo
 
     private async Task CreateAsync(string name, string label)
     {
-        var result = await fixture.Docker.RunAsync("network", "create", "-d", "null", "--label", label, name);
+        var result = await fixture.Docker.RunAsync("network", "create", "-d", DaemonFixture.MockPlugin, "--label", label, name);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 

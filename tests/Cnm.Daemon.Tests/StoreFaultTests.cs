@@ -72,13 +72,13 @@ public sealed class StoreFaultTests() : StatefulDaemonTest("cnmd-fault", "faultp
         Assert.Contains("Run that newer cnmd, or restore a backup made by this version", stderr, StringComparison.Ordinal);
         Assert.Equal(hash, Hash(StateFile));
 
-        // Put back to version 1, the same file starts and has its networks.
+        // Put back to version 1, the same file starts and has its network and endpoints.
         bytes[63] = 1;
         await File.WriteAllBytesAsync(StateFile, bytes);
         using var daemon = DaemonProcess.Start(Args);
         await daemon.WaitReadyAsync();
         using var http = DaemonFixture.CreateClient(Socket);
-        using var list = await http.GetAsync("/networks");
+        using var list = await http.GetAsync("/cnm/v1/endpoints?network=s-none");
         Assert.Equal(3, (await ReadAsync(list, HttpStatusCode.OK)).EnumerateArray().Count(n => n.GetProperty("Name").GetString()!.StartsWith("s-", StringComparison.Ordinal)));
     }
 
@@ -97,12 +97,12 @@ public sealed class StoreFaultTests() : StatefulDaemonTest("cnmd-fault", "faultp
         Assert.Equal(hash, Hash(StateFile));
         Assert.Equal(entries, Directory.GetFileSystemEntries(DataRoot).Order(StringComparer.Ordinal));
 
-        // Writable again, the same store starts with its networks.
+        // Writable again, the same store starts with its network and endpoints.
         mount.Remount(readOnly: false);
         using var daemon = DaemonProcess.Start(Args);
         await daemon.WaitReadyAsync();
         using var http = DaemonFixture.CreateClient(Socket);
-        using var list = await http.GetAsync("/networks");
+        using var list = await http.GetAsync("/cnm/v1/endpoints?network=s-none");
         Assert.Equal(3, (await ReadAsync(list, HttpStatusCode.OK)).EnumerateArray().Count(n => n.GetProperty("Name").GetString()!.StartsWith("s-", StringComparison.Ordinal)));
         Assert.Equal(0, await daemon.TerminateAsync(TimeSpan.FromSeconds(20)));
     }
@@ -118,16 +118,20 @@ public sealed class StoreFaultTests() : StatefulDaemonTest("cnmd-fault", "faultp
         Assert.Empty(Directory.GetFileSystemEntries(DataRoot));
     }
 
-    /// <summary>Starts cnmd on a fresh data root, creates <paramref name="count"/> null networks, stops it.</summary>
+    /// <summary>
+    /// Starts cnmd on a fresh data root, creates a null network with <paramref name="count"/> endpoints (one null network
+    /// at most: spec/controller.md, "One null and one host network"), stops it.
+    /// </summary>
     private async Task SeedAsync(int count)
     {
         using var daemon = DaemonProcess.Start(Args);
         await daemon.WaitReadyAsync();
         using (var http = DaemonFixture.CreateClient(Socket))
         {
+            await CreateNetworkAsync(http, "s-none", "null");
             for (var i = 0; i < count; i++)
             {
-                await CreateNetworkAsync(http, "s-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "null");
+                await CreateEndpointAsync(http, $$"""{"Network":"s-none","Name":"s-{{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}}"}""");
             }
         }
 

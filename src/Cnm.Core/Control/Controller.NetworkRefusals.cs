@@ -21,6 +21,21 @@ public sealed partial class Controller
     }
 
     /// <summary>
+    /// The built-in null and host drivers allow one network each, as libnetwork's do (Forbidden, with their message).
+    /// The controller checks it, under the lock that adds the network, rather than the driver: restore never calls a
+    /// driver, so only the controller's table knows the networks restored from the store. Restore itself is never
+    /// refused: a state file with several null networks from an older Cnm starts, and only creating one more fails
+    /// (spec/controller.md, "One null and one host network").
+    /// </summary>
+    private void ThrowIfSecondInstance(NetworkDriverEntry driver, bool special)
+    {
+        if (special && _networks.Values.Any(n => n.Driver == driver.Name))
+        {
+            throw CnmException.Forbidden($"only one instance of \"{driver.Name}\" network is allowed");
+        }
+    }
+
+    /// <summary>
     /// IPAM is skipped for the null and host drivers (docs/reference-host.md §5.10): a subnet, gateway, range or aux address would be
     /// shown and never used, so it is refused rather than dropped (spec/controller.md, "Networks without pools").
     /// </summary>

@@ -57,6 +57,7 @@ public sealed partial class Controller
         lock (_gate)
         {
             ThrowIfNetworkNameTaken(options.Name);
+            ThrowIfSecondInstance(driver, special);
             _networks.Add(network.Id, network);
         }
 

@@ -222,6 +222,55 @@ public sealed class ControllerNetworkTests
     }
 
     [Theory]
+    [InlineData(BuiltInDrivers.Null, BuiltInDrivers.Host)]
+    [InlineData(BuiltInDrivers.Host, BuiltInDrivers.Null)]
+    public async Task CreateNetworkAsync_SecondNetworkOfNullOrHost_ForbiddenWithReferenceMessageUntilTheFirstIsGone(string driver, string other)
+    {
+        var h = await ControllerHarness.CreateAsync();
+        await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "one", Driver = driver }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<CnmException>(() => h.Controller.CreateNetworkAsync(
+            new NetworkCreateOptions { Name = "two", Driver = driver }, CancellationToken.None));
+
+        Assert.Equal(ErrorCategory.Forbidden, error.Category);
+        Assert.Equal($"only one instance of \"{driver}\" network is allowed", error.Message);
+        Assert.Equal(["one"], h.Controller.Networks.Select(n => n.Name));
+        Assert.Empty(h.Log.Calls);
+
+        // The other special driver has its own instance, and a plugin driver any number.
+        await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "three", Driver = other }, CancellationToken.None);
+        await h.NetworkAsync("four");
+        await h.NetworkAsync("five");
+
+        await h.Controller.DeleteNetworkAsync("one", force: false, CancellationToken.None);
+        var again = await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "two", Driver = driver }, CancellationToken.None);
+        Assert.Equal(driver, again.Driver);
+    }
+
+    [Fact]
+    public async Task CreateNetworkAsync_TwoNullNetworksAtOnce_ExactlyOneIsCreated()
+    {
+        var h = await ControllerHarness.CreateAsync();
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await h.Controller.CreateNetworkAsync(new NetworkCreateOptions { Name = $"n{i}", Driver = BuiltInDrivers.Null }, CancellationToken.None);
+                return (ErrorCategory?)null;
+            }
+            catch (CnmException ex)
+            {
+                return ex.Category;
+            }
+        })));
+
+        Assert.Single(attempts, a => a is null);
+        Assert.All(attempts.Where(a => a is not null), a => Assert.Equal(ErrorCategory.Forbidden, a));
+        Assert.Single(h.Controller.Networks);
+    }
+
+    [Theory]
     [InlineData(BuiltInDrivers.Null)]
     [InlineData(BuiltInDrivers.Host)]
     public async Task CreateNetworkAsync_SubnetOnDriverWithoutIpam_RefusedNamingTheDriverAndCreatesNothing(string driver)

@@ -4,7 +4,9 @@ using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Errors;
 using Cnm.Core.Ipam;
 using Cnm.Core.Model;
+using Cnm.Core.Persistence;
 using Cnm.Core.Store;
+using Cnm.Protocol;
 
 namespace Cnm.Core.Tests.Control;
 
@@ -114,6 +116,39 @@ public sealed class ControllerRestoreTests
         var ex = await Assert.ThrowsAsync<CnmException>(() => Controller.CreateAsync(new ControllerOptions { Store = store }, [new BuiltInDriverModule()]));
 
         Assert.StartsWith("store record cnm/v1/networks/abc is unreadable:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAsync_StoreWithTwoNullNetworksFromOlderCnm_RestoresBothAndRefusesOnlyAThird()
+    {
+        // Cnm before the one-instance rule let any number of null networks exist; such a state file must still start.
+        var store = new InMemoryKeyValueStore();
+        var old = await Controller.CreateAsync(new ControllerOptions { Store = store }, [new BuiltInDriverModule()]);
+        var first = await old.CreateNetworkAsync(new NetworkCreateOptions { Name = "none1", Driver = "null" }, CancellationToken.None);
+        var record = Encoding.UTF8.GetString((await store.GetAsync(StateKeys.Network(first.Id), CancellationToken.None))!.Value.Span);
+        var secondId = new string('b', 64);
+        Assert.Contains(first.Id, record, StringComparison.Ordinal);
+        Assert.Contains("\"none1\"", record, StringComparison.Ordinal);
+        var copy = record.Replace(first.Id, secondId, StringComparison.Ordinal).Replace("\"none1\"", "\"none2\"", StringComparison.Ordinal);
+        await store.CommitAsync(new StoreTransaction().Put(StateKeys.Network(secondId), Encoding.UTF8.GetBytes(copy)), CancellationToken.None);
+
+        var controller = await Controller.CreateAsync(new ControllerOptions { Store = store }, [new BuiltInDriverModule()]);
+
+        Assert.Equal(["none1", "none2"], controller.Networks.Select(n => n.Name).Order());
+        Assert.All(controller.Networks, n => Assert.Equal("null", n.Driver));
+        var refused = await Assert.ThrowsAsync<CnmException>(() => controller.CreateNetworkAsync(
+            new NetworkCreateOptions { Name = "none3", Driver = "null" }, CancellationToken.None));
+        Assert.Equal(ErrorCategory.Forbidden, refused.Category);
+        Assert.Equal("only one instance of \"null\" network is allowed", refused.Message);
+        var endpoint = await controller.CreateEndpointAsync("none2", new EndpointCreateOptions { Name = "e" }, CancellationToken.None);
+        await controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+
+        // Deleting one of them does not make room while the other is there; deleting both does.
+        await controller.DeleteNetworkAsync("none1", force: false, CancellationToken.None);
+        Assert.Equal(ErrorCategory.Forbidden, (await Assert.ThrowsAsync<CnmException>(() => controller.CreateNetworkAsync(
+            new NetworkCreateOptions { Name = "none3", Driver = "null" }, CancellationToken.None))).Category);
+        await controller.DeleteNetworkAsync("none2", force: false, CancellationToken.None);
+        Assert.Equal("none3", (await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "none3", Driver = "null" }, CancellationToken.None)).Name);
     }
 
     private static async Task BuildStateAsync(ControllerHarness h)

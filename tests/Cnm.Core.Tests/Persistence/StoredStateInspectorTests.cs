@@ -49,7 +49,7 @@ public sealed class StoredStateInspectorTests
         var store = new InMemoryKeyValueStore();
         var controller = await Controller.CreateAsync(new ControllerOptions { Store = store }, [new BuiltInDriverModule()]);
         var a = await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "a", Driver = "null" }, CancellationToken.None);
-        var b = await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "b", Driver = "null" }, CancellationToken.None);
+        var b = await controller.CreateNetworkAsync(new NetworkCreateOptions { Name = "b", Driver = "host" }, CancellationToken.None);
         for (var i = 0; i < 600; i++)
         {
             await controller.CreateEndpointAsync((i % 3 == 0 ? a : b).Id, new EndpointCreateOptions { Name = $"e{i}" }, CancellationToken.None);
