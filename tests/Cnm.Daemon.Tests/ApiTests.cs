@@ -113,7 +113,7 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
     [Fact]
     public async Task ListNetworks_LegacyFilterFormat_Works()
     {
-        using var created = await CreateAsync("""{"Name":"legacyfilter","Driver":"null"}""");
+        using var created = await CreateAsync($$"""{"Name":"legacyfilter","Driver":"{{DaemonFixture.MockPlugin}}"}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await Http.GetStringAsync("/networks?filters=" + Uri.EscapeDataString("""{"name":["legacyfilter"],"type":["custom"]}"""));
         Assert.Equal("legacyfilter", JsonDocument.Parse(body).RootElement.EnumerateArray().Single().GetProperty("Name").GetString());

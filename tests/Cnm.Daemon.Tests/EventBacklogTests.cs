@@ -22,7 +22,7 @@ public sealed class EventBacklogTests(DaemonFixture fixture) : IClassFixture<Dae
         for (var i = 0; i < Networks; i++)
         {
             using var created = await http.PostAsync("/networks/create",
-                new StringContent($$"""{"Name":"backlog-{{i}}","Driver":"{{DaemonFixture.MockPlugin}}","IPAM":{"Driver":"null"}}""", Encoding.UTF8, "application/json"));
+                new StringContent($$$"""{"Name":"backlog-{{{i}}}","Driver":"{{{DaemonFixture.MockPlugin}}}","IPAM":{"Driver":"null"}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             ids.Add(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("Id").GetString()!);
         }

@@ -265,7 +265,7 @@ public sealed class NativeEndpointTests(DaemonFixture fixture) : IClassFixture<D
     [Fact]
     public async Task DuplicateName_409_SameNameInAnotherNetworkIsAmbiguousByNameAlone()
     {
-        await CreateNetworkAsync(Http, "ep-d1", "null");
+        await CreateNetworkAsync(Http, "ep-d1", DaemonFixture.MockPlugin);
         await CreateNetworkAsync(Http, "ep-d2", DaemonFixture.MockPlugin); // one null network at most
         var first = await CreateEndpointAsync(Http, """{"Network":"ep-d1","Name":"twin"}""");
         using (var duplicate = await Http.PostAsync("/cnm/v1/endpoints", Body("""{"Network":"ep-d1","Name":"twin"}""")))
