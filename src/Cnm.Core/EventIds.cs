@@ -29,4 +29,6 @@ internal static class EventIds
     public const int ConnectUndoFailed = Controller + 40; // retired: a connect is one operation, undone by its rollback and intent; not reused
     public const int SandboxVanished = Controller + 41;
     public const int UnknownSandboxRemoved = Controller + 42;
+    public const int ClusterCreateOwed = Controller + 43;
+    public const int ClusterCreateSent = Controller + 44;
 }

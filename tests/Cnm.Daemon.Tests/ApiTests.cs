@@ -177,7 +177,11 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
         Assert.Contains(DaemonFixture.MockBoth + ".sock", both.GetProperty("Address").GetString(), StringComparison.Ordinal);
     }
 
-    /// <summary>No lock is held across a plugin call: a hung CreateNetwork does not slow down reads.</summary>
+    /// <summary>
+    /// No lock is held across a plugin call: reads answer while a CreateNetwork hangs in the plugin (it hangs until the test
+    /// cancels it, so a read that waited for it would never answer). Each read gets a generous 10 s; the latencies are only
+    /// printed, never asserted (a loaded CI machine once took 69 ms at p99).
+    /// </summary>
     [Fact]
     public async Task ListNetworks_WhilePluginHangsCreateNetwork_AllAnswerFast()
     {
@@ -200,7 +204,8 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
         for (var i = 0; i < 100; i++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var response = await Http.GetAsync("/networks");
+            using var read = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var response = await Http.GetAsync("/networks", read.Token);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
@@ -210,7 +215,6 @@ public sealed class ApiTests(DaemonFixture fixture) : IClassFixture<DaemonFixtur
         var p50 = latencies[49];
         var p99 = latencies[98];
         Console.WriteLine($"GET /networks x100 during a hung CreateNetwork: p50 {p50:F2} ms, p99 {p99:F2} ms, max {latencies[99]:F2} ms");
-        Assert.True(p99 < 50, $"p99 {p99:F2} ms");
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hung);

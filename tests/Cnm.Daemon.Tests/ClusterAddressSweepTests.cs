@@ -49,7 +49,8 @@ public sealed class ClusterAddressSweepTests : IAsyncLifetime
 
         // B serves again, and its next endpoint gets a free address.
         var (status, body) = await b.PostAsync("/cnm/v1/endpoints", $$"""{"Network":"{{Network}}","Name":"b-again"}""");
-        Assert.True(status == HttpStatusCode.Created, $"endpoint on B after restart: {status} {body}");
+        Assert.True(status == HttpStatusCode.Created,
+            $"endpoint on B after restart: {status} {body}; B's log: {string.Join(" / ", b.Daemon.Stderr.Split('\n').TakeLast(40))}");
         await ClusterNode.WaitUntilAsync(async () => await AddressesMatchRecordsAsync(a), "etcd's address keys are exactly the gateway and the endpoints");
         Assert.Equal(3, (await AddressKeysAsync()).Count);
     }

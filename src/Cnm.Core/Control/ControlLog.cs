@@ -59,6 +59,12 @@ internal static partial class ControlLog
     [LoggerMessage(EventIds.NetworkReplayed, LogLevel.Information, "Replayed CreateNetwork of network {NetworkId} ({Name}) to driver {Driver}")]
     public static partial void NetworkReplayed(ILogger logger, string networkId, string name, string driver);
 
+    [LoggerMessage(EventIds.ClusterCreateOwed, LogLevel.Warning, "Cluster network {NetworkId} ({Name}) is listed, but its driver {Driver} is not available on this node ({Reason}); its CreateNetwork is sent when the driver registers or before the first endpoint here")]
+    public static partial void ClusterCreateOwed(ILogger logger, string networkId, string name, string driver, string reason);
+
+    [LoggerMessage(EventIds.ClusterCreateSent, LogLevel.Information, "Sent the owed CreateNetwork of cluster network {NetworkId} ({Name}) to driver {Driver}")]
+    public static partial void ClusterCreateSent(ILogger logger, string networkId, string name, string driver);
+
     [LoggerMessage(EventIds.IntentRecovered, LogLevel.Warning, "Recovered an interrupted {Operation} of {Name} ({ObjectId}): {Outcome}")]
     public static partial void IntentRecovered(ILogger logger, string operation, string name, string objectId, string outcome);
 

@@ -115,6 +115,7 @@ public sealed partial class Controller
         }
 
         var driver = await _drivers.GetNetworkDriverAsync(owner.Driver, cancellationToken).ConfigureAwait(false);
+        await SendOwedClusterCreateAsync(owner, cancellationToken).ConfigureAwait(false);
         if (owner.IPv4Pools.Count + owner.IPv6Pools.Count > 0)
         {
             var ipam = await _drivers.GetIpamDriverAsync(owner.IpamDriver, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,11 @@ public sealed partial class Controller : IAsyncDisposable
     private void OnDriverRegistered(string name, bool networkDriver)
     {
         _pending.OnRegistered(name);
+        if (networkDriver)
+        {
+            SendOwedClusterCreates(name);
+        }
+
         if (networkDriver && _replayCreateNetwork.Contains(name) && !_pending.Stopping.IsCancellationRequested)
         {
             _ = Task.Run(() => ReplayNetworksAsync(name));

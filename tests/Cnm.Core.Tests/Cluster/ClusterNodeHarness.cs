@@ -1,5 +1,6 @@
 using Cnm.Core.Cluster;
 using Cnm.Core.Control;
+using Cnm.Core.Drivers;
 using Cnm.Core.Drivers.BuiltIn;
 using Cnm.Core.Model;
 using Cnm.Core.Sandboxes;
@@ -35,7 +36,8 @@ internal sealed class ClusterNodeHarness : IAsyncDisposable
 
     public FakeNetworkDriver Global { get; }
 
-    public static async Task<ClusterNodeHarness> StartAsync(string node, IKeyValueStore cluster, InMemoryKeyValueStore? local = null)
+    public static async Task<ClusterNodeHarness> StartAsync(string node, IKeyValueStore cluster, InMemoryKeyValueStore? local = null,
+        IDriverModule? extra = null)
     {
         local ??= new InMemoryKeyValueStore();
         var ipam = new ClusterIpam(cluster, node);
@@ -43,7 +45,7 @@ internal sealed class ClusterNodeHarness : IAsyncDisposable
         var global = new FakeNetworkDriver(new CallLog());
         var controller = await Controller.CreateAsync(
             new ControllerOptions { Store = store, GlobalScope = true, Sandboxes = new InMemorySandboxProvider("/run/test/" + node) },
-            [new BuiltInDriverModule(ipam), new GlobalModule(global, new FakeNetworkDriver(new CallLog()))]);
+            [new BuiltInDriverModule(ipam), new GlobalModule(global, new FakeNetworkDriver(new CallLog())), .. extra is null ? Array.Empty<IDriverModule>() : [extra]]);
         var sync = new ClusterSync(store, controller, NullLogger.Instance, TimeSpan.FromMilliseconds(50));
         sync.Start();
         return new ClusterNodeHarness(local, store, ipam, controller, sync, global);
