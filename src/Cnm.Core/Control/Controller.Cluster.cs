@@ -37,17 +37,14 @@ public sealed partial class Controller
             }
         }
 
-        NetworkDriverEntry? driver = _drivers.FindNetworkDriver(network.Driver);
-        if (driver is null)
+        NetworkDriverEntry? driver = null;
+        try
         {
-            try
-            {
-                driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CnmException ex)
-            {
-                ControlLog.ClusterCreateOwed(_logger, network.Id, network.Name, network.Driver, ex.Message);
-            }
+            driver = await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CnmException ex)
+        {
+            ControlLog.ClusterCreateOwed(_logger, network.Id, network.Name, network.Driver, ex.Message);
         }
 
         if (driver is not null)
