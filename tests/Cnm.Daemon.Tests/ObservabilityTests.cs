@@ -10,7 +10,7 @@ public sealed class ObservabilityTests(DaemonFixture fixture) : IClassFixture<Da
 {
     private HttpClient Http => fixture.Http;
 
-    private async Task CreateNetworkAsync(string name, string driver, string? traceparent = null)
+    private async Task CreateNetworkAsync(string name, string driver, string? traceparent = null, string? tracestate = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1.47/networks/create")
         {
@@ -19,6 +19,11 @@ public sealed class ObservabilityTests(DaemonFixture fixture) : IClassFixture<Da
         if (traceparent is not null)
         {
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        }
+
+        if (tracestate is not null)
+        {
+            request.Headers.TryAddWithoutValidation("tracestate", tracestate);
         }
 
         using var response = await Http.SendAsync(request);
@@ -101,5 +106,35 @@ public sealed class ObservabilityTests(DaemonFixture fixture) : IClassFixture<Da
         Assert.True(match.Success, traceparent);
         Assert.Equal(traceId, match.Groups[1].Value);
         Assert.NotEqual("00f067aa0ba902b7", match.Groups[2].Value);
+    }
+
+    [Fact]
+    public async Task ApiRequestWithoutTraceparent_PluginGetsNoTraceHeaders()
+    {
+        fixture.Both.ClearRequests();
+
+        await CreateNetworkAsync("obs-notrace", DaemonFixture.MockBoth);
+
+        // No trace of the client's, none of cnmd's own: the request is the reference's, header for header.
+        var create = fixture.Both.RequestsFor("NetworkDriver.CreateNetwork")[^1];
+        Assert.False(create.Headers.ContainsKey("traceparent"), $"traceparent {create.Headers.GetValueOrDefault("traceparent")}");
+        Assert.False(create.Headers.ContainsKey("tracestate"), "tracestate");
+    }
+
+    [Fact]
+    public async Task ApiRequestWithUnsampledTraceparentAndTracestate_PluginGetsBothWithTheFlagKept()
+    {
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        fixture.Both.ClearRequests();
+
+        await CreateNetworkAsync("obs-unsampled", DaemonFixture.MockBoth, $"00-{traceId}-b7ad6b7169203331-00", "vendor=t61rcWkgMzE");
+
+        var create = fixture.Both.RequestsFor("NetworkDriver.CreateNetwork")[^1];
+        Assert.True(create.Headers.TryGetValue("traceparent", out var traceparent), "the plugin got no traceparent");
+        var match = Regex.Match(traceparent!, "^00-([0-9a-f]{32})-([0-9a-f]{16})-00$");
+        Assert.True(match.Success, traceparent);
+        Assert.Equal(traceId, match.Groups[1].Value);
+        Assert.True(create.Headers.TryGetValue("tracestate", out var tracestate), "the plugin got no tracestate");
+        Assert.Equal("vendor=t61rcWkgMzE", tracestate);
     }
 }

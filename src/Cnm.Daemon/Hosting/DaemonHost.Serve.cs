@@ -20,6 +20,7 @@ internal static partial class DaemonHost
     {
         var app = CreateBuilder(configuration, options, listeners, sockets, tls).Build();
         await using var appLifetime = app.ConfigureAwait(false);
+        using var tracing = TracePropagation.Start();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("Cnm.Daemon");
         var registry = app.Services.GetRequiredService<PluginRegistry>();

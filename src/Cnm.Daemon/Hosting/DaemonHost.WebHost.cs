@@ -4,7 +4,6 @@ using Cnm.Plugins;
 using Cnm.Plugins.Client;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Cnm.Daemon.Hosting;
 
@@ -62,11 +61,10 @@ internal static partial class DaemonHost
             }
         });
 
-        // Metrics of plugin calls, scraped as Prometheus text at /metrics; a trace per API request (continuing
-        // an incoming W3C traceparent) so that plugin calls carry a traceparent of the same trace.
+        // Metrics of plugin calls, scraped as Prometheus text at /metrics. Traces: only an API client's own W3C
+        // traceparent is carried on to the plugin calls (TracePropagation, started in ServeAsync); no exporter.
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name, Cnm.Core.Cluster.ClusterMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
-            .WithTracing(tracing => tracing.AddSource(PluginMetrics.Name).AddAspNetCoreInstrumentation());
+            .WithMetrics(metrics => metrics.AddMeter(PluginMetrics.Name, Cnm.Core.Cluster.ClusterMetrics.Name).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         builder.Services.AddCnmOpenApi();
         return builder;

@@ -23,7 +23,7 @@ public sealed partial class PluginClient : IDisposable
     private const string GoUserAgent = "Go-http-client/1.1";
     private static readonly TimeSpan MinimumRetryWait = TimeSpan.FromMilliseconds(50);
 
-    private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _http;
     private readonly PluginClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -42,12 +42,9 @@ public sealed partial class PluginClient : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         (_baseUri, _hostHeader) = PluginTransport.Target(spec);
-        _http = new HttpClient(PluginTransport.CreateHandler(spec, _options), disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
+        // The handler itself, without HttpClient over it: the call has its own timeout and reads the body itself,
+        // so HttpClient would only add a linked cancellation source and its bookkeeping to every call.
+        _http = new HttpMessageInvoker(PluginTransport.CreateHandler(spec, _options), disposeHandler: true);
     }
 
     /// <summary>The plugin this client talks to.</summary>
@@ -130,7 +127,11 @@ public sealed partial class PluginClient : IDisposable
         var backoff = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, MethodUri(method));
+            using var request = new HttpRequestMessage(HttpMethod.Post, MethodUri(method))
+            {
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
             // Raw adds: the same bytes as the typed setters, without their parse and validation cost per call.
             request.Headers.TryAddWithoutValidation("Accept", PluginMediaTypes.Accept);
             if (_hostHeader is not null)
@@ -145,8 +146,8 @@ public sealed partial class PluginClient : IDisposable
             request.Content = new ByteArrayContent(body);
             try
             {
-                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-                    .ConfigureAwait(false);
+                // An invoker never buffers the response: what HttpCompletionOption.ResponseHeadersRead asked of HttpClient.
+                return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (PluginTransport.FindConnectFailure(ex) is { } connectError)
             {

@@ -39,6 +39,9 @@ internal static class PluginTransport
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
             MaxResponseHeadersLength = 64,
+            // Trace headers go to the plugin only for a plugin call's own activity (PluginMetrics.Source), never for
+            // whatever activity is current around an untraced call (spec/plugin-protocol.md, section 4).
+            ActivityHeadersPropagator = PluginCallPropagator.Instance,
         };
 
         if (options.ConnectCallback is { } connect)

@@ -146,4 +146,34 @@ public sealed class PluginTelemetryTests
             }
         }
     }
+
+    [Fact]
+    public async Task Call_UnderAnotherSourcesActivity_NobodyTracingThePluginCall_SendsNoTraceHeaders()
+    {
+        var plugin = "untraced-" + Guid.NewGuid().ToString("N")[..8];
+        // Someone else's activity is current (as ASP.NET Core's per-request one at debug level), but nothing listens
+        // to Cnm.Plugins, so the plugin call has no activity of its own.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "other",
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("other");
+        var (dir, server, client) = await StartAsync(plugin, s => s.Map("NetworkDriver.Good", PluginReply.Json("{\"Value\":1}")));
+        using (dir)
+        await using (server)
+        using (client)
+        {
+            using (var activity = source.StartActivity("not a plugin call"))
+            {
+                Assert.NotNull(activity);
+                Assert.Same(activity, Activity.Current);
+                await CallAsync(client, "NetworkDriver.Good");
+                var request = Assert.Single(server.Requests);
+                Assert.False(request.Headers.ContainsKey("traceparent"), $"traceparent {request.Header("traceparent")}");
+                Assert.False(request.Headers.ContainsKey("tracestate"), "tracestate");
+            }
+        }
+    }
 }
