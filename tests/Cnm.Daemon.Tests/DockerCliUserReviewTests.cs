@@ -79,7 +79,8 @@ public sealed class DockerCliUserReviewTests(DaemonFixture fixture) : IClassFixt
     {
         using var response = await fixture.Http.GetAsync("/v1.41/no-such-route/x");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("""{"message":"page not found: GET /no-such-route/x"}""", await response.Content.ReadAsStringAsync());
+        // With the newline Go's json.Encoder ends dockerd's bodies with (spec/daemon-api.md, "Framing").
+        Assert.Equal("""{"message":"page not found: GET /no-such-route/x"}""" + "\n", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

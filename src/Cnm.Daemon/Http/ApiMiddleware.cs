@@ -132,10 +132,13 @@ internal static partial class ApiMiddleware
 
     public static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
+        // Clear drops every header set so far; an error carries the same three as any answer, as dockerd's do.
         context.Response.Clear();
-        context.Response.Headers["Api-Version"] = ApiVersion;
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(message), DockerJson.Context.ErrorBody, DockerJson.ContentType);
+        var headers = context.Response.Headers;
+        headers["Api-Version"] = ApiVersionHeader;
+        headers["Ostype"] = OsTypeHeader;
+        headers["Server"] = ServerHeader;
+        return DockerJson.WriteAsync(context.Response, new ErrorBody(message), DockerJson.Context.ErrorBody, status);
     }
 
     private static partial class Log
