@@ -154,6 +154,10 @@ RSS_IDLE=$(rss_report "idle RSS, 5 s after ready")
 $BENCH fill "${targets[@]}" "${common[@]}" --count 1000 >/dev/null
 sleep 2
 RSS_FULL=$(rss_report "RSS with 1,000 networks (plugin driver + IPAM)")
+# cnmd gives a burst's garbage back once its API has been quiet for 5-10 s (IdleMemory); dockerd's Go runtime returns
+# memory on its own schedule. The same daemons, 12 s after the last create:
+sleep 10
+RSS_LATER=$(rss_report "… the same, 12 s after the last create")
 $BENCH drain "${targets[@]}" "${common[@]}" --count 1000 >/dev/null
 
 echo "bench-daemon: $DOCKERD_VERSION; cnmd $CNMD; $(nproc) cores; $(uname -r)"
@@ -163,6 +167,7 @@ echo "| memory | dockerd | cnmd full | cnmd normal | cnmd memory |"
 echo "|---|---:|---:|---:|---:|"
 echo "$RSS_IDLE"
 echo "$RSS_FULL"
+echo "$RSS_LATER"
 echo
 echo "load average (1, 5, 15 min) every 10 s during the run: $(tr '\n' ';' < "$tmp/load")"
 

@@ -9,6 +9,7 @@ internal static class EventIds
     public const int Listening = 1;
     public const int InMemoryStore = 2;
     public const int NoMembership = 3;
+    public const int IdleMemoryReleased = 4;
     public const int TestFirewall = 10;
     public const int TestFirewallCall = 11;
 

@@ -127,7 +127,9 @@ internal static partial class DaemonHost
         await using var eventLifetime = eventSource.ConfigureAwait(false);
         await eventSource.StartAsync(CancellationToken.None).ConfigureAwait(false);
 
-        MapApi(app, controller, registry, events, store, options);
+        // After a burst of requests, once the API is quiet, the burst's garbage is given back to the OS.
+        using var idleMemory = new IdleMemory(TimeProvider.System, loggerFactory.CreateLogger("Cnm.Daemon.Memory"));
+        MapApi(app, controller, registry, events, store, options, idleMemory);
 
         app.Lifetime.ApplicationStarted.Register(() => OnListening(app, options, logger, LinuxDriverSetup.DefaultDriver(controller)));
         app.Lifetime.ApplicationStopped.Register(() =>
@@ -150,9 +152,9 @@ internal static partial class DaemonHost
     }
 
     private static void MapApi(WebApplication app, Controller controller, PluginRegistry registry, EventHub events,
-        IKeyValueStore store, DaemonOptions options)
+        IKeyValueStore store, DaemonOptions options, IdleMemory idleMemory)
     {
-        app.UseDockerApiConventions();
+        app.UseDockerApiConventions(idleMemory);
         app.UseRouting();
         app.MapDockerSystem(new InfoBuilder(controller, registry, events, options.DataRoot, options.MinimumLevel <= LogLevel.Debug));
         app.MapDockerEvents(events, TimeProvider.System);

@@ -31,11 +31,12 @@ internal static partial class ApiMiddleware
     /// prefix is dockerd's <c>/v{version:[0-9.]+}</c> followed by a slash, so <c>/v1.13.1/</c> is a (too old) version,
     /// not a 404; it is matched by hand, without a regular expression (spec/performance.md, "Daemon against dockerd").
     /// </summary>
-    public static WebApplication UseDockerApiConventions(this WebApplication app)
+    public static WebApplication UseDockerApiConventions(this WebApplication app, Hosting.IdleMemory? idle = null)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Api");
         app.Use(async (context, next) =>
         {
+            idle?.OnRequest();
             var path = context.Request.Path.Value ?? "";
             var headers = context.Response.Headers;
             headers["Api-Version"] = ApiVersionHeader;
