@@ -5,7 +5,9 @@
 # dockerd (issue 15)"). Usage:
 #   tests/bench-daemon-ab.sh CYCLES ROUNDS WARMUP NAME=CNMD[,VAR=VALUE...] NAME=CNMD[,VAR=VALUE...] ...
 # VAR=VALUE pairs are set in that cnmd's environment only. CNM_AB_PLUGIN_ENV="VAR=VALUE ..." is the plugin's
-# environment. Stops every process it started by PID and removes its temp dir.
+# environment. CNM_AB_MODES is what picks the client modes, "--single" (1 client) unless set; set it empty for 1 and 8
+# clients. CNM_AB_KEEP_LOGS=DIR keeps the plugin's and the cnmds' logs there. Stops every process it started by PID and
+# removes its temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CYCLES=$1 ROUNDS=$2 WARMUP=$3; shift 3
@@ -18,6 +20,7 @@ cleanup() {
   set +e
   local i
   for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -TERM "${pids[$i]}" 2>/dev/null; wait "${pids[$i]}" 2>/dev/null; done
+  [ -n "${CNM_AB_KEEP_LOGS:-}" ] && mkdir -p "$CNM_AB_KEEP_LOGS" && cp "$tmp"/*.log "$CNM_AB_KEEP_LOGS"/
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -42,5 +45,5 @@ for spec in "$@"; do
   args+=(--target "$name=cnmd:$tmp/$name.sock" --pid "$name=$pid")
 done
 echo "bench-daemon-ab: $(nproc) cores; $(uname -r); targets: $*; plugin env: ${CNM_AB_PLUGIN_ENV:-none}"
-$BENCH run "${args[@]}" --plugin-socket "$tmp/plugins/$NAME.sock" --driver "$NAME" --scenarios network --single \
+$BENCH run "${args[@]}" --plugin-socket "$tmp/plugins/$NAME.sock" --driver "$NAME" --scenarios network ${CNM_AB_MODES---single} \
   --cycles "$CYCLES" --rounds "$ROUNDS" --warmup "$WARMUP"

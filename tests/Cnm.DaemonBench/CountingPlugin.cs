@@ -23,6 +23,13 @@ internal static class CountingPlugin
         var counters = new PluginCounters();
         var clock = new SocketClock(counters);
         builder.Logging.ClearProviders();
+        // CNM_BENCH_PLUGIN_LOG=1: Kestrel's connection and request logs on stderr, to see why a connection ended.
+        if (Environment.GetEnvironmentVariable("CNM_BENCH_PLUGIN_LOG") == "1")
+        {
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var socket in sockets)
