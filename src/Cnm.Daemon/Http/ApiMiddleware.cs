@@ -31,17 +31,14 @@ internal static partial class ApiMiddleware
     /// prefix is dockerd's <c>/v{version:[0-9.]+}</c> followed by a slash, so <c>/v1.13.1/</c> is a (too old) version,
     /// not a 404; it is matched by hand, without a regular expression (spec/performance.md, "Daemon against dockerd").
     /// </summary>
-    public static WebApplication UseDockerApiConventions(this WebApplication app, Hosting.IdleMemory? idle = null)
+    public static WebApplication UseDockerApiConventions(this WebApplication app, Hosting.IdleMemory idle)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cnm.Daemon.Api");
         app.Use(async (context, next) =>
         {
-            idle?.OnRequest();
+            idle.OnRequest();
             var path = context.Request.Path.Value ?? "";
-            var headers = context.Response.Headers;
-            headers["Api-Version"] = ApiVersionHeader;
-            headers["Ostype"] = OsTypeHeader;
-            headers["Server"] = ServerHeader;
+            SetAnswerHeaders(context.Response.Headers);
             if (VersionPrefixLength(path) is var prefix and > 0)
             {
                 if (Unsupported(path[2..prefix]) is { } refusal)
@@ -131,14 +128,18 @@ internal static partial class ApiMiddleware
     private static long Part(string text) =>
         text.Length == 0 ? 0 : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
 
+    private static void SetAnswerHeaders(IHeaderDictionary headers)
+    {
+        headers["Api-Version"] = ApiVersionHeader;
+        headers["Ostype"] = OsTypeHeader;
+        headers["Server"] = ServerHeader;
+    }
+
     public static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
         // Clear drops every header set so far; an error carries the same three as any answer, as dockerd's do.
         context.Response.Clear();
-        var headers = context.Response.Headers;
-        headers["Api-Version"] = ApiVersionHeader;
-        headers["Ostype"] = OsTypeHeader;
-        headers["Server"] = ServerHeader;
+        SetAnswerHeaders(context.Response.Headers);
         return DockerJson.WriteAsync(context.Response, new ErrorBody(message), DockerJson.Context.ErrorBody, status);
     }
 

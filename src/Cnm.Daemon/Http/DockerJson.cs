@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Cnm.Daemon.Http;
 
@@ -52,17 +51,8 @@ internal static class DockerJson
         return writer.FlushAsync().AsTask();
     }
 
-    private sealed class JsonResult<T>(T value, JsonTypeInfo<T> type, int statusCode)
-        : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult, IValueHttpResult<T>
+    private sealed class JsonResult<T>(T value, JsonTypeInfo<T> type, int statusCode) : IResult
     {
-        public int? StatusCode => statusCode;
-
-        public string ContentType => DockerJson.ContentType;
-
-        public T Value => value;
-
-        object? IValueHttpResult.Value => value;
-
         public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext.Response, value, type, statusCode);
     }
 }
