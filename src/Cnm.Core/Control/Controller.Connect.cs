@@ -28,7 +28,7 @@ public sealed partial class Controller
         ArgumentNullException.ThrowIfNull(options);
         var sandbox = GetSandbox(sandboxIdOrName);
         var owner = GetNetwork(network);
-        ThrowIfWaiting(owner, "connect to it");
+        await ThrowIfWaitingAsync(owner, "connect to it", cancellationToken).ConfigureAwait(false);
         var work = ReserveEndpoint(owner.Id, options with
         {
             ExposedPorts = options.ExposedPorts ?? sandbox.Options.ExposedPorts ?? [],
@@ -79,7 +79,7 @@ public sealed partial class Controller
     /// Disconnects a sandbox from a network, as Docker's <c>network disconnect</c> does: the joined endpoint leaves and is
     /// deleted. Driver errors of the leave and the delete are logged and a driver that cannot be reached gets its calls as
     /// pending calls, as the reference only logs them: the disconnect never stops half way. On a network waiting for its
-    /// plugin it fails at once and changes nothing. Forced, it deletes the network's endpoint named
+    /// plugin (after waiting for an activation in flight) it fails and changes nothing. Forced, it deletes the network's endpoint named
     /// <paramref name="container"/> (or the sandbox's name) whatever its state, joined or not, as Docker's
     /// <c>disconnect -f</c> does, also when no such sandbox exists any more.
     /// </summary>
@@ -113,15 +113,39 @@ public sealed partial class Controller
 
         if (!force)
         {
-            ThrowIfWaiting(owner, $"disconnect container {container}");
+            await ThrowIfWaitingAsync(owner, $"disconnect container {container}", cancellationToken).ConfigureAwait(false);
         }
 
         await DeleteEndpointAsync(endpoint.Id, force: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Refuses an operation on a network that is waiting for its plugin, before it changes anything.</summary>
-    private void ThrowIfWaiting(Network network, string what)
+    /// <summary>
+    /// Refuses an operation on a network that is waiting for its plugin, before it changes anything. A network that
+    /// is not ready first has its drivers resolved by name, as any operation does: that waits for an activation in
+    /// flight (a restart, or a plugin whose socket just appeared, while the watcher activates it) and activates a
+    /// plugin whose socket or spec file is there, so only a plugin that is really missing, gone or broken refuses the
+    /// operation. A missing socket or spec file fails that lookup at once (spec/store.md, "Restore at start-up").
+    /// </summary>
+    private async Task ThrowIfWaitingAsync(Network network, string what, CancellationToken cancellationToken)
     {
+        if (GetAvailability(network).IsReady)
+        {
+            return;
+        }
+
+        try
+        {
+            await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
+            if (network.IPv4Pools.Count + network.IPv6Pools.Count > 0)
+            {
+                await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (CnmException)
+        {
+            // the availability below says why, in the words of the waiting network
+        }
+
         var availability = GetAvailability(network);
         if (!availability.IsReady)
         {
