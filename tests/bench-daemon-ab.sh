@@ -4,7 +4,8 @@
 # cnm-daemonbench client with the rounds interleaved, against one plugin process (spec/performance.md, "Daemon against
 # dockerd (issue 15)"). Usage:
 #   tests/bench-daemon-ab.sh CYCLES ROUNDS WARMUP NAME=CNMD[,VAR=VALUE...] NAME=CNMD[,VAR=VALUE...] ...
-# VAR=VALUE pairs are set in that cnmd's environment only. CNM_AB_PLUGIN_ENV="VAR=VALUE ..." is the plugin's
+# VAR=VALUE pairs are set in that cnmd's environment only. CNMD `floor` is cnm-daemonbench's transport floor, a stand-in
+# daemon on cnmd's stack that only relays the cycle's six plugin calls (tests/Cnm.DaemonBench/FloorDaemon.cs). CNM_AB_PLUGIN_ENV="VAR=VALUE ..." is the plugin's
 # environment. CNM_AB_MODES is what picks the client modes, "--single" (1 client) unless set; set it empty for 1 and 8
 # clients. CNM_AB_KEEP_LOGS=DIR keeps the plugin's and the cnmds' logs there. Stops every process it started by PID and
 # removes its temp dir.
@@ -36,6 +37,7 @@ for spec in "$@"; do
   name=${spec%%=*} rest=${spec#*=}
   IFS=, read -r -a parts <<< "$rest"
   cnmd=${parts[0]}
+  [ "$cnmd" = floor ] && cnmd="$tmp/floor.sh" && printf '#!/bin/sh\nexec %s floor "$@"\n' "$BENCH" > "$cnmd" && chmod 755 "$cnmd"
   mkdir -p "$tmp/$name"
   env "${parts[@]:1}" "$cnmd" --host "unix://$tmp/$name.sock" --data-root "$tmp/$name/data" --exec-root "$tmp/$name/exec" \
     --plugin-dir "$tmp/plugins" --spec-dir "$tmp/specs" --sandbox memory --log-level warn "${store[@]}" > "$tmp/$name.log" 2>&1 &

@@ -28,9 +28,17 @@ internal sealed class BenchTool : IDisposable
         }
     }
 
-    public static BenchTool Start(params string[] args)
+    public static BenchTool Start(params string[] args) => Start(null, args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with <paramref name="environment"/> added to the tool's environment.</summary>
+    public static BenchTool Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {

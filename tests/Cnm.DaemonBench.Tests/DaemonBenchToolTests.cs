@@ -73,6 +73,36 @@ public sealed class DaemonBenchToolTests
         Assert.Matches(@"\| … host time per plugin call, socket to socket: \(median cycle − plugin socket time\) / calls \| -?\d+ µs \|", client.Output);
     }
 
+    [Fact]
+    public async Task Timeline_AgainstTheFloor_SplitsEachCycleOfItsSixPluginCalls()
+    {
+        using var temp = new TempDirectory("cnmdb");
+        var pluginDir = temp.CreateDirectory("plugins");
+        var pluginSocket = Path.Combine(pluginDir, "benchp.sock");
+        using var plugin = BenchTool.Start(new Dictionary<string, string> { ["CNM_BENCH_TIMELINE"] = "1" }, "plugin", pluginSocket);
+        await plugin.WaitForFileAsync(pluginSocket, Deadline);
+        var api = temp.File("floor.sock");
+        // cnmd's arguments, as tests/bench-daemon-ab.sh passes them: the floor reads --host and --plugin-dir only.
+        using var floor = BenchTool.Start("floor", "--host", "unix://" + api, "--data-root", temp.File("data"), "--plugin-dir", pluginDir,
+            "--store", "memory");
+        await floor.WaitForFileAsync(api, Deadline);
+
+        using var timeline = BenchTool.Start("timeline", "--target", "floor=cnmd:" + api, "--plugin-socket", pluginSocket, "--driver", "benchp",
+            "--cycles", "5", "--warmup", "2");
+
+        // The timeline fails unless the plugin saw exactly six calls per cycle, in the cycle's order.
+        Assert.True(await timeline.WaitExitAsync(Deadline) == 0, timeline.Output + "\nfloor:\n" + floor.Output);
+        Assert.Contains("timeline of floor: 5 cycles after 2 warm-up cycles", timeline.Output, StringComparison.Ordinal);
+        Assert.Matches(@"create: request sent -> RequestPool arrives +\d+\.\d", timeline.Output);
+        Assert.Matches(@"ReleasePool answered -> response received +\d+\.\d", timeline.Output);
+        using var http = UnixClient(pluginSocket);
+        using var counters = JsonDocument.Parse(await http.GetStringAsync(new Uri("/bench/counters", UriKind.Relative)));
+        var methods = counters.RootElement.GetProperty("Methods");
+        Assert.Equal(7, methods.GetProperty("IpamDriver.RequestPool").GetProperty("Calls").GetInt64());
+        Assert.Equal(7, methods.GetProperty("IpamDriver.ReleasePool").GetProperty("Calls").GetInt64());
+        Assert.Equal(42, counters.RootElement.GetProperty("Calls").GetInt64());
+    }
+
     private static HttpClient UnixClient(string socket) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, ct) =>

@@ -44,6 +44,7 @@ internal static class CountingPlugin
         });
         await using var app = builder.Build();
         app.MapGet("/bench/counters", () => Results.Bytes(counters.ToJson(), "application/json"));
+        app.MapGet("/bench/timeline", () => Results.Text(string.Join('\n', (counters.Timeline ?? []).Select(t => $"{t.Start} {t.End}"))));
         app.MapPost("/{method}", (string method, HttpContext context) => HandleAsync(method, context, counters, clock));
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"cnm-daemonbench plugin ready on {string.Join(' ', sockets)}");

@@ -68,7 +68,9 @@ internal sealed class SocketClock(PluginCounters counters)
                 _inRequest = false;
                 if (Counted)
                 {
-                    counters.AddSocket(Stopwatch.GetTimestamp() - _start);
+                    var end = Stopwatch.GetTimestamp();
+                    counters.AddSocket(end - _start);
+                    counters.Timeline?.Enqueue((_start, end));
                 }
             }
         }
