@@ -43,92 +43,108 @@ public sealed class BridgeCrashRestartTests
     {
         var operation = step.Split(':')[0];
         await using var e2e = await LinuxDaemon.StartAsync(crashAfter: step);
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.97.0.0/24", "keep");
-        await Assert.ThrowsAnyAsync<Exception>(() => RunUpToAsync(e2e, operation)); // the connection dies with cnmd
-        await e2e.WaitCrashedAsync(step.Split('#')[0]);
-
-        await e2e.StartDaemonAsync();
-        await SettledAsync(e2e.Http);
-        var (networks, endpoints) = await AssertHostMatchesStateAsync(e2e);
-        if (step is "join:commit")
+        try
         {
-            await e2e.Daemon.WaitForOutputAsync("restore: held the 1 published host ports of endpoint ", TimeSpan.FromSeconds(30));
-        }
-        else if (step is "join:ProgramExternalConnectivity")
-        {
-            await e2e.Daemon.WaitForOutputAsync("restore: removed the published-port rules of endpoint ", TimeSpan.FromSeconds(30));
-        }
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.97.0.0/24", "keep");
+            await Assert.ThrowsAnyAsync<Exception>(() => RunUpToAsync(e2e, operation)); // the connection dies with cnmd
+            await e2e.WaitCrashedAsync(step.Split('#')[0]);
 
-        var rules = (await HostRuleset.ReadAsync(e2e.HostNs)).Rules;
-
-        // The kernel loses the table and every bridge (the veths lose their master): a restart makes them again from the
-        // state alone, and they are the ones the restart after the crash made. Once per state a crash can end in.
-        if (KernelLost.Contains(step))
-        {
-            await LoseKernelAndRestartAsync(e2e, rules);
-        }
-
-        // What is left works, and everything can be removed.
-        foreach (var endpoint in endpoints)
-        {
-            var id = endpoint.GetProperty("Id").GetString()!;
-            if (endpoint.TryGetProperty("Sandbox", out _))
+            await e2e.StartDaemonAsync();
+            await SettledAsync(e2e.Http);
+            var (networks, endpoints) = await AssertHostMatchesStateAsync(e2e);
+            if (step is "join:commit")
             {
-                await SendAsync(e2e.Http, HttpMethod.Post, $"/cnm/v1/endpoints/{id}/leave", "{}");
+                await e2e.Daemon.WaitForOutputAsync("restore: held the 1 published host ports of endpoint ", TimeSpan.FromSeconds(30));
+            }
+            else if (step is "join:ProgramExternalConnectivity")
+            {
+                await e2e.Daemon.WaitForOutputAsync("restore: removed the published-port rules of endpoint ", TimeSpan.FromSeconds(30));
             }
 
-            await SendAsync(e2e.Http, HttpMethod.Delete, $"/cnm/v1/endpoints/{id}", null);
-        }
+            var rules = (await HostRuleset.ReadAsync(e2e.HostNs)).Rules;
 
-        foreach (var sandbox in (await GetAsync(e2e.Http, "/cnm/v1/sandboxes")).EnumerateArray())
+            // The kernel loses the table and every bridge (the veths lose their master): a restart makes them again from the
+            // state alone, and they are the ones the restart after the crash made. Once per state a crash can end in.
+            if (KernelLost.Contains(step))
+            {
+                await LoseKernelAndRestartAsync(e2e, rules);
+            }
+
+            // What is left works, and everything can be removed.
+            foreach (var endpoint in endpoints)
+            {
+                var id = endpoint.GetProperty("Id").GetString()!;
+                if (endpoint.TryGetProperty("Sandbox", out _))
+                {
+                    await SendAsync(e2e.Http, HttpMethod.Post, $"/cnm/v1/endpoints/{id}/leave", "{}");
+                }
+
+                await SendAsync(e2e.Http, HttpMethod.Delete, $"/cnm/v1/endpoints/{id}", null);
+            }
+
+            foreach (var sandbox in (await GetAsync(e2e.Http, "/cnm/v1/sandboxes")).EnumerateArray())
+            {
+                await SendAsync(e2e.Http, HttpMethod.Delete, $"/cnm/v1/sandboxes/{sandbox.GetProperty("Id").GetString()}", null);
+            }
+
+            foreach (var network in networks)
+            {
+                await SendAsync(e2e.Http, HttpMethod.Delete, $"/networks/{network.GetProperty("Id").GetString()}", null);
+            }
+
+            Assert.Empty(e2e.HostLinks());
+            Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
+            Assert.Equal(SocketError.Success, await BridgeEndToEndTests.TryBindAsync(e2e.HostNs, HostPort));
+            await e2e.StopDaemonAsync();
+        }
+        catch
         {
-            await SendAsync(e2e.Http, HttpMethod.Delete, $"/cnm/v1/sandboxes/{sandbox.GetProperty("Id").GetString()}", null);
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
         }
-
-        foreach (var network in networks)
-        {
-            await SendAsync(e2e.Http, HttpMethod.Delete, $"/networks/{network.GetProperty("Id").GetString()}", null);
-        }
-
-        Assert.Empty(e2e.HostLinks());
-        Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
-        Assert.Equal(SocketError.Success, await BridgeEndToEndTests.TryBindAsync(e2e.HostNs, HostPort));
-        await e2e.StopDaemonAsync();
     }
 
     [Fact]
     public async Task Restart_HostPortTakenWhileDown_ErrorLoggedAndNoDnatRuleLeft()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.98.0.0/24", "n1");
-        var (sandbox, _) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "portbox", HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await e2e.RunDockerAsync("network", "connect", "n1", "portbox");
-        var endpoint = (await e2e.EndpointAsync(sandbox, "n1")).GetProperty("Id").GetString()!;
-        Assert.Equal([endpoint], (await HostRuleset.ReadAsync(e2e.HostNs)).Endpoints);
-        await e2e.StopDaemonAsync();
-
-        // While cnmd is down, another program takes the host port: the restart must not DNAT that port to the sandbox.
-        using (var holder = await Cnm.Linux.Namespaces.NetnsThread.RunAsync(e2e.HostNs, () =>
-               {
-                   var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                   socket.Bind(new IPEndPoint(IPAddress.Any, HostPort));
-                   socket.Listen(1);
-                   return socket;
-               }, CancellationToken.None))
+        try
         {
-            await e2e.StartDaemonAsync();
-            await e2e.Daemon.WaitForOutputAsync($"restore: could not publish the ports of endpoint {endpoint} again", TimeSpan.FromSeconds(30));
-            var ruleset = await HostRuleset.ReadAsync(e2e.HostNs);
-            Assert.Empty(ruleset.Endpoints);
-            Assert.Single(ruleset.Networks); // the network's own rules stay
-        }
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.98.0.0/24", "n1");
+            var (sandbox, _) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "portbox", HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await e2e.RunDockerAsync("network", "connect", "n1", "portbox");
+            var endpoint = (await e2e.EndpointAsync(sandbox, "n1")).GetProperty("Id").GetString()!;
+            Assert.Equal([endpoint], (await HostRuleset.ReadAsync(e2e.HostNs)).Endpoints);
+            await e2e.StopDaemonAsync();
 
-        await e2e.RunDockerAsync("network", "disconnect", "n1", "portbox");
-        await BridgeEndToEndTests.DeleteSandboxesAsync(e2e, sandbox);
-        await e2e.RunDockerAsync("network", "rm", "n1");
-        Assert.Empty(e2e.HostLinks());
-        Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
-        await e2e.StopDaemonAsync();
+            // While cnmd is down, another program takes the host port: the restart must not DNAT that port to the sandbox.
+            using (var holder = await Cnm.Linux.Namespaces.NetnsThread.RunAsync(e2e.HostNs, () =>
+                   {
+                       var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                       socket.Bind(new IPEndPoint(IPAddress.Any, HostPort));
+                       socket.Listen(1);
+                       return socket;
+                   }, CancellationToken.None))
+            {
+                await e2e.StartDaemonAsync();
+                await e2e.Daemon.WaitForOutputAsync($"restore: could not publish the ports of endpoint {endpoint} again", TimeSpan.FromSeconds(30));
+                var ruleset = await HostRuleset.ReadAsync(e2e.HostNs);
+                Assert.Empty(ruleset.Endpoints);
+                Assert.Single(ruleset.Networks); // the network's own rules stay
+            }
+
+            await e2e.RunDockerAsync("network", "disconnect", "n1", "portbox");
+            await BridgeEndToEndTests.DeleteSandboxesAsync(e2e, sandbox);
+            await e2e.RunDockerAsync("network", "rm", "n1");
+            Assert.Empty(e2e.HostLinks());
+            Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
+            await e2e.StopDaemonAsync();
+        }
+        catch
+        {
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
+        }
     }
 
     private static async Task LoseKernelAndRestartAsync(LinuxDaemon e2e, List<string> rules)

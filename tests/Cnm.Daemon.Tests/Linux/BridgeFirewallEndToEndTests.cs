@@ -22,59 +22,83 @@ public sealed class BridgeFirewallEndToEndTests
     public async Task TwoBridgeNetworks_CannotReachEachOther()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.101.0.0/24", "iso1");
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.102.0.0/24", "iso2");
-        var (aId, aKey) = await e2e.SandboxAsync("isoboxa");
-        var (bId, bKey) = await e2e.SandboxAsync("isoboxb");
-        await e2e.RunDockerAsync("network", "connect", "iso1", "isoboxa");
-        await e2e.RunDockerAsync("network", "connect", "iso2", "isoboxb");
-        var b = AddressOf(await e2e.EndpointAsync(bId, "iso2"));
-        var a = AddressOf(await e2e.EndpointAsync(aId, "iso1"));
-        Assert.True(await Icmp.EchoAsync(aKey, IPAddress.Parse("10.101.0.1")), "a must still reach its own gateway");
-        Assert.False(await Icmp.EchoAsync(aKey, b), "a sandbox of iso1 reached one of iso2");
-        Assert.False(await Icmp.EchoAsync(bKey, a), "a sandbox of iso2 reached one of iso1");
-        await RemoveAllAsync(e2e, [("iso1", "isoboxa"), ("iso2", "isoboxb")], aId, bId);
+        try
+        {
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.101.0.0/24", "iso1");
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.102.0.0/24", "iso2");
+            var (aId, aKey) = await e2e.SandboxAsync("isoboxa");
+            var (bId, bKey) = await e2e.SandboxAsync("isoboxb");
+            await e2e.RunDockerAsync("network", "connect", "iso1", "isoboxa");
+            await e2e.RunDockerAsync("network", "connect", "iso2", "isoboxb");
+            var b = AddressOf(await e2e.EndpointAsync(bId, "iso2"));
+            var a = AddressOf(await e2e.EndpointAsync(aId, "iso1"));
+            Assert.True(await Icmp.EchoAsync(aKey, IPAddress.Parse("10.101.0.1")), "a must still reach its own gateway");
+            Assert.False(await Icmp.EchoAsync(aKey, b), "a sandbox of iso1 reached one of iso2");
+            Assert.False(await Icmp.EchoAsync(bKey, a), "a sandbox of iso2 reached one of iso1");
+            await RemoveAllAsync(e2e, [("iso1", "isoboxa"), ("iso2", "isoboxb")], aId, bId);
+        }
+        catch
+        {
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
+        }
     }
 
     [Fact]
     public async Task Masquerade_OutsideServerSeesTheHostAddress()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        await using var outside = await Outside.StartAsync(e2e);
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.103.0.0/24", "masq");
-        var (id, key) = await e2e.SandboxAsync("masqbox");
-        await e2e.RunDockerAsync("network", "connect", "masq", "masqbox");
-        using var server = await ListenAsync(outside.Path, IPAddress.Any, 0);
-        var port = ((IPEndPoint)server.LocalEndPoint!).Port;
-        var accepted = server.AcceptAsync();
-        using var client = await ConnectAsync(key, new IPEndPoint(Outside.OutsideAddress, port));
-        using var peer = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(Outside.HostAddress, ((IPEndPoint)peer.RemoteEndPoint!).Address.MapToIPv4());
-        await RemoveAllAsync(e2e, [("masq", "masqbox")], id);
+        try
+        {
+            await using var outside = await Outside.StartAsync(e2e);
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.103.0.0/24", "masq");
+            var (id, key) = await e2e.SandboxAsync("masqbox");
+            await e2e.RunDockerAsync("network", "connect", "masq", "masqbox");
+            using var server = await ListenAsync(outside.Path, IPAddress.Any, 0);
+            var port = ((IPEndPoint)server.LocalEndPoint!).Port;
+            var accepted = server.AcceptAsync();
+            using var client = await ConnectAsync(key, new IPEndPoint(Outside.OutsideAddress, port));
+            using var peer = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(Outside.HostAddress, ((IPEndPoint)peer.RemoteEndPoint!).Address.MapToIPv4());
+            await RemoveAllAsync(e2e, [("masq", "masqbox")], id);
+        }
+        catch
+        {
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
+        }
     }
 
     [Fact]
     public async Task PublishedPort_FromOutsideAndHairpinFromASecondSandbox_ReachTheEchoServer()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        await using var outside = await Outside.StartAsync(e2e);
-        await e2e.RunDockerAsync("network", "create", "--subnet", "10.104.0.0/24", "pub");
-        var (sId, sKey) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "pubserver", "");
-        var (cId, cKey) = await e2e.SandboxAsync("pubclient");
-        await e2e.RunDockerAsync("network", "connect", "pub", "pubserver");
-        await e2e.RunDockerAsync("network", "connect", "pub", "pubclient");
-        var endpointId = (await e2e.EndpointAsync(sId, "pub")).GetProperty("Id").GetString()!;
-        using var inspect = await e2e.Http.GetAsync($"/cnm/v1/endpoints/{endpointId}");
-        var published = (await NativeEndpointTests.ReadAsync(inspect, HttpStatusCode.OK)).GetProperty("DriverInfo").GetProperty("com.docker.network.portmap")[0];
-        var hostPort = published.GetProperty("HostPort").GetInt32();
-        using var server = await ListenAsync(sKey, IPAddress.Any, 80);
-        var echo = EchoLoopAsync(server);
+        try
+        {
+            await using var outside = await Outside.StartAsync(e2e);
+            await e2e.RunDockerAsync("network", "create", "--subnet", "10.104.0.0/24", "pub");
+            var (sId, sKey) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "pubserver", "");
+            var (cId, cKey) = await e2e.SandboxAsync("pubclient");
+            await e2e.RunDockerAsync("network", "connect", "pub", "pubserver");
+            await e2e.RunDockerAsync("network", "connect", "pub", "pubclient");
+            var endpointId = (await e2e.EndpointAsync(sId, "pub")).GetProperty("Id").GetString()!;
+            using var inspect = await e2e.Http.GetAsync($"/cnm/v1/endpoints/{endpointId}");
+            var published = (await NativeEndpointTests.ReadAsync(inspect, HttpStatusCode.OK)).GetProperty("DriverInfo").GetProperty("com.docker.network.portmap")[0];
+            var hostPort = published.GetProperty("HostPort").GetInt32();
+            using var server = await ListenAsync(sKey, IPAddress.Any, 80);
+            var echo = EchoLoopAsync(server);
 
-        Assert.Equal("from outside", await RoundTripAsync(outside.Path, new IPEndPoint(Outside.HostAddress, hostPort), "from outside"));
-        Assert.Equal("hairpin", await RoundTripAsync(cKey, new IPEndPoint(Outside.HostAddress, hostPort), "hairpin"));
-        server.Dispose();
-        await Task.WhenAny(echo, Task.Delay(1000));
-        await RemoveAllAsync(e2e, [("pub", "pubserver"), ("pub", "pubclient")], sId, cId);
+            Assert.Equal("from outside", await RoundTripAsync(outside.Path, new IPEndPoint(Outside.HostAddress, hostPort), "from outside"));
+            Assert.Equal("hairpin", await RoundTripAsync(cKey, new IPEndPoint(Outside.HostAddress, hostPort), "hairpin"));
+            server.Dispose();
+            await Task.WhenAny(echo, Task.Delay(1000));
+            await RemoveAllAsync(e2e, [("pub", "pubserver"), ("pub", "pubclient")], sId, cId);
+        }
+        catch
+        {
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
+        }
     }
 
     private static IPAddress AddressOf(System.Text.Json.JsonElement endpoint) =>

@@ -21,27 +21,35 @@ public sealed class LinuxJoinRefusalTests
     public async Task Connect_BadJoinAnswer_ClearErrorAndNothingHalfMade(string srcName, string dstPrefix, string message)
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        e2e.JoinOverride = _ => $$$"""{"InterfaceName":{"SrcName":"{{{srcName}}}","DstPrefix":"{{{dstPrefix}}}"}}""";
-        await e2e.NetworkAsync("e2e-bad", 51);
-        var (id, key) = await e2e.SandboxAsync("badbox1");
-
-        var result = await e2e.Docker.RunAsync("network", "connect", "e2e-bad", "badbox1");
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Single(e2e.Plugin.CallsTo(PluginMethods.Network.Leave));
-        Assert.Empty(e2e.Plugin.Endpoints);
-        using (var inside = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(key, CancellationToken.None))
+        try
         {
-            Assert.Equal(["lo"], inside.GetLinks().Select(l => l.Name));
-        }
+            e2e.JoinOverride = _ => $$$"""{"InterfaceName":{"SrcName":"{{{srcName}}}","DstPrefix":"{{{dstPrefix}}}"}}""";
+            await e2e.NetworkAsync("e2e-bad", 51);
+            var (id, key) = await e2e.SandboxAsync("badbox1");
 
-        using (var delete = await e2e.Http.DeleteAsync($"/cnm/v1/sandboxes/{id}"))
+            var result = await e2e.Docker.RunAsync("network", "connect", "e2e-bad", "badbox1");
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+            Assert.Single(e2e.Plugin.CallsTo(PluginMethods.Network.Leave));
+            Assert.Empty(e2e.Plugin.Endpoints);
+            using (var inside = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(key, CancellationToken.None))
+            {
+                Assert.Equal(["lo"], inside.GetLinks().Select(l => l.Name));
+            }
+
+            using (var delete = await e2e.Http.DeleteAsync($"/cnm/v1/sandboxes/{id}"))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            }
+
+            await e2e.RunDockerAsync("network", "rm", "e2e-bad");
+            await e2e.StopDaemonAsync();
+        }
+        catch
         {
-            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
         }
-
-        await e2e.RunDockerAsync("network", "rm", "e2e-bad");
-        await e2e.StopDaemonAsync();
     }
 
     [Theory]
@@ -50,41 +58,49 @@ public sealed class LinuxJoinRefusalTests
     public async Task Connect_KernelRefusesAStep_ClearErrorAndInterfaceBackUnderItsName(string what, string thing, string reason)
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        if (what == "route")
+        try
         {
-            e2e.JoinEdit = reply => reply["StaticRoutes"]!.AsArray().Add(
-                new System.Text.Json.Nodes.JsonObject { ["Destination"] = "10.60.0.0/16", ["RouteType"] = 0, ["NextHop"] = "203.0.113.1" });
+            if (what == "route")
+            {
+                e2e.JoinEdit = reply => reply["StaticRoutes"]!.AsArray().Add(
+                    new System.Text.Json.Nodes.JsonObject { ["Destination"] = "10.60.0.0/16", ["RouteType"] = 0, ["NextHop"] = "203.0.113.1" });
+            }
+            else
+            {
+                e2e.MacOverride = "01:00:5e:00:00:01"; // multicast: the kernel refuses it as a link's address
+            }
+
+            await e2e.NetworkAsync("e2e-refused", 53);
+            var (id, key) = await e2e.SandboxAsync("refusedbox1");
+
+            var result = await e2e.Docker.RunAsync("network", "connect", "e2e-refused", "refusedbox1");
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains(thing, result.Stderr, StringComparison.Ordinal);
+            Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("it was moved back to the host namespace", result.Stderr, StringComparison.Ordinal);
+            var leave = Assert.Single(e2e.Plugin.CallsTo(PluginMethods.Network.Leave));
+            var endpointId = leave.Text("EndpointID")!;
+            Assert.True(e2e.BackAtDelete[endpointId], "at DeleteEndpoint, the interface was not back in the host namespace, down and unmarked, under its SrcName");
+            Assert.Empty(e2e.Plugin.Endpoints);
+            using (var inside = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(key, CancellationToken.None))
+            {
+                Assert.Equal(["lo"], inside.GetLinks().Select(l => l.Name));
+                Assert.Empty(inside.GetRoutes(System.Net.Sockets.AddressFamily.InterNetwork));
+                Assert.All(inside.GetAddresses(System.Net.Sockets.AddressFamily.InterNetwork), a => Assert.True(System.Net.IPAddress.IsLoopback(a.Prefix.Address)));
+            }
+
+            using (var delete = await e2e.Http.DeleteAsync($"/cnm/v1/sandboxes/{id}"))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            }
+
+            await e2e.RunDockerAsync("network", "rm", "e2e-refused");
+            await e2e.StopDaemonAsync();
         }
-        else
+        catch
         {
-            e2e.MacOverride = "01:00:5e:00:00:01"; // multicast: the kernel refuses it as a link's address
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
         }
-
-        await e2e.NetworkAsync("e2e-refused", 53);
-        var (id, key) = await e2e.SandboxAsync("refusedbox1");
-
-        var result = await e2e.Docker.RunAsync("network", "connect", "e2e-refused", "refusedbox1");
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(thing, result.Stderr, StringComparison.Ordinal);
-        Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("it was moved back to the host namespace", result.Stderr, StringComparison.Ordinal);
-        var leave = Assert.Single(e2e.Plugin.CallsTo(PluginMethods.Network.Leave));
-        var endpointId = leave.Text("EndpointID")!;
-        Assert.True(e2e.BackAtDelete[endpointId], "at DeleteEndpoint, the interface was not back in the host namespace, down and unmarked, under its SrcName");
-        Assert.Empty(e2e.Plugin.Endpoints);
-        using (var inside = await Cnm.Linux.Netlink.NetlinkClient.OpenAsync(key, CancellationToken.None))
-        {
-            Assert.Equal(["lo"], inside.GetLinks().Select(l => l.Name));
-            Assert.Empty(inside.GetRoutes(System.Net.Sockets.AddressFamily.InterNetwork));
-            Assert.All(inside.GetAddresses(System.Net.Sockets.AddressFamily.InterNetwork), a => Assert.True(System.Net.IPAddress.IsLoopback(a.Prefix.Address)));
-        }
-
-        using (var delete = await e2e.Http.DeleteAsync($"/cnm/v1/sandboxes/{id}"))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        }
-
-        await e2e.RunDockerAsync("network", "rm", "e2e-refused");
-        await e2e.StopDaemonAsync();
     }
 }

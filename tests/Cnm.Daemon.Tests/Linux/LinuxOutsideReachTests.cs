@@ -22,15 +22,23 @@ public sealed class LinuxOutsideReachTests
     public async Task Connect_PluginGivesGateway_SandboxReachesServerInOutsideNamespace()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        var outsideNs = e2e.Layout.Temp.File("ns", "outside");
-        await NetworkNamespace.CreateAsync(outsideNs, CancellationToken.None);
         try
         {
-            await RunAsync(e2e, outsideNs);
+            var outsideNs = e2e.Layout.Temp.File("ns", "outside");
+            await NetworkNamespace.CreateAsync(outsideNs, CancellationToken.None);
+            try
+            {
+                await RunAsync(e2e, outsideNs);
+            }
+            finally
+            {
+                NetworkNamespace.Delete(outsideNs);
+            }
         }
-        finally
+        catch
         {
-            NetworkNamespace.Delete(outsideNs);
+            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
+            throw;
         }
     }
 
