@@ -19,7 +19,17 @@ internal static class CountingPlugin
 
     public static async Task<int> RunAsync(string[] sockets)
     {
+        // CNM_BENCH_PLUGIN_INLINE=1: socket completions and Kestrel's scheduling inline, as cnmd runs them, so that
+        // fewer of the plugin's own thread hops count as the daemon's host time (spec/performance.md, "The benchmark's
+        // plugin, inline"). Off by default, so that the script's figures stay comparable with earlier runs.
+        var inline = Environment.GetEnvironmentVariable("CNM_BENCH_PLUGIN_INLINE") == "1";
+        if (inline)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseSockets(transport => transport.UnsafePreferInlineScheduling = inline);
         var counters = new PluginCounters();
         var clock = new SocketClock(counters);
         builder.Logging.ClearProviders();
