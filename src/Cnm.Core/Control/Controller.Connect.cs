@@ -96,35 +96,38 @@ public sealed partial class Controller
         {
         }
 
-        Endpoint? endpoint;
-        lock (_gate)
-        {
-            endpoint = _endpoints.Values.FirstOrDefault(e => e.NetworkId == owner.Id && sandbox is not null && e.SandboxId == sandbox.Id);
-            if (endpoint is null && force)
-            {
-                endpoint = _endpoints.Values.FirstOrDefault(e => e.NetworkId == owner.Id && (e.Name == container || e.Name == sandbox?.Name));
-            }
-        }
-
-        if (endpoint is null)
-        {
-            throw CnmException.NotFound($"container {container} is not connected to network {owner.Name}");
-        }
-
+        var endpoint = FindConnected();
         if (!force)
         {
             await ThrowIfWaitingAsync(owner, $"disconnect container {container}", cancellationToken).ConfigureAwait(false);
+            endpoint = FindConnected(); // the check may have waited for the plugin: a concurrent disconnect may have won
         }
 
         await DeleteEndpointAsync(endpoint.Id, force: true, cancellationToken).ConfigureAwait(false);
+
+        Endpoint FindConnected()
+        {
+            lock (_gate)
+            {
+                var found = _endpoints.Values.FirstOrDefault(e => e.NetworkId == owner.Id && sandbox is not null && e.SandboxId == sandbox.Id);
+                if (found is null && force)
+                {
+                    found = _endpoints.Values.FirstOrDefault(e => e.NetworkId == owner.Id && (e.Name == container || e.Name == sandbox?.Name));
+                }
+
+                return found ?? throw CnmException.NotFound($"container {container} is not connected to network {owner.Name}");
+            }
+        }
     }
 
     /// <summary>
     /// Refuses an operation on a network that is waiting for its plugin, before it changes anything. A network that
-    /// is not ready first has its drivers resolved by name, as any operation does: that waits for an activation in
-    /// flight (a restart, or a plugin whose socket just appeared, while the watcher activates it) and activates a
-    /// plugin whose socket or spec file is there, so only a plugin that is really missing, gone or broken refuses the
-    /// operation. A missing socket or spec file fails that lookup at once (spec/store.md, "Restore at start-up").
+    /// is not ready first has its drivers looked up by name again, registered or not: that waits for an activation in
+    /// flight (right after a restart, or while the watcher activates a plugin whose socket just appeared or came back)
+    /// and activates a plugin whose socket or spec file is there, so only a plugin that is missing, gone or broken
+    /// refuses the operation. A missing socket or spec file fails that lookup at once; one that is there but does not
+    /// answer gets the plugin client's connect retries first, as every other operation's lookup does (spec/store.md,
+    /// "Restore at start-up").
     /// </summary>
     private async Task ThrowIfWaitingAsync(Network network, string what, CancellationToken cancellationToken)
     {
@@ -133,17 +136,14 @@ public sealed partial class Controller
             return;
         }
 
-        try
+        if (_drivers.FindNetworkDriver(network.Driver) is not { IsBuiltIn: true })
         {
-            await _drivers.GetNetworkDriverAsync(network.Driver, cancellationToken).ConfigureAwait(false);
-            if (network.IPv4Pools.Count + network.IPv6Pools.Count > 0)
-            {
-                await _drivers.GetIpamDriverAsync(network.IpamDriver, cancellationToken).ConfigureAwait(false);
-            }
+            await ResolveAgainAsync(network.Driver, isNetworkDriver: true).ConfigureAwait(false);
         }
-        catch (CnmException)
+
+        if (network.IPv4Pools.Count + network.IPv6Pools.Count > 0 && _drivers.FindIpamDriver(network.IpamDriver) is not { IsBuiltIn: true })
         {
-            // the availability below says why, in the words of the waiting network
+            await ResolveAgainAsync(network.IpamDriver, isNetworkDriver: false).ConfigureAwait(false);
         }
 
         var availability = GetAvailability(network);
@@ -154,6 +154,18 @@ public sealed partial class Controller
             {
                 Plugin = availability.WaitingFor[0],
             };
+        }
+
+        async Task ResolveAgainAsync(string name, bool isNetworkDriver)
+        {
+            try
+            {
+                await _drivers.ResolveAgainAsync(name, isNetworkDriver, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CnmException)
+            {
+                // the availability below says why, in the words of the waiting network
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class ControllerActivatingPluginTests
         var disconnect = controller.DisconnectAsync("n1", "c1", force: false, CancellationToken.None);
         await module.Resolving.Task.WaitAsync(TimeSpan.FromSeconds(10)); // generous bound: it asked for the driver
         Assert.False(disconnect.IsCompleted);
-        Assert.Equal("the plugin is being activated", module.GetUnavailableReason("fake", DriverKind.Network, registered: false));
+        Assert.False(controller.GetAvailability(controller.GetNetwork("n1")).IsReady);
 
         module.Activate();
         await disconnect.WaitAsync(TimeSpan.FromSeconds(10));
@@ -73,6 +73,44 @@ public sealed class ControllerActivatingPluginTests
             + "waiting for plugin \"rec\" (IPAM driver): its socket is not there; nothing was changed", error.Message);
         Assert.Single(controller.Endpoints);
         Assert.Empty(log.Names);
+        Assert.Equal(2, module.Lookups); // it looked for both drivers again before it refused
+    }
+
+    [Fact]
+    public async Task Disconnect_RegisteredPluginGoneAndBeingActivatedAgain_WaitsForItAndLeaves()
+    {
+        var (store, plugin) = await ConnectedAsync("c1");
+        var module = new ActivatingModule(plugin) { RegisteredButGone = true };
+        var controller = await RestartAsync(store, module);
+        Assert.False(controller.GetAvailability(controller.GetNetwork("n1")).IsReady); // registered, but gone
+
+        var disconnect = controller.DisconnectAsync("n1", "c1", force: false, CancellationToken.None);
+        await module.Resolving.Task.WaitAsync(TimeSpan.FromSeconds(10)); // a registered driver is looked up again
+        Assert.False(disconnect.IsCompleted);
+
+        module.Activate();
+        await disconnect.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(controller.Endpoints);
+        Assert.Contains(plugin.Log.Names, n => n == "Leave");
+    }
+
+    [Fact]
+    public async Task Disconnect_CanceledWhileWaitingForTheActivation_ThrowsAndNothingChanges()
+    {
+        var (store, plugin) = await ConnectedAsync("c1");
+        var module = new ActivatingModule(plugin);
+        var controller = await RestartAsync(store, module);
+        plugin.Log.Clear();
+        using var cancel = new CancellationTokenSource();
+
+        var disconnect = controller.DisconnectAsync("n1", "c1", force: false, cancel.Token);
+        await module.Resolving.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => disconnect);
+        Assert.Single(controller.Endpoints);
+        Assert.Empty(plugin.Log.Names);
     }
 
     /// <summary>A network of the fake driver and the recording IPAM with one sandbox connected, in a store.</summary>
@@ -105,10 +143,16 @@ public sealed class ControllerActivatingPluginTests
         private readonly TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private IDriverRegistrar? _registrar;
         private volatile bool _registered;
+        private int _lookups;
 
         public TaskCompletionSource Resolving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool Missing { get; init; }
+
+        /// <summary>The drivers are registered from the start, but the plugin is gone until <see cref="Activate"/>.</summary>
+        public bool RegisteredButGone { get; init; }
+
+        public int Lookups => Volatile.Read(ref _lookups);
 
         public string Name => "activating";
 
@@ -117,16 +161,27 @@ public sealed class ControllerActivatingPluginTests
         public Task InitializeAsync(IDriverRegistrar registrar, CancellationToken cancellationToken)
         {
             _registrar = registrar;
+            if (RegisteredButGone)
+            {
+                Register();
+                _registered = false; // registered, and gone: the availability says so
+            }
+
             return Task.CompletedTask;
         }
 
         public void Activate()
         {
+            Register();
+            _registered = true;
+            _activated.TrySetResult();
+        }
+
+        private void Register()
+        {
             _registrar!.RegisterNetworkDriver("fake", plugin.Driver, new DriverCapability(DriverScope.Local, DriverScope.Local));
             _registrar.RegisterIpamDriver("rec", plugin.Ipam, new IpamCapabilities(),
                 new AddressSpaces("LocalDefault", "GlobalDefault"));
-            _registered = true;
-            _activated.TrySetResult();
         }
 
         public Task<bool> TryResolveNetworkDriverAsync(string name, CancellationToken cancellationToken) => ResolveAsync(cancellationToken);
@@ -134,10 +189,11 @@ public sealed class ControllerActivatingPluginTests
         public Task<bool> TryResolveIpamDriverAsync(string name, CancellationToken cancellationToken) => ResolveAsync(cancellationToken);
 
         public string? GetUnavailableReason(string name, DriverKind kind, bool registered) =>
-            _registered ? null : Missing ? "its socket is not there" : "the plugin is being activated";
+            _registered ? null : Missing ? "its socket is not there" : RegisteredButGone ? "the plugin is gone" : "the plugin is being activated";
 
         private async Task<bool> ResolveAsync(CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _lookups);
             if (Missing)
             {
                 throw new CnmException(ErrorCategory.NotFound, "plugin not found: no socket or spec file of that name exists") { Plugin = "fake" };
