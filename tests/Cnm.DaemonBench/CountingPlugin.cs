@@ -54,7 +54,7 @@ internal static class CountingPlugin
         });
         await using var app = builder.Build();
         app.MapGet("/bench/counters", () => Results.Bytes(counters.ToJson(), "application/json"));
-        app.MapGet("/bench/timeline", () => Results.Text(string.Join('\n', (counters.Timeline ?? []).Select(t => $"{t.Start} {t.End}"))));
+        app.MapGet("/bench/timeline", () => Results.Text(string.Join('\n', (counters.Timeline ?? []).Select(t => $"{t.Start} {t.End} {t.Method}"))));
         app.MapPost("/{method}", (string method, HttpContext context) => HandleAsync(method, context, counters, clock));
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"cnm-daemonbench plugin ready on {string.Join(' ', sockets)}");
@@ -70,7 +70,7 @@ internal static class CountingPlugin
     private static async Task HandleAsync(string method, HttpContext context, PluginCounters counters, SocketClock clock)
     {
         var start = Stopwatch.GetTimestamp();
-        clock.MarkCounted(context.Connection.Id);
+        clock.MarkCounted(context.Connection.Id, method);
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
         var answer = PluginAnswers.Answer(method, body);
         var response = context.Response;

@@ -21,8 +21,8 @@ internal sealed class PluginCounters
         Interlocked.Add(ref counter.Ticks, ticks);
     }
 
-    /// <summary>With CNM_BENCH_TIMELINE=1, every counted request's first-byte and flush timestamps (Stopwatch ticks).</summary>
-    public ConcurrentQueue<(long Start, long End)>? Timeline { get; } =
+    /// <summary>With CNM_BENCH_TIMELINE=1, every counted request's first-byte and flush timestamps (Stopwatch ticks) and method.</summary>
+    public ConcurrentQueue<(long Start, long End, string Method)>? Timeline { get; } =
         Environment.GetEnvironmentVariable("CNM_BENCH_TIMELINE") == "1" ? new() : null;
 
     /// <summary>One counted request's time from its first bytes read to its response's first flush.</summary>

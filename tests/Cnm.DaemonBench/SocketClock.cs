@@ -36,11 +36,12 @@ internal sealed class SocketClock(PluginCounters counters)
     };
 
     /// <summary>Counts the request now in progress on connection <paramref name="connectionId"/> (HttpContext.Connection.Id).</summary>
-    public void MarkCounted(string connectionId)
+    public void MarkCounted(string connectionId, string method)
     {
         if (_connections.TryGetValue(connectionId, out var timing))
         {
             timing.Counted = true;
+            timing.Method = method;
         }
     }
 
@@ -50,6 +51,8 @@ internal sealed class SocketClock(PluginCounters counters)
         private long _start;
 
         public bool Counted { get; set; }
+
+        public string Method { get; set; } = "";
 
         public void OnRead()
         {
@@ -70,7 +73,7 @@ internal sealed class SocketClock(PluginCounters counters)
                 {
                     var end = Stopwatch.GetTimestamp();
                     counters.AddSocket(end - _start);
-                    counters.Timeline?.Enqueue((_start, end));
+                    counters.Timeline?.Enqueue((_start, end, Method));
                 }
             }
         }

@@ -9,9 +9,17 @@ namespace Cnm.DaemonBench;
 /// The clocks are the same (Stopwatch is CLOCK_MONOTONIC in every process), so each cycle splits into the daemon's
 /// gaps: request sent to first plugin call, between plugin calls, last answer to response received; printed as medians.
 /// Usage: <c>cnm-daemonbench timeline --target NAME=cnmd:SOCKET --plugin-socket PATH --driver NAME --cycles N</c>.
+/// The warm-up cycles (at least one) also absorb the plugin's activation calls, which the timeline does not expect.
 /// </summary>
 internal static class Timeline
 {
+    /// <summary>A network cycle's plugin calls, in order (spec/performance.md): the plugin is driver and IPAM.</summary>
+    private static readonly string[] CycleMethods =
+    [
+        "IpamDriver.RequestPool", "IpamDriver.RequestAddress", "NetworkDriver.CreateNetwork",
+        "NetworkDriver.DeleteNetwork", "IpamDriver.ReleaseAddress", "IpamDriver.ReleasePool",
+    ];
+
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var target = options.Targets.Single();
@@ -34,6 +42,16 @@ internal static class Timeline
         {
             Console.Error.WriteLine($"timeline: {calls.Count} plugin calls for {cycles.Count} cycles, expected 6 each");
             return 1;
+        }
+
+        for (var c = 0; c < cycles.Count; c++)
+        {
+            var methods = calls.Skip(6 * c).Take(6).Select(p => p.Method).ToArray();
+            if (!methods.SequenceEqual(CycleMethods))
+            {
+                Console.Error.WriteLine($"timeline: cycle {c} made the calls {string.Join(", ", methods)}, expected {string.Join(", ", CycleMethods)}");
+                return 1;
+            }
         }
 
         string[] names =
@@ -84,10 +102,10 @@ internal static class Timeline
         return [t0, t1, t2, Stopwatch.GetTimestamp()];
     }
 
-    private static async Task<List<(long Start, long End)>> TimelineAsync(HttpClient plugin)
+    private static async Task<List<(long Start, long End, string Method)>> TimelineAsync(HttpClient plugin)
     {
         var text = await plugin.GetStringAsync(new Uri("/bench/timeline", UriKind.Relative)).ConfigureAwait(false);
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' '))
-            .Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture)))];
+            .Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture), f[2]))];
     }
 }
