@@ -5,7 +5,7 @@
 # With no --host, cnmd listens on unix:///run/cnm/cnmd.sock (mode 0660), which needs root. Sandboxes are network
 # namespaces (--sandbox linux, the default), which needs CAP_SYS_ADMIN and CAP_NET_ADMIN: run it as root, or pass
 # --sandbox memory for a dry run that moves no interface (spec/linux-sandboxes.md, "cnmd").
-# Native AOT starts in ~0.1 s with ~33 MB idle, against ~0.5 s and ~60 MB under the JIT
+# Native AOT starts in ~0.1 s with ~30 MB idle, against ~0.5 s and ~60 MB under the JIT
 # (spec/performance.md, "Native AOT cnmd"). It needs clang and zlib1g-dev, installed here with apt, and libnftables1 for the bridge driver's firewall.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
