@@ -96,10 +96,9 @@ internal static class Timeline
     {
         var t0 = Stopwatch.GetTimestamp();
         var id = await DaemonApi.CreateNetworkAsync(client, name, driver).ConfigureAwait(false);
-        var t1 = Stopwatch.GetTimestamp();
-        var t2 = Stopwatch.GetTimestamp();
+        var t1 = Stopwatch.GetTimestamp(); // the create's response, and the delete's send
         await DaemonApi.DeleteNetworkAsync(client, id).ConfigureAwait(false);
-        return [t0, t1, t2, Stopwatch.GetTimestamp()];
+        return [t0, t1, t1, Stopwatch.GetTimestamp()];
     }
 
     private static async Task<List<(long Start, long End, string Method)>> TimelineAsync(HttpClient plugin)

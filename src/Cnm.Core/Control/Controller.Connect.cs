@@ -160,7 +160,9 @@ public sealed partial class Controller
         {
             try
             {
-                await _drivers.ResolveAgainAsync(name, isNetworkDriver, cancellationToken).ConfigureAwait(false);
+                await (isNetworkDriver
+                    ? _drivers.ResolveNetworkDriverAgainAsync(name, cancellationToken)
+                    : _drivers.ResolveIpamDriverAgainAsync(name, cancellationToken)).ConfigureAwait(false);
             }
             catch (CnmException)
             {

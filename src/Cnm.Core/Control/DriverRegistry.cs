@@ -43,24 +43,16 @@ internal sealed class DriverRegistry
         _ipam.GetAsync(name, Resolvers(), cancellationToken);
 
     /// <summary>
-    /// Asks each resolver for the driver even when one of that name is registered: a plugin module's lookup waits for
-    /// an activation in flight and activates a plugin whose socket or spec file is there (one that went away and came
-    /// back, say), and fails at once when there is none. Stops at the first resolver that answers true; a resolver's
-    /// error propagates.
+    /// Asks the resolvers for the driver even when one of that name is registered (<see cref="DriverTable{T}.ResolveAgainAsync"/>):
+    /// a plugin module's lookup waits for an activation in flight and activates a plugin whose socket or spec file is
+    /// there (one that went away and came back, say), and fails at once when there is none.
     /// </summary>
-    public async Task ResolveAgainAsync(string name, bool network, CancellationToken cancellationToken)
-    {
-        foreach (var resolver in Resolvers())
-        {
-            var found = network
-                ? await resolver.TryResolveNetworkDriverAsync(name, cancellationToken).ConfigureAwait(false)
-                : await resolver.TryResolveIpamDriverAsync(name, cancellationToken).ConfigureAwait(false);
-            if (found)
-            {
-                return;
-            }
-        }
-    }
+    public Task ResolveNetworkDriverAgainAsync(string name, CancellationToken cancellationToken) =>
+        _network.ResolveAgainAsync(name, Resolvers(), cancellationToken);
+
+    /// <inheritdoc cref="ResolveNetworkDriverAgainAsync"/>
+    public Task ResolveIpamDriverAgainAsync(string name, CancellationToken cancellationToken) =>
+        _ipam.ResolveAgainAsync(name, Resolvers(), cancellationToken);
 
     private IDriverResolver[] Resolvers()
     {

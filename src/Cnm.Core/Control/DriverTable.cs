@@ -55,6 +55,18 @@ internal sealed class DriverTable<T>(string kind, Func<IDriverResolver, string, 
         };
     }
 
+    /// <summary>Asks each resolver in turn, registered entry or not, until one answers true; a resolver's error propagates.</summary>
+    public async Task ResolveAgainAsync(string name, IReadOnlyList<IDriverResolver> resolvers, CancellationToken cancellationToken)
+    {
+        foreach (var resolver in resolvers)
+        {
+            if (await resolve(resolver, name, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
     public void Register(T entry)
     {
         if (string.IsNullOrWhiteSpace(entry.Name))

@@ -18,7 +18,7 @@ public sealed class BridgeBadInputTests
     public async Task NetworkCreate_BridgeNameOfAForeignInterface_ConflictAndTheInterfaceUntouched()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.Host.CreateBridge("foreignbr0");
             var before = e2e.Host.GetLink("foreignbr0");
@@ -32,19 +32,14 @@ public sealed class BridgeBadInputTests
             Assert.Empty(e2e.Host.GetAddresses(AddressFamily.InterNetwork, after.Index));
             e2e.Host.DeleteLink("foreignbr0");
             await AssertNothingLeftAsync(e2e, "10.111.0.0/24");
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NetworkCreate_MacvlanParentMissing_NotFoundNamingTheParent()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
 
             var result = await e2e.Docker.RunAsync("network", "create", "-d", "macvlan", "-o", "parent=nosuchpar0", "--subnet", "10.112.0.0/24", "bad");
@@ -52,19 +47,14 @@ public sealed class BridgeBadInputTests
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("the parent interface nosuchpar0 (option parent) does not exist in the host namespace", result.Stderr, StringComparison.Ordinal);
             await AssertNothingLeftAsync(e2e, "10.112.0.0/24");
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NetworkCreate_EnableIccMaybe_InvalidValueNamingTheOption()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
 
             var result = await e2e.Docker.RunAsync("network", "create", "--subnet", "10.113.0.0/24", "-o", "com.docker.network.bridge.enable_icc=maybe", "bad");
@@ -72,19 +62,14 @@ public sealed class BridgeBadInputTests
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("invalid value \"maybe\" for option com.docker.network.bridge.enable_icc: it must be true or false", result.Stderr, StringComparison.Ordinal);
             await AssertNothingLeftAsync(e2e, "10.113.0.0/24");
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NetworkCreate_LibnftablesMissing_UnavailableNamingTheLibraryAndPackage()
     {
         await using var e2e = await LinuxDaemon.StartAsync(environment: new Dictionary<string, string> { ["CNM_NFTABLES_LIBRARY"] = "libnftables-cnm-missing.so.1" });
-        try
+        await e2e.GuardAsync(async () =>
         {
 
             var result = await e2e.Docker.RunAsync("network", "create", "--subnet", "10.114.0.0/24", "bad");
@@ -100,19 +85,14 @@ public sealed class BridgeBadInputTests
             await e2e.RunDockerAsync("network", "create", "-d", "macvlan", "--subnet", "10.114.0.0/24", "good");
             await e2e.RunDockerAsync("network", "rm", "good");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task Connect_PublishedHostPortTaken_ConflictAndNoVethRuleOrHeldPortLeft()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.115.0.0/24", "taken");
             var rulesBefore = (await HostRuleset.ReadAsync(e2e.HostNs)).Rules;
@@ -143,12 +123,7 @@ public sealed class BridgeBadInputTests
             await BridgeEndToEndTests.DeleteSandboxesAsync(e2e, id);
             await e2e.RunDockerAsync("network", "rm", "taken");
             await AssertNothingLeftAsync(e2e, "10.115.0.0/24");
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     /// <summary>No network "bad", no link, no nftables table; then a good bridge network on the same subnet is made and removed.</summary>

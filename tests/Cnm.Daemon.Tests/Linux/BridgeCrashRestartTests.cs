@@ -43,7 +43,7 @@ public sealed class BridgeCrashRestartTests
     {
         var operation = step.Split(':')[0];
         await using var e2e = await LinuxDaemon.StartAsync(crashAfter: step);
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.97.0.0/24", "keep");
             await Assert.ThrowsAnyAsync<Exception>(() => RunUpToAsync(e2e, operation)); // the connection dies with cnmd
@@ -96,19 +96,14 @@ public sealed class BridgeCrashRestartTests
             Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
             Assert.Equal(SocketError.Success, await BridgeEndToEndTests.TryBindAsync(e2e.HostNs, HostPort));
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task Restart_HostPortTakenWhileDown_ErrorLoggedAndNoDnatRuleLeft()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.98.0.0/24", "n1");
             var (sandbox, _) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "portbox", HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -139,12 +134,7 @@ public sealed class BridgeCrashRestartTests
             Assert.Empty(e2e.HostLinks());
             Assert.Empty((await HostRuleset.ReadAsync(e2e.HostNs)).Tables);
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     private static async Task LoseKernelAndRestartAsync(LinuxDaemon e2e, List<string> rules)

@@ -23,7 +23,7 @@ public sealed class BridgeEndToEndTests
     public async Task DefaultDriver_TwoSandboxesPingEachOtherAndTheGateway_RmRemovesTheBridge()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
+        await e2e.GuardAsync(async () =>
         {
             var created = await e2e.Docker.RunAsync("network", "create", "--subnet", "10.91.0.0/24", "n1");
             Assert.True(created.ExitCode == 0, created + "\ncnmd:\n" + e2e.Daemon.Stderr);
@@ -72,19 +72,14 @@ public sealed class BridgeEndToEndTests
             await e2e.RunDockerAsync("network", "rm", "n2");
             Assert.Empty(e2e.HostLinks());
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task Internal_NoGatewayNoDefaultRoute_FirewallToldInternal()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
+        await e2e.GuardAsync(async () =>
         {
             var created = await e2e.Docker.RunAsync("network", "create", "--internal", "--subnet", "10.99.0.0/24", "inner");
             Assert.True(created.ExitCode == 0, created.ToString());
@@ -107,19 +102,14 @@ public sealed class BridgeEndToEndTests
             await DeleteSandboxesAsync(e2e, aId, bId);
             await e2e.RunDockerAsync("network", "rm", "inner");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task PublishedPort_HostPortIsHeldAndShownInInspect_ReleasedOnDisconnect()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.92.0.0/24", "ports");
             var (id, _) = await SandboxWithPortAsync(e2e, "portbox", "");
@@ -141,19 +131,14 @@ public sealed class BridgeEndToEndTests
             await DeleteSandboxesAsync(e2e, id);
             await e2e.RunDockerAsync("network", "rm", "ports");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task PublishedPort_HostPortTaken_ClearErrorAndNothingLeft()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.93.0.0/24", "taken");
             using var holder = await NetnsThread.RunAsync(e2e.HostNs, () =>
@@ -173,19 +158,14 @@ public sealed class BridgeEndToEndTests
             await DeleteSandboxesAsync(e2e, id);
             await e2e.RunDockerAsync("network", "rm", "taken");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task BadInput_ClearErrorsAndNothingHalfMade()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
+        await e2e.GuardAsync(async () =>
         {
             var icc = await e2e.Docker.RunAsync("network", "create", "-o", "com.docker.network.bridge.enable_icc=maybe", "bad1");
             Assert.NotEqual(0, icc.ExitCode);
@@ -206,31 +186,21 @@ public sealed class BridgeEndToEndTests
             Assert.DoesNotContain("bad", list.Stdout, StringComparison.Ordinal);
             Assert.Empty(e2e.HostLinks());
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NoFirewall_BridgeNetworkRefusedWithTheReason()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "none");
-        try
+        await e2e.GuardAsync(async () =>
         {
             var result = await e2e.Docker.RunAsync("network", "create", "nofw");
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("bridge networks need cnmd's firewall (nftables), and this cnmd has none", result.Stderr, StringComparison.Ordinal);
             Assert.Empty(e2e.HostLinks());
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     internal static async Task<(string Id, string Key)> SandboxWithPortAsync(LinuxDaemon e2e, string name, string hostPort)

@@ -22,7 +22,7 @@ public sealed class BridgeFirewallEndToEndTests
     public async Task TwoBridgeNetworks_CannotReachEachOther()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.101.0.0/24", "iso1");
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.102.0.0/24", "iso2");
@@ -36,19 +36,14 @@ public sealed class BridgeFirewallEndToEndTests
             Assert.False(await Icmp.EchoAsync(aKey, b), "a sandbox of iso1 reached one of iso2");
             Assert.False(await Icmp.EchoAsync(bKey, a), "a sandbox of iso2 reached one of iso1");
             await RemoveAllAsync(e2e, [("iso1", "isoboxa"), ("iso2", "isoboxb")], aId, bId);
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task Masquerade_OutsideServerSeesTheHostAddress()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await using var outside = await Outside.StartAsync(e2e);
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.103.0.0/24", "masq");
@@ -61,19 +56,14 @@ public sealed class BridgeFirewallEndToEndTests
             using var peer = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(Outside.HostAddress, ((IPEndPoint)peer.RemoteEndPoint!).Address.MapToIPv4());
             await RemoveAllAsync(e2e, [("masq", "masqbox")], id);
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task PublishedPort_FromOutsideAndHairpinFromASecondSandbox_ReachTheEchoServer()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await using var outside = await Outside.StartAsync(e2e);
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.104.0.0/24", "pub");
@@ -93,12 +83,7 @@ public sealed class BridgeFirewallEndToEndTests
             server.Dispose();
             await Task.WhenAny(echo, Task.Delay(1000));
             await RemoveAllAsync(e2e, [("pub", "pubserver"), ("pub", "pubclient")], sId, cId);
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     private static IPAddress AddressOf(System.Text.Json.JsonElement endpoint) =>

@@ -19,15 +19,7 @@ public sealed class ContainerPortsEndToEndTests
     public async Task Inspect_PublishedPortOnBridge_ShowsTheHeldHostPortAndExposedAsNull()
     {
         await using var e2e = await LinuxDaemon.StartAsync(testFirewall: "recording");
-        try
-        {
-            await RunAsync(e2e);
-        }
-        catch
-        {
-            e2e.Failed = true;
-            throw;
-        }
+        await e2e.GuardAsync(() => RunAsync(e2e));
     }
 
     private static async Task RunAsync(LinuxDaemon e2e)

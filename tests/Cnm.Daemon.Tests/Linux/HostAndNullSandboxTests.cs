@@ -16,7 +16,7 @@ public sealed class HostAndNullSandboxTests
     public async Task HostSandbox_KeyIsTheHostNamespace_RefusesAPluginInterface_DeleteKeepsTheHost()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.Host.CreateBridge("br-mark"); // something only the host namespace has
             using var response = await e2e.Http.PostAsync("/cnm/v1/sandboxes", NativeEndpointTests.Body("""{"ContainerId":"hostbox1","HostNetwork":true}"""));
@@ -50,19 +50,14 @@ public sealed class HostAndNullSandboxTests
             e2e.Host.DeleteLink("br-mark");
             await e2e.RunDockerAsync("network", "rm", "e2e-host", "e2e-veth");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NullNetworkSandbox_HasOnlyItsLoopback()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "-d", "null", "e2e-none");
             var (_, key) = await e2e.SandboxAsync("nullbox1");
@@ -84,11 +79,6 @@ public sealed class HostAndNullSandboxTests
             Assert.False(File.Exists(key));
             await e2e.RunDockerAsync("network", "rm", "e2e-none");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 }

@@ -234,6 +234,21 @@ internal sealed class LinuxDaemon : IAsyncDisposable
     /// <summary>Set by a test whose body failed: dispose still cleans up, but does not hide that failure behind a leak report.</summary>
     public bool Failed { get; set; }
 
+    /// <summary>Runs a test's body; when it fails, sets <see cref="Failed"/> and rethrows, so that dispose still cleans up but the body's failure is the one reported.</summary>
+    public async Task GuardAsync(Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await body();
+        }
+        catch
+        {
+            Failed = true;
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();

@@ -19,7 +19,7 @@ public sealed class LinuxIpv6JoinTests
     public async Task Connect_DualStackWithGatewayIPv6_AddressLinkLocalAndDefaultRouteInSandbox()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.JoinEdit = reply => reply["GatewayIPv6"] = "fd00:57::1";
             await e2e.NetworkAsync("e2e-v6", 57, ipv6: true);
@@ -58,11 +58,6 @@ public sealed class LinuxIpv6JoinTests
 
             await e2e.RunDockerAsync("network", "rm", "e2e-v6");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 }

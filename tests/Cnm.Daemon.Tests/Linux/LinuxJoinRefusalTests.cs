@@ -21,7 +21,7 @@ public sealed class LinuxJoinRefusalTests
     public async Task Connect_BadJoinAnswer_ClearErrorAndNothingHalfMade(string srcName, string dstPrefix, string message)
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.JoinOverride = _ => $$$"""{"InterfaceName":{"SrcName":"{{{srcName}}}","DstPrefix":"{{{dstPrefix}}}"}}""";
             await e2e.NetworkAsync("e2e-bad", 51);
@@ -44,12 +44,7 @@ public sealed class LinuxJoinRefusalTests
 
             await e2e.RunDockerAsync("network", "rm", "e2e-bad");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Theory]
@@ -58,7 +53,7 @@ public sealed class LinuxJoinRefusalTests
     public async Task Connect_KernelRefusesAStep_ClearErrorAndInterfaceBackUnderItsName(string what, string thing, string reason)
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             if (what == "route")
             {
@@ -96,11 +91,6 @@ public sealed class LinuxJoinRefusalTests
 
             await e2e.RunDockerAsync("network", "rm", "e2e-refused");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 }

@@ -22,7 +22,7 @@ public sealed class LinuxOutsideReachTests
     public async Task Connect_PluginGivesGateway_SandboxReachesServerInOutsideNamespace()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             var outsideNs = e2e.Layout.Temp.File("ns", "outside");
             await NetworkNamespace.CreateAsync(outsideNs, CancellationToken.None);
@@ -34,12 +34,7 @@ public sealed class LinuxOutsideReachTests
             {
                 NetworkNamespace.Delete(outsideNs);
             }
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     private static async Task RunAsync(LinuxDaemon e2e, string outsideNs)

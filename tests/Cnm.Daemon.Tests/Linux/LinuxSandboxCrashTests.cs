@@ -63,15 +63,7 @@ public sealed class LinuxSandboxCrashTests
     public async Task HookKillsCnmdAfterStep_AfterRestartKernelMatchesState(string operation, string step)
     {
         await using var e2e = await LinuxDaemon.StartAsync(crashAfter: step);
-        try
-        {
-            await RunAsync(e2e, operation, step);
-        }
-        catch
-        {
-            e2e.Failed = true;
-            throw;
-        }
+        await e2e.GuardAsync(() => RunAsync(e2e, operation, step));
     }
 
     private static async Task RunAsync(LinuxDaemon e2e, string operation, string step)

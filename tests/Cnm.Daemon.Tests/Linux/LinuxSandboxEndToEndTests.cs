@@ -22,7 +22,7 @@ public sealed class LinuxSandboxEndToEndTests
     public async Task ConnectPingDisconnect_ThroughDockerCli_InterfaceRoutesAndGatewayAreReal()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.Host.CreateBridge(LinuxDaemon.Bridge);
             e2e.Host.SetUp(e2e.Host.GetLink(LinuxDaemon.Bridge).Index);
@@ -106,11 +106,6 @@ public sealed class LinuxSandboxEndToEndTests
             Assert.Empty(e2e.HostLinks());
             Assert.Empty(e2e.ExecRootEntries());
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 }

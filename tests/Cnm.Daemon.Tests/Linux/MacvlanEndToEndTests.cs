@@ -20,7 +20,7 @@ public sealed class MacvlanEndToEndTests
     public async Task ParentVeth_TwoSandboxesPingEachOther_RmLeavesTheParent()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             e2e.Host.CreateVeth("mvparent", "mvother");
             e2e.Host.SetUp(e2e.Host.GetLink("mvparent").Index);
@@ -46,19 +46,14 @@ public sealed class MacvlanEndToEndTests
             Assert.Equal(["mvother", "mvparent"], e2e.HostLinks()); // the user's parent is never deleted
             e2e.Host.DeleteLink("mvparent");
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task NoParent_DummyParentAndInternal_MissingParentIsAClearError()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             var missing = await e2e.Docker.RunAsync("network", "create", "-d", "macvlan", "-o", "parent=nosuchif0", "--subnet", "10.95.0.0/24", "mvbad");
             Assert.NotEqual(0, missing.ExitCode);
@@ -83,19 +78,14 @@ public sealed class MacvlanEndToEndTests
             await e2e.RunDockerAsync("network", "rm", "mvnone");
             Assert.Empty(e2e.HostLinks());
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 
     [Fact]
     public async Task RemoteIpam_InternalMacvlan_PoolGatewayAndReleasesReachThePlugin()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
+        await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "-d", "macvlan", "--internal", "--ipam-driver", "e2e", "mvipam");
             var methods = e2e.Plugin.Methods.Where(m => m.StartsWith("IpamDriver.", StringComparison.Ordinal)).ToList();
@@ -116,11 +106,6 @@ public sealed class MacvlanEndToEndTests
             Assert.Empty(e2e.HostLinks());
             _ = sKey;
             await e2e.StopDaemonAsync();
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        });
     }
 }

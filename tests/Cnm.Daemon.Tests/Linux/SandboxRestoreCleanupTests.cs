@@ -18,15 +18,7 @@ public sealed class SandboxRestoreCleanupTests
     public async Task Restart_VanishedAndUnknownNamespaces_CleanedUpAndLogged()
     {
         await using var e2e = await LinuxDaemon.StartAsync();
-        try
-        {
-            await RunAsync(e2e);
-        }
-        catch
-        {
-            e2e.Failed = true; // dispose still cleans up, without hiding this failure behind its leak report
-            throw;
-        }
+        await e2e.GuardAsync(() => RunAsync(e2e));
     }
 
     private static async Task RunAsync(LinuxDaemon e2e)
