@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cnm.Core;
 
 /// <summary>
@@ -11,12 +13,38 @@ public static class BlockingWork
     /// <summary>True off the thread pool (a socket event thread, or a start-up thread): leave it before blocking.</summary>
     public static bool MustLeave => !Thread.CurrentThread.IsThreadPoolThread;
 
-    /// <summary>Continues on the thread pool when <see cref="MustLeave"/>; completes at once on a pool thread.</summary>
-    public static async ValueTask LeaveEventThreadAsync()
+    /// <summary>
+    /// Awaited, continues on the thread pool when <see cref="MustLeave"/>; completes at once on a pool thread. The
+    /// awaiter itself is queued, so the code after the <c>await</c> always runs on the pool: an async helper that
+    /// yields inside would move only its own (empty) rest, and when the pool ran that before the caller looked, the
+    /// caller went on synchronously on its event thread (SqliteCommitThreadTests caught it).
+    /// </summary>
+    public static LeaveAwaitable LeaveEventThreadAsync() => new(MustLeave);
+
+    /// <summary>The awaitable (and awaiter) of <see cref="LeaveEventThreadAsync"/>.</summary>
+    public readonly struct LeaveAwaitable : ICriticalNotifyCompletion
     {
-        if (MustLeave)
+        private readonly bool _leave;
+
+        internal LeaveAwaitable(bool leave) => _leave = leave;
+
+        /// <summary>False when the awaiting code must move to the thread pool.</summary>
+        public bool IsCompleted => !_leave;
+
+        /// <summary>Returns this: the awaitable is its own awaiter.</summary>
+        public LeaveAwaitable GetAwaiter() => this;
+
+        /// <summary>Nothing to return.</summary>
+        public void GetResult()
         {
-            await Task.Yield();
         }
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) =>
+            ThreadPool.QueueUserWorkItem(static run => run(), continuation, preferLocal: false);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static run => run(), continuation, preferLocal: false);
     }
 }

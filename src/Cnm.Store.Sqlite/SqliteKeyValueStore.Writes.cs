@@ -27,7 +27,7 @@ public sealed partial class SqliteKeyValueStore
     private async Task<long> ApplyAsync(StoreTransaction transaction, bool deleteMustExist, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await Cnm.Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // the write and its fsync block
+        await Cnm.Core.BlockingWork.LeaveEventThreadAsync(); // the write and its fsync block
 
         long newRevision;
         long written;

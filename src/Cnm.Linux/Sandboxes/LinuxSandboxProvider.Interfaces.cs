@@ -30,7 +30,7 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task AddCoreAsync(string key, Endpoint endpoint, JoinResult join, bool? gatewayFlag, CancellationToken cancellationToken)
     {
-        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netlink and files block
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink and files block
 
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(join);
@@ -117,7 +117,7 @@ public sealed partial class LinuxSandboxProvider
 
     private async Task RemoveCoreAsync(string key, Endpoint endpoint, Endpoint? nextGateway, bool decideNext, CancellationToken cancellationToken)
     {
-        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netlink and files block
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink and files block
 
         ArgumentNullException.ThrowIfNull(endpoint);
         var state = State(key);

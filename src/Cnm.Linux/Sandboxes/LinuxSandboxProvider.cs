@@ -43,7 +43,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     /// <inheritdoc />
     public async Task<string> CreateAsync(string sandboxId, SandboxCreateOptions options, CancellationToken cancellationToken)
     {
-        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // netns, netlink and files block
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netns, netlink and files block
 
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(options);
@@ -103,7 +103,7 @@ public sealed partial class LinuxSandboxProvider : ISandboxProvider, IDisposable
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await Core.BlockingWork.LeaveEventThreadAsync().ConfigureAwait(false); // namespace and file removal block
+        await Core.BlockingWork.LeaveEventThreadAsync(); // namespace and file removal block
 
         if (_clients.TryRemove(key, out var client))
         {
