@@ -81,12 +81,18 @@ internal sealed class SocketClock(PluginCounters counters)
 
     private sealed class TimedPipe(IDuplexPipe inner, Timing timing) : IDuplexPipe
     {
-        public PipeReader Input { get; } = new TimedReader(inner.Input, timing);
+        public PipeReader Input { get; } = new TimedReader(inner.Input, timing.OnRead);
 
         public PipeWriter Output { get; } = new TimedWriter(inner.Output, timing);
     }
 
-    private sealed class TimedReader(PipeReader inner, Timing timing) : PipeReader
+    /// <summary>
+    /// A reader that calls <paramref name="onRead"/> whenever a read returns bytes. Each read's ValueTask is consumed
+    /// once: a pending read that completed between <c>ReadAsync</c> and the check is backed by the pipe itself, and a
+    /// second GetResult of it throws "Reading is already in progress", which Kestrel took for a broken connection and
+    /// closed it without an answer (the benchmark's rare ResponseEnded, spec/performance.md).
+    /// </summary>
+    internal sealed class TimedReader(PipeReader inner, Action onRead) : PipeReader
     {
         public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
 
@@ -101,8 +107,9 @@ internal sealed class SocketClock(PluginCounters counters)
             var read = inner.ReadAsync(cancellationToken);
             if (read.IsCompletedSuccessfully)
             {
-                Seen(read.Result);
-                return read;
+                var result = read.Result;
+                Seen(result);
+                return new ValueTask<ReadResult>(result);
             }
 
             return Await(read);
@@ -130,7 +137,7 @@ internal sealed class SocketClock(PluginCounters counters)
         {
             if (!result.Buffer.IsEmpty)
             {
-                timing.OnRead();
+                onRead();
             }
         }
     }
