@@ -19,17 +19,13 @@ public static class BlockingWork
     /// yields inside would move only its own (empty) rest, and when the pool ran that before the caller looked, the
     /// caller went on synchronously on its event thread (SqliteCommitThreadTests caught it).
     /// </summary>
-    public static LeaveAwaitable LeaveEventThreadAsync() => new(MustLeave);
+    public static LeaveAwaitable LeaveEventThreadAsync() => default;
 
-    /// <summary>The awaitable (and awaiter) of <see cref="LeaveEventThreadAsync"/>.</summary>
+    /// <summary>The awaitable (and awaiter) of <see cref="LeaveEventThreadAsync"/>; it decides when it is awaited.</summary>
     public readonly struct LeaveAwaitable : ICriticalNotifyCompletion
     {
-        private readonly bool _leave;
-
-        internal LeaveAwaitable(bool leave) => _leave = leave;
-
-        /// <summary>False when the awaiting code must move to the thread pool.</summary>
-        public bool IsCompleted => !_leave;
+        /// <summary>False when the awaiting code must move to the thread pool (it runs off the pool).</summary>
+        public bool IsCompleted => !MustLeave;
 
         /// <summary>Returns this: the awaitable is its own awaiter.</summary>
         public LeaveAwaitable GetAwaiter() => this;

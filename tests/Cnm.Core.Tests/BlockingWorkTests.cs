@@ -31,6 +31,21 @@ public sealed class BlockingWorkTests
     }
 
     [Fact]
+    public async Task LeaveEventThreadAsync_AwaitedLaterOffThePool_StillContinuesOnThePool()
+    {
+        // Deterministic form of the race above: the old helper's empty rest had long finished on the pool by the time
+        // its caller awaited it, so the caller always stayed on its own thread.
+        for (var i = 0; i < 5; i++)
+        {
+            Task<bool>? after = null;
+            var thread = new Thread(() => after = AwaitsLaterAsync()) { IsBackground = true, Name = "test-event-thread" };
+            thread.Start();
+            Assert.True(thread.Join(Deadline), "the thread never returned from its await");
+            Assert.True(await after!.WaitAsync(Deadline), "the code after the await ran on the caller's thread");
+        }
+    }
+
+    [Fact]
     public async Task LeaveEventThreadAsync_OnThePool_CompletesAtOnce()
     {
         await Task.Run(() =>
@@ -38,6 +53,14 @@ public sealed class BlockingWorkTests
             Assert.False(BlockingWork.MustLeave);
             Assert.True(BlockingWork.LeaveEventThreadAsync().IsCompleted);
         });
+    }
+
+    private static async Task<bool> AwaitsLaterAsync()
+    {
+        var leave = BlockingWork.LeaveEventThreadAsync();
+        Thread.Sleep(20);
+        await leave;
+        return Thread.CurrentThread.IsThreadPoolThread;
     }
 
     private static async Task<bool> ContinuesOnThePoolAsync()

@@ -68,6 +68,7 @@ public sealed class ClusterSync : IAsyncDisposable
                     listed = true;
                 }
 
+                await BlockingWork.LeaveEventThreadAsync(); // etcd's WatchAsync waits for its round trip before it returns
                 await foreach (var change in _store.Cluster.WatchAsync(StateKeys.Root, Revision, cancellationToken).ConfigureAwait(false))
                 {
                     await ApplyAsync(change, cancellationToken).ConfigureAwait(false);

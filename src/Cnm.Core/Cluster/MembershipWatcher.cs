@@ -59,6 +59,7 @@ internal sealed class MembershipWatcher(IKeyValueStore store, Func<ClusterMember
         {
             try
             {
+                await BlockingWork.LeaveEventThreadAsync(); // etcd's WatchAsync waits for its round trip before it returns
                 await foreach (var change in store.WatchAsync(ClusterKeys.Nodes, revision, stopping).ConfigureAwait(false))
                 {
                     var name = change.Key[ClusterKeys.Nodes.Length..];

@@ -26,6 +26,7 @@ public sealed partial class BridgeDriver
         }
 
         var endpoint = new BridgeEndpointState(request.EndpointId, request.NetworkId, endpointInterface.Address, endpointInterface.AddressIPv6, mac);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -47,6 +48,7 @@ public sealed partial class BridgeDriver
     public async Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

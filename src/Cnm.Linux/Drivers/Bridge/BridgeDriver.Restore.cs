@@ -16,6 +16,7 @@ public sealed partial class BridgeDriver
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(endpoints);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

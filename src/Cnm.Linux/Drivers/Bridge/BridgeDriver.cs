@@ -54,6 +54,7 @@ public sealed partial class BridgeDriver : INetworkDriver, IExternalConnectivity
         var state = new BridgeNetworkState(request.NetworkId, config,
             [.. request.IPv4Data.Concat(request.IPv6Data).Select(d => d.Gateway).OfType<IpPrefix>()],
             [.. request.IPv4Data.Concat(request.IPv6Data).Select(d => d.Pool)]);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -95,6 +96,7 @@ public sealed partial class BridgeDriver : INetworkDriver, IExternalConnectivity
     public async Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(networkId);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

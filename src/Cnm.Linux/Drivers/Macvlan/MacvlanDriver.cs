@@ -36,6 +36,7 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var config = MacvlanConfig.Parse(request.NetworkId, DriverArgs.DriverOptions(request), DriverArgs.IsInternal(request));
         var gateways = request.IPv4Data.Concat(request.IPv6Data).Select(d => d.Gateway).OfType<IpPrefix>().ToList();
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -50,6 +51,7 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
     /// <inheritdoc />
     public async Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken)
     {
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -71,6 +73,7 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(endpointInterface);
         var network = NetworkOf(request.NetworkId);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -113,6 +116,7 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
     /// <inheritdoc />
     public async Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken)
     {
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -172,6 +176,7 @@ public sealed class MacvlanDriver : INetworkDriver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(endpoints);
+        await Core.BlockingWork.LeaveEventThreadAsync(); // netlink in the host namespace blocks
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
