@@ -15,7 +15,8 @@ namespace Cnm.DaemonBench;
 /// </summary>
 internal static class CountingPlugin
 {
-    private const string ContentType = "application/vnd.docker.plugins.v1.2+json";
+    /// <summary>The plugin protocol's media type, of the plugin's answers and of the floor's requests.</summary>
+    internal const string ContentType = "application/vnd.docker.plugins.v1.2+json";
 
     public static async Task<int> RunAsync(string[] sockets)
     {

@@ -23,8 +23,6 @@ namespace Cnm.DaemonBench;
 /// </summary>
 internal static class FloorDaemon
 {
-    private const string PluginContentType = "application/vnd.docker.plugins.v1.2+json";
-
     public static async Task<int> RunAsync(string[] args)
     {
         var host = Value(args, "--host") ?? throw new ArgumentException("floor: --host unix://PATH is required");
@@ -82,7 +80,7 @@ internal static class FloorDaemon
     /// <summary>One plugin call: POST, read and parse the answer; <paramref name="field"/>'s string value, if asked.</summary>
     private static async Task<string?> CallAsync(HttpClient plugin, string method, string body, string? field)
     {
-        using var content = new StringContent(body, Encoding.UTF8, PluginContentType);
+        using var content = new StringContent(body, Encoding.UTF8, CountingPlugin.ContentType);
         using var response = await plugin.PostAsync(new Uri("/" + method, UriKind.Relative), content).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -96,13 +96,7 @@ public sealed class BridgeBadInputTests
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.115.0.0/24", "taken");
             var rulesBefore = (await HostRuleset.ReadAsync(e2e.HostNs)).Rules;
-            using var holder = await NetnsThread.RunAsync(e2e.HostNs, () =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(IPAddress.Any, 0));
-                socket.Listen(1);
-                return socket;
-            }, CancellationToken.None);
+            using var holder = await BridgeEndToEndTests.HoldHostPortAsync(e2e);
             var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
             var (id, _) = await BridgeEndToEndTests.SandboxWithPortAsync(e2e, "takenbox", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

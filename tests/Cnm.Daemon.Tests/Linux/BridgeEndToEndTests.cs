@@ -141,13 +141,7 @@ public sealed class BridgeEndToEndTests
         await e2e.GuardAsync(async () =>
         {
             await e2e.RunDockerAsync("network", "create", "--subnet", "10.93.0.0/24", "taken");
-            using var holder = await NetnsThread.RunAsync(e2e.HostNs, () =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(IPAddress.Any, 0));
-                socket.Listen(1);
-                return socket;
-            }, CancellationToken.None);
+            using var holder = await HoldHostPortAsync(e2e);
             var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
             var (id, _) = await SandboxWithPortAsync(e2e, "takenbox", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var result = await e2e.Docker.RunAsync("network", "connect", "taken", "takenbox");
@@ -202,6 +196,15 @@ public sealed class BridgeEndToEndTests
             await e2e.StopDaemonAsync();
         });
     }
+
+    /// <summary>A TCP socket listening on a free port of the Cnm host's namespace, to hold that port against a published one.</summary>
+    internal static Task<Socket> HoldHostPortAsync(LinuxDaemon e2e) => NetnsThread.RunAsync(e2e.HostNs, () =>
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+        socket.Listen(1);
+        return socket;
+    }, CancellationToken.None);
 
     internal static async Task<(string Id, string Key)> SandboxWithPortAsync(LinuxDaemon e2e, string name, string hostPort)
     {
