@@ -81,6 +81,10 @@ public sealed partial class EngineApiTests(DaemonFixture fixture) : IClassFixtur
     [InlineData("/v1/containers/x/json", "client version 1 is too old. Minimum supported API version is 1.24, please upgrade your client to a newer version")]
     [InlineData("/v1.48/networks", "client version 1.48 is too new. Maximum supported API version is 1.47")]
     [InlineData("/v2.0/_ping", "client version 2.0 is too new. Maximum supported API version is 1.47")]
+    [InlineData("/v1.4/networks", "client version 1.4 is too old. Minimum supported API version is 1.24, please upgrade your client to a newer version")]
+    [InlineData("/v1.47.1/networks", "client version 1.47.1 is too new. Maximum supported API version is 1.47")]
+    [InlineData("/v1.99999999999999999999/networks", "client version 1.99999999999999999999 is too new. Maximum supported API version is 1.47")]
+    [InlineData("/v.1/networks", "client version .1 is too old. Minimum supported API version is 1.24, please upgrade your client to a newer version")]
     public async Task VersionPrefix_OutsideSupportedRange_400WithDockerdMessage(string path, string message)
     {
         using var response = await Http.GetAsync(path);
@@ -107,6 +111,9 @@ public sealed partial class EngineApiTests(DaemonFixture fixture) : IClassFixtur
     [InlineData("/v1.41/networks")]
     [InlineData("/v1.47/networks")]
     [InlineData("/v1.47.0/networks")]
+    [InlineData("/v1.47./networks")]
+    [InlineData("/v1.041/networks")]
+    [InlineData("/v1.30.0.0/networks")]
     [InlineData("/networks")]
     public async Task VersionPrefix_InRangeOrAbsent_Served(string path)
     {

@@ -107,14 +107,15 @@ internal static partial class ApiMiddleware
                 : null;
 
     /// <summary>Docker's versions.compare: dot-separated numbers, a missing or unreadable part counts as 0.</summary>
+    /// <remarks>Walks both strings part by part, as a split on '.' would give them, without allocating: it runs twice per request.</remarks>
     public static int CompareVersions(string left, string right)
     {
-        var a = left.Split('.');
-        var b = right.Split('.');
-        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        ReadOnlySpan<char> a = left, b = right;
+        bool moreA = true, moreB = true;
+        while (moreA || moreB)
         {
-            var x = i < a.Length ? Part(a[i]) : 0;
-            var y = i < b.Length ? Part(b[i]) : 0;
+            var x = moreA ? Part(NextPart(ref a, ref moreA)) : 0;
+            var y = moreB ? Part(NextPart(ref b, ref moreB)) : 0;
             if (x != y)
             {
                 return x > y ? 1 : -1;
@@ -124,9 +125,26 @@ internal static partial class ApiMiddleware
         return 0;
     }
 
+    /// <summary>The text before the next '.', or the rest when there is none (then no part is left).</summary>
+    private static ReadOnlySpan<char> NextPart(ref ReadOnlySpan<char> rest, ref bool more)
+    {
+        var dot = rest.IndexOf('.');
+        if (dot < 0)
+        {
+            var last = rest;
+            rest = default;
+            more = false;
+            return last;
+        }
+
+        var part = rest[..dot];
+        rest = rest[(dot + 1)..];
+        return part;
+    }
+
     /// <summary>Go's Atoi as versions.compare uses it: an empty part is 0, one too large to hold is the largest number.</summary>
-    private static long Part(string text) =>
-        text.Length == 0 ? 0 : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+    private static long Part(ReadOnlySpan<char> text) =>
+        text.IsEmpty ? 0 : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
 
     private static void SetAnswerHeaders(IHeaderDictionary headers)
     {

@@ -29,7 +29,6 @@ public sealed partial class PluginClient : IDisposable
     private readonly ILogger _logger;
     private readonly Uri _baseUri;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
-    private readonly string? _hostHeader;
 
     /// <summary>Creates a client for the plugin described by <paramref name="spec"/>.</summary>
     public PluginClient(PluginSpec spec, PluginClientOptions? options = null, TimeProvider? timeProvider = null,
@@ -41,7 +40,7 @@ public sealed partial class PluginClient : IDisposable
         Spec = spec;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        (_baseUri, _hostHeader) = PluginTransport.Target(spec);
+        _baseUri = PluginTransport.Target(spec);
         // The handler itself, without HttpClient over it: the call has its own timeout and reads the body itself,
         // so HttpClient would only add a linked cancellation source and its bookkeeping to every call.
         _http = new HttpMessageInvoker(PluginTransport.CreateHandler(spec, _options), disposeHandler: true);
@@ -134,11 +133,6 @@ public sealed partial class PluginClient : IDisposable
             };
             // Raw adds: the same bytes as the typed setters, without their parse and validation cost per call.
             request.Headers.TryAddWithoutValidation("Accept", PluginMediaTypes.Accept);
-            if (_hostHeader is not null)
-            {
-                request.Headers.TryAddWithoutValidation("Host", _hostHeader);
-            }
-
             // What Go's client sends; on the wire a plugin must not tell Cnm from the reference (docs/decisions.md, rule one).
             request.Headers.TryAddWithoutValidation("User-Agent", GoUserAgent);
             // Always a Content, even an empty one: SocketsHttpHandler then never re-sends the request on
@@ -186,7 +180,8 @@ public sealed partial class PluginClient : IDisposable
     private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken)
     {
         var limit = _options.MaxResponseBytes;
-        if (response.Content.Headers.ContentLength is long declared && declared > limit)
+        var length = response.Content.Headers.ContentLength; // each read of the property looks the header up again
+        if (length is long declared && declared > limit)
         {
             throw Fail(ErrorCategory.Internal, method,
                 $"response of {declared} bytes is larger than the limit of {limit} bytes", (int)response.StatusCode);
@@ -197,7 +192,7 @@ public sealed partial class PluginClient : IDisposable
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await BoundedRead.ReadAllAsync(stream, response.Content.Headers.ContentLength, limit, cancellationToken)
+                return await BoundedRead.ReadAllAsync(stream, length, limit, cancellationToken)
                     .ConfigureAwait(false)
                     ?? throw Fail(ErrorCategory.Internal, method,
                         $"response is larger than the limit of {limit} bytes", (int)response.StatusCode);

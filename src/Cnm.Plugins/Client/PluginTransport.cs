@@ -16,14 +16,16 @@ internal static class PluginTransport
     // sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL.
     private const int MaxUnixPathBytes = 107;
 
-    public static (Uri BaseUri, string? HostHeader) Target(PluginSpec spec)
+    public static Uri Target(PluginSpec spec)
     {
         var address = spec.Address;
         return address.Scheme switch
         {
-            "unix" => (new Uri($"http://{PluginMediaTypes.Host}/"), PluginMediaTypes.Host),
-            "tcp" or "http" => (new Uri($"http://{Authority(spec)}/"), null),
-            "https" => (new Uri($"https://{Authority(spec)}/"), null),
+            // The URI's authority is the Host line the reference sends, so no Host header is set per call: SocketsHttpHandler
+            // writes its pool's cached line, where a header on the request is parsed and validated again on every call.
+            "unix" => new Uri($"http://{PluginMediaTypes.Host}/"),
+            "tcp" or "http" => new Uri($"http://{Authority(spec)}/"),
+            "https" => new Uri($"https://{Authority(spec)}/"),
             _ => throw new PluginException(ErrorCategory.InvalidParameter, spec.Name, null,
                 $"unsupported address scheme \"{address.Scheme}\" in {address} (expected unix, tcp, http or https)"),
         };
