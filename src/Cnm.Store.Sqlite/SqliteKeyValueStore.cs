@@ -72,6 +72,13 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<WatchEvent> WatchInlineAsync(IReadOnlyList<string> prefixes, long afterRevision, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _hub.Subscribe(prefixes, afterRevision, inline: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

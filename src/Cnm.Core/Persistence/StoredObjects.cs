@@ -26,6 +26,9 @@ public static class StoredObjects
     /// <summary>The prefix every controller record lives under (spec/store.md, "Key layout").</summary>
     public const string Prefix = StateKeys.Root;
 
+    /// <summary>The prefixes of the network, endpoint and sandbox records: what a watch for these objects needs, and no intent.</summary>
+    public static IReadOnlyList<string> ObjectPrefixes { get; } = [StateKeys.Networks, StateKeys.Endpoints, StateKeys.Sandboxes];
+
     /// <summary>The kind and id <paramref name="key"/> names, or false for any other key (intents, pending calls, unknown keys).</summary>
     public static bool TryParseKey(string key, out StoredObjectKind kind, out string id)
     {

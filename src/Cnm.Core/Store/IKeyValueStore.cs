@@ -56,4 +56,13 @@ public interface IKeyValueStore : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchInlineAsync(string prefix, long afterRevision, CancellationToken cancellationToken) =>
         WatchAsync(prefix, afterRevision, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WatchInlineAsync(string, long, CancellationToken)"/> for the keys that start with any of
+    /// <paramref name="prefixes"/>: one watch, in revision order across them all. A store that serves it from its
+    /// <see cref="WatchHub"/> never resumes the reader for a change to another key (the events feed skips the intent
+    /// records every operation writes, which were most of its resumes). Others filter a watch of the prefixes' common start.
+    /// </summary>
+    IAsyncEnumerable<WatchEvent> WatchInlineAsync(IReadOnlyList<string> prefixes, long afterRevision, CancellationToken cancellationToken) =>
+        WatchHub.Within(WatchInlineAsync(WatchHub.CommonPrefix(prefixes), afterRevision, cancellationToken), prefixes, cancellationToken);
 }

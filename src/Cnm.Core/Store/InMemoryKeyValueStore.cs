@@ -90,6 +90,13 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<WatchEvent> WatchInlineAsync(IReadOnlyList<string> prefixes, long afterRevision, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _hub.Subscribe(prefixes, afterRevision, inline: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         lock (_gate)

@@ -73,11 +73,27 @@ public sealed class WatchHub
 
     /// <summary>
     /// <see cref="Subscribe(string, long, CancellationToken)"/>; with <paramref name="inline"/> a waiting reader resumes
-    /// on the thread that publishes, inside <see cref="Publish"/> (<see cref="IKeyValueStore.WatchInlineAsync"/>).
+    /// on the thread that publishes, inside <see cref="Publish"/> (<see cref="IKeyValueStore.WatchInlineAsync(string, long, CancellationToken)"/>).
     /// </summary>
-    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, bool inline, CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchEvent> Subscribe(string prefix, long afterRevision, bool inline, CancellationToken cancellationToken) =>
+        Subscribe([prefix], afterRevision, inline, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Subscribe(string, long, bool, CancellationToken)"/> for the keys that start with any of
+    /// <paramref name="prefixes"/>, in one watch: a change to another key is not offered to it at all
+    /// (<see cref="IKeyValueStore.WatchInlineAsync(IReadOnlyList{string}, long, CancellationToken)"/>).
+    /// </summary>
+    public IAsyncEnumerable<WatchEvent> Subscribe(IReadOnlyList<string> prefixes, long afterRevision, bool inline, CancellationToken cancellationToken)
     {
-        StoreKeys.ValidatePrefix(prefix);
+        ArgumentNullException.ThrowIfNull(prefixes);
+        ArgumentOutOfRangeException.ThrowIfZero(prefixes.Count);
+        foreach (var p in prefixes)
+        {
+            StoreKeys.ValidatePrefix(p);
+        }
+
+        var prefix = string.Join(", ", prefixes);
+        string[] within = [.. prefixes];
         ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
         Watcher watcher;
         lock (_gate)
@@ -90,8 +106,8 @@ public sealed class WatchHub
                     $"cannot watch \"{prefix}\" after revision {afterRevision}: changes up to revision {_compactedRevision} are no longer kept; list again and watch after the list's revision"));
             }
 
-            var replay = _history.Where(e => e.Revision > afterRevision && StoreKeys.HasPrefix(e.Key, prefix)).ToList();
-            watcher = new Watcher(prefix, afterRevision, replay, inline);
+            var replay = _history.Where(e => e.Revision > afterRevision && Watcher.Matches(e.Key, within)).ToList();
+            watcher = new Watcher(prefix, within, afterRevision, replay, inline);
             _watchers.Add(watcher);
         }
 
@@ -171,9 +187,52 @@ public sealed class WatchHub
         }
     }
 
-    private sealed class Watcher(string prefix, long afterRevision, List<WatchEvent> replay, bool inline)
+    /// <summary>The longest start that every one of <paramref name="prefixes"/> shares ("" when they share none).</summary>
+    public static string CommonPrefix(IReadOnlyList<string> prefixes)
     {
+        ArgumentNullException.ThrowIfNull(prefixes);
+        ArgumentOutOfRangeException.ThrowIfZero(prefixes.Count);
+        var common = prefixes[0].AsSpan();
+        foreach (var p in prefixes)
+        {
+            common = common[..common.CommonPrefixLength(p)];
+        }
+
+        return common.ToString();
+    }
+
+    /// <summary>The changes of <paramref name="watch"/> to keys that start with any of <paramref name="prefixes"/>.</summary>
+    public static async IAsyncEnumerable<WatchEvent> Within(IAsyncEnumerable<WatchEvent> watch, IReadOnlyList<string> prefixes,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        string[] within = [.. prefixes];
+        await foreach (var change in watch.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (Watcher.Matches(change.Key, within))
+            {
+                yield return change;
+            }
+        }
+    }
+
+    private sealed class Watcher(string prefix, string[] within, long afterRevision, List<WatchEvent> replay, bool inline)
+    {
+        /// <summary>The watched prefixes as the failure messages name them.</summary>
         public string Prefix { get; } = prefix;
+
+        public static bool Matches(string key, string[] prefixes)
+        {
+            foreach (var p in prefixes)
+            {
+                if (StoreKeys.HasPrefix(key, p))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public List<WatchEvent> Replay { get; } = replay;
 
@@ -188,7 +247,7 @@ public sealed class WatchHub
         {
             foreach (var change in changes)
             {
-                if (change.Revision <= afterRevision || !StoreKeys.HasPrefix(change.Key, Prefix))
+                if (change.Revision <= afterRevision || !Matches(change.Key, within))
                 {
                     continue;
                 }

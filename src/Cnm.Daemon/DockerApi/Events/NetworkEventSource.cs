@@ -12,7 +12,7 @@ namespace Cnm.Daemon.DockerApi.Events;
 /// connect from a disconnect. Only committed states are stored, so an operation that is rolled back emits nothing.
 /// While no <c>GET /events</c> client listens, changes are only held with their arrival time (<see cref="EventBacklog"/>)
 /// and decoded when a client subscribes: the daemon's hot path then pays no decode per commit. The watch is an inline
-/// one (<see cref="IKeyValueStore.WatchInlineAsync"/>): <see cref="Receive"/> only takes a lock, holds or decodes the
+/// one (<see cref="IKeyValueStore.WatchInlineAsync(string, long, CancellationToken)"/>): <see cref="Receive"/> only takes a lock, holds or decodes the
 /// change and hands events to the hub's queues, so the committing thread runs it instead of waking a pool worker per
 /// commit. Nothing under <see cref="Gate"/> calls the store.
 /// </summary>
@@ -110,7 +110,7 @@ internal sealed partial class NetworkEventSource : IAsyncDisposable, IEventBackl
                     loaded = true;
                 }
 
-                await foreach (var change in _store.WatchInlineAsync(StoredObjects.Prefix, revision, cancellationToken).ConfigureAwait(false))
+                await foreach (var change in _store.WatchInlineAsync(StoredObjects.ObjectPrefixes, revision, cancellationToken).ConfigureAwait(false))
                 {
                     revision = change.Revision;
                     Receive(change);
