@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cnm.Core.Errors;
@@ -14,6 +15,8 @@ internal static class RequestBody
 {
     /// <summary>Largest accepted body: 1 MiB.</summary>
     public const int MaxBytes = 1 << 20;
+
+    private const int ChunkBytes = 16 * 1024;
 
     /// <summary>
     /// dockerd's CheckForJSON, which its network create, connect and disconnect routes call before reading the
@@ -51,17 +54,26 @@ internal static class RequestBody
             throw TooLarge();
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        // Sized by the declared length, and the read chunk rented: a new 16 KiB array per request was a fifth of all
+        // that cnmd allocated in a network cycle (spec/performance.md).
+        using var buffer = new MemoryStream(request.ContentLength is long declared and > 0 ? (int)declared : 0);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
         {
-            if (buffer.Length + read > MaxBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkBytes), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
             {
-                throw TooLarge();
-            }
+                if (buffer.Length + read > MaxBytes)
+                {
+                    throw TooLarge();
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (buffer.Length == 0)
