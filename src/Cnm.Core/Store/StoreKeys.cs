@@ -35,6 +35,13 @@ public static class StoreKeys
 
     private static void ValidateText(string text, string what)
     {
+        // The common case in two vectorised scans (every commit validates its keys): no NUL and no surrogate at all.
+        var span = text.AsSpan();
+        if (!span.Contains('\0') && !span.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return;
+        }
+
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -68,16 +75,9 @@ public static class StoreKeys
                 return x is null ? -1 : 1;
             }
 
-            var length = Math.Min(x.Length, y.Length);
-            for (var i = 0; i < length; i++)
-            {
-                if (x[i] != y[i])
-                {
-                    return Fix(x[i]) - Fix(y[i]);
-                }
-            }
-
-            return x.Length - y.Length;
+            // The first difference found by a vectorised scan; keys of one kind share a long prefix.
+            var i = x.AsSpan().CommonPrefixLength(y);
+            return i < x.Length && i < y.Length ? Fix(x[i]) - Fix(y[i]) : x.Length - y.Length;
         }
 
         // Surrogates (U+D800-DFFF) encode code points above U+FFFF, so they must sort after U+E000-FFFF.

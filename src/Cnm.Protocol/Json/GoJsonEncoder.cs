@@ -30,6 +30,14 @@ internal sealed partial class GoJsonEncoder : JavaScriptEncoder
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), '"', '\\', '<', '>', '&', '\u2028', '\u2029',
          .. Enumerable.Range(0xD800, 0x800).Select(c => (char)c)]);
 
+    /// <summary>
+    /// The ASCII that is written as it is: the complement of <see cref="SpecialChars"/> within ASCII. All ASCII, so a scan
+    /// for anything else is vectorised, where <see cref="SpecialChars"/> (which holds non-ASCII) is searched a character at
+    /// a time; plugin bodies are almost all plain ASCII.
+    /// </summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x60).Select(c => (char)c).Where(c => c is not ('"' or '\\' or '<' or '>' or '&'))]);
+
     private GoJsonEncoder()
     {
     }
@@ -151,7 +159,7 @@ internal sealed partial class GoJsonEncoder : JavaScriptEncoder
         var offset = 0;
         while (true)
         {
-            var next = text[offset..].IndexOfAny(SpecialChars);
+            var next = text[offset..].IndexOfAnyExcept(PlainAscii);
             if (next < 0)
             {
                 return -1;
@@ -159,6 +167,12 @@ internal sealed partial class GoJsonEncoder : JavaScriptEncoder
 
             offset += next;
             var c = text[offset];
+            if (c >= 0x80 && !SpecialChars.Contains(c))
+            {
+                offset++; // other non-ASCII is written raw, as Go does
+                continue;
+            }
+
             if (!char.IsHighSurrogate(c) || offset + 1 >= text.Length || !char.IsLowSurrogate(text[offset + 1]))
             {
                 return offset; // an escaped character or an unpaired surrogate
