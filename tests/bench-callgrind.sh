@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Instructions per network cycle of native cnmds, counted by valgrind's callgrind: unlike the wall-clock benchmarks,
+# the count does not move with the machine's load (two runs of one binary agree within 0.1%), so a change of a few
+# percent in cnmd's own work shows (spec/performance.md, "Instructions per cycle, counted"). Usage (root not needed):
+#   tests/bench-callgrind.sh WARMUP CYCLES CNMD...   (e.g. 30 60 /var/tmp/cnmd/cnmd)
+# For each CNMD (a native cnmd from `dotnet publish src/Cnm.Daemon -c Release -o DIR`, with its cnmd.dbg beside it) it
+# starts the benchmark plugin and that cnmd under callgrind (`--store memory --sandbox memory`), runs the warm-up
+# cycles with counting off, counts the given cycles of one client (POST /networks/create + DELETE, six plugin calls
+# each), and prints the total and the count per cycle; the profile is kept in the temp dir given at the end, for
+# callgrind_annotate. It installs valgrind when it is missing. valgrind 3.19 cannot read the DWARF 5 of cnmd.dbg, so
+# each binary is copied with a symbol-only debug file. Stops every process it started by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 3 ] || { echo "usage: $0 WARMUP CYCLES CNMD..." >&2; exit 2; }
+WARMUP=$1 CYCLES=$2; shift 2
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! command -v valgrind >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind >/dev/null
+fi
+dotnet build tests/Cnm.DaemonBench -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
+BENCH="dotnet $PWD/tests/Cnm.DaemonBench/bin/Release/net10.0/cnm-daemonbench.dll"
+out=$(mktemp -d /var/tmp/cnm-callgrind.XXXXXX)
+pids=()
+cleanup() {
+  set +e
+  local i
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -TERM "${pids[$i]}" 2>/dev/null; wait "${pids[$i]}" 2>/dev/null; done
+  rm -rf "$out/run"
+}
+trap cleanup EXIT
+echo "bench-callgrind: $(valgrind --version); $WARMUP warm-up and $CYCLES counted network cycles per cnmd; $(date -u '+%Y-%m-%d %H:%M UTC')"
+n=0
+for cnmd in "$@"; do
+  n=$((n + 1))
+  bin="$out/bin$n" run="$out/run"
+  mkdir -p "$bin" "$run/plugins" "$run/specs"
+  cp "$cnmd" "$bin/cnmd"
+  objcopy --strip-debug "$(dirname "$cnmd")/cnmd.dbg" "$bin/cnmd.dbg"
+  objcopy --remove-section=.gnu_debuglink "$bin/cnmd" && objcopy --add-gnu-debuglink="$bin/cnmd.dbg" "$bin/cnmd"
+  $BENCH plugin "$run/plugins/cgbench.sock" > "$run/plugin.log" 2>&1 &
+  plugin=$!; pids+=("$plugin")
+  for _ in $(seq 300); do [ -S "$run/plugins/cgbench.sock" ] && break; sleep 0.1; done
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/cnmd$n.callgrind" "$bin/cnmd" \
+    --host "unix://$run/cnmd.sock" --data-root "$run/data" --exec-root "$run/exec" --plugin-dir "$run/plugins" \
+    --spec-dir "$run/specs" --sandbox memory --store memory --log-level warn > "$run/cnmd.log" 2>&1 &
+  daemon=$!; pids+=("$daemon")
+  for _ in $(seq 1200); do curl -sf --unix-socket "$run/cnmd.sock" http://localhost/_ping >/dev/null 2>&1 && break; sleep 0.1; done
+  run_cycles() {
+    $BENCH run --target "c=cnmd:$run/cnmd.sock" --plugin-socket "$run/plugins/cgbench.sock" --driver cgbench \
+      --scenarios network --single --cycles "$1" --rounds 1 --warmup 1 > /dev/null
+  }
+  run_cycles "$WARMUP"
+  callgrind_control -i on "$daemon" > /dev/null 2>&1
+  run_cycles "$CYCLES"
+  callgrind_control -i off "$daemon" > /dev/null 2>&1
+  kill -TERM "$daemon"; wait "$daemon" 2>/dev/null || true
+  kill -TERM "$plugin"; wait "$plugin" 2>/dev/null || true
+  pids=()
+  # The counted cycles ran one more warm-up cycle first (the client's own): CYCLES + 1 cycles in all.
+  total=$(awk '/^totals:/ {print $2}' "$out/cnmd$n.callgrind")
+  clear=$(callgrind_annotate --threshold=100 "$out/cnmd$n.callgrind" 2>/dev/null | awk '/memset/ {gsub(/,/,"",$1); s+=$1} END {print s+0}')
+  awk -v t="$total" -v m="$clear" -v c="$((CYCLES + 1))" -v name="$cnmd" 'BEGIN {
+    printf "%s: %d instructions, %.0f per cycle; without memset (the GC clearing memory for new objects, counted byte by byte): %.0f per cycle\n", name, t, t / c, (t - m) / c }'
+  rm -rf "$run"
+done
+echo "profiles: $out/cnmd*.callgrind (callgrind_annotate FILE)"
