@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per network cycle of native cnmds, counted by valgrind's callgrind: unlike the wall-clock benchmarks,
 # the count does not move with the machine's load (two runs of one binary agree within 0.1%), so a change of a few
-# percent in cnmd's own work shows (spec/performance.md, "Instructions per cycle, counted"). Usage (root not needed):
+# percent in cnmd's own work shows (spec/performance.md, "Instructions per cycle, counted"). Usage (root only to install valgrind):
 #   tests/bench-callgrind.sh WARMUP CYCLES CNMD...   (e.g. 30 60 /var/tmp/cnmd/cnmd)
 # For each CNMD (a native cnmd from `dotnet publish src/Cnm.Daemon -c Release -o DIR`, with its cnmd.dbg beside it) it
 # starts the benchmark plugin and that cnmd under callgrind (`--store memory --sandbox memory`), runs the warm-up
@@ -36,15 +36,19 @@ for cnmd in "$@"; do
   mkdir -p "$bin" "$run/plugins" "$run/specs"
   cp "$cnmd" "$bin/cnmd"
   objcopy --strip-debug "$(dirname "$cnmd")/cnmd.dbg" "$bin/cnmd.dbg"
-  objcopy --remove-section=.gnu_debuglink "$bin/cnmd" && objcopy --add-gnu-debuglink="$bin/cnmd.dbg" "$bin/cnmd"
+  objcopy --remove-section=.gnu_debuglink "$bin/cnmd"
+  objcopy --add-gnu-debuglink="$bin/cnmd.dbg" "$bin/cnmd"
   $BENCH plugin "$run/plugins/cgbench.sock" > "$run/plugin.log" 2>&1 &
   plugin=$!; pids+=("$plugin")
   for _ in $(seq 300); do [ -S "$run/plugins/cgbench.sock" ] && break; sleep 0.1; done
+  [ -S "$run/plugins/cgbench.sock" ] || { echo "bench-callgrind: the plugin did not start: $(tail -3 "$run/plugin.log")" >&2; exit 1; }
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/cnmd$n.callgrind" "$bin/cnmd" \
     --host "unix://$run/cnmd.sock" --data-root "$run/data" --exec-root "$run/exec" --plugin-dir "$run/plugins" \
     --spec-dir "$run/specs" --sandbox memory --store memory --log-level warn > "$run/cnmd.log" 2>&1 &
   daemon=$!; pids+=("$daemon")
-  for _ in $(seq 1200); do curl -sf --unix-socket "$run/cnmd.sock" http://localhost/_ping >/dev/null 2>&1 && break; sleep 0.1; done
+  ready=""
+  for _ in $(seq 1200); do curl -sf --unix-socket "$run/cnmd.sock" http://localhost/_ping >/dev/null 2>&1 && ready=1 && break; sleep 0.1; done
+  [ -n "$ready" ] || { echo "bench-callgrind: $cnmd did not answer /_ping under valgrind: $(tail -3 "$run/cnmd.log")" >&2; exit 1; }
   run_cycles() {
     $BENCH run --target "c=cnmd:$run/cnmd.sock" --plugin-socket "$run/plugins/cgbench.sock" --driver cgbench \
       --scenarios network --single --cycles "$1" --rounds 1 --warmup 1 > /dev/null
@@ -58,9 +62,10 @@ for cnmd in "$@"; do
   pids=()
   # The counted cycles ran one more warm-up cycle first (the client's own): CYCLES + 1 cycles in all.
   total=$(awk '/^totals:/ {print $2}' "$out/cnmd$n.callgrind")
-  clear=$(callgrind_annotate --threshold=100 "$out/cnmd$n.callgrind" 2>/dev/null | awk '/memset/ {gsub(/,/,"",$1); s+=$1} END {print s+0}')
+  clear=$(callgrind_annotate --threshold=100 "$out/cnmd$n.callgrind" | awk '/memset/ {gsub(/,/,"",$1); s+=$1} END {print s+0}') \
+    || { echo "bench-callgrind: callgrind_annotate failed on $out/cnmd$n.callgrind" >&2; exit 1; }
   awk -v t="$total" -v m="$clear" -v c="$((CYCLES + 1))" -v name="$cnmd" 'BEGIN {
-    printf "%s: %d instructions, %.0f per cycle; without memset (the GC clearing memory for new objects, counted byte by byte): %.0f per cycle\n", name, t, t / c, (t - m) / c }'
-  rm -rf "$run"
+    printf "%s: %.0f instructions, %.0f per cycle; without memset (the GC clearing memory for new objects, counted byte by byte): %.0f per cycle\n", name, t, t / c, (t - m) / c }'
+  rm -rf "$run" "$bin"
 done
 echo "profiles: $out/cnmd*.callgrind (callgrind_annotate FILE)"

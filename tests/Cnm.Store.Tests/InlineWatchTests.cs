@@ -137,6 +137,8 @@ public sealed class InlineWatchTests : IDisposable
 
         Assert.Equal("cnm/v1/", WatchHub.CommonPrefix(["cnm/v1/networks/", "cnm/v1/endpoints/"]));
         Assert.Equal("", WatchHub.CommonPrefix(["a/", "b/"]));
+        // 😀 and 😁 share their high surrogate: the common start must not end in half a pair (an invalid prefix).
+        Assert.Equal("k/", WatchHub.CommonPrefix(["k/\U0001F600/", "k/\U0001F601/"]));
         await cts.CancelAsync();
         await reading.WaitAsync(Generous);
     }

@@ -43,8 +43,10 @@ internal static class Ids
         var buffer = t_random;
         if (buffer is null || t_used == BufferBytes)
         {
-            buffer ??= t_random = new byte[BufferBytes];
-            RandomNumberGenerator.Fill(buffer);
+            // Filled before it is handed out: if the CSPRNG failed, no id would come from bytes it did not write.
+            var fresh = buffer ?? new byte[BufferBytes];
+            RandomNumberGenerator.Fill(fresh);
+            t_random = buffer = fresh;
             t_used = 0;
         }
 

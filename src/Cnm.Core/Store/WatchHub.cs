@@ -198,15 +198,22 @@ public sealed class WatchHub
             common = common[..common.CommonPrefixLength(p)];
         }
 
-        return common.ToString();
+        // Never half a surrogate pair: the prefixes may share only the first half of different characters.
+        return (common.Length > 0 && char.IsHighSurrogate(common[^1]) ? common[..^1] : common).ToString();
     }
 
     /// <summary>The changes of <paramref name="watch"/> to keys that start with any of <paramref name="prefixes"/>.</summary>
-    public static async IAsyncEnumerable<WatchEvent> Within(IAsyncEnumerable<WatchEvent> watch, IReadOnlyList<string> prefixes,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<WatchEvent> Within(IAsyncEnumerable<WatchEvent> watch, IReadOnlyList<string> prefixes,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watch);
-        string[] within = [.. prefixes];
+        ArgumentNullException.ThrowIfNull(prefixes);
+        return FilterAsync(watch, [.. prefixes], cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<WatchEvent> FilterAsync(IAsyncEnumerable<WatchEvent> watch, string[] within,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await foreach (var change in watch.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (Watcher.Matches(change.Key, within))
