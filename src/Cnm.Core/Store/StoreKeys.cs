@@ -33,6 +33,20 @@ public static class StoreKeys
     /// <summary>True when <paramref name="key"/> lies under <paramref name="prefix"/>.</summary>
     public static bool HasPrefix(string key, string prefix) => key.StartsWith(prefix, StringComparison.Ordinal);
 
+    /// <summary>True when <paramref name="key"/> lies under any of <paramref name="prefixes"/>.</summary>
+    public static bool HasAnyPrefix(string key, ReadOnlySpan<string> prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (HasPrefix(key, prefix))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void ValidateText(string text, string what)
     {
         // The common case in two vectorised scans (every commit validates its keys): no NUL and no surrogate at all.

@@ -92,7 +92,6 @@ public sealed class WatchHub
             StoreKeys.ValidatePrefix(p);
         }
 
-        var prefix = string.Join(", ", prefixes);
         string[] within = [.. prefixes];
         ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
         Watcher watcher;
@@ -103,11 +102,11 @@ public sealed class WatchHub
             {
                 throw new StoreWatchLostException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"cannot watch \"{prefix}\" after revision {afterRevision}: changes up to revision {_compactedRevision} are no longer kept; list again and watch after the list's revision"));
+                    $"cannot watch \"{string.Join(", ", within)}\" after revision {afterRevision}: changes up to revision {_compactedRevision} are no longer kept; list again and watch after the list's revision"));
             }
 
-            var replay = _history.Where(e => e.Revision > afterRevision && Watcher.Matches(e.Key, within)).ToList();
-            watcher = new Watcher(prefix, within, afterRevision, replay, inline);
+            var replay = _history.Where(e => e.Revision > afterRevision && StoreKeys.HasAnyPrefix(e.Key, within)).ToList();
+            watcher = new Watcher(within, afterRevision, replay, inline);
             _watchers.Add(watcher);
         }
 
@@ -216,30 +215,17 @@ public sealed class WatchHub
     {
         await foreach (var change in watch.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (Watcher.Matches(change.Key, within))
+            if (StoreKeys.HasAnyPrefix(change.Key, within))
             {
                 yield return change;
             }
         }
     }
 
-    private sealed class Watcher(string prefix, string[] within, long afterRevision, List<WatchEvent> replay, bool inline)
+    private sealed class Watcher(string[] within, long afterRevision, List<WatchEvent> replay, bool inline)
     {
         /// <summary>The watched prefixes as the failure messages name them.</summary>
-        public string Prefix { get; } = prefix;
-
-        public static bool Matches(string key, string[] prefixes)
-        {
-            foreach (var p in prefixes)
-            {
-                if (StoreKeys.HasPrefix(key, p))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public string Prefix => string.Join(", ", within);
 
         public List<WatchEvent> Replay { get; } = replay;
 
@@ -254,7 +240,7 @@ public sealed class WatchHub
         {
             foreach (var change in changes)
             {
-                if (change.Revision <= afterRevision || !Matches(change.Key, within))
+                if (change.Revision <= afterRevision || !StoreKeys.HasAnyPrefix(change.Key, within))
                 {
                     continue;
                 }

@@ -107,39 +107,26 @@ internal static partial class ApiMiddleware
                 : null;
 
     /// <summary>Docker's versions.compare: dot-separated numbers, a missing or unreadable part counts as 0.</summary>
-    /// <remarks>Walks both strings part by part, as a split on '.' would give them, without allocating: it runs twice per request.</remarks>
+    /// <remarks>Splits on spans, without allocating: it runs twice per request.</remarks>
     public static int CompareVersions(string left, string right)
     {
-        ReadOnlySpan<char> a = left, b = right;
-        bool moreA = true, moreB = true;
-        while (moreA || moreB)
+        var a = left.AsSpan().Split('.');
+        var b = right.AsSpan().Split('.');
+        while (true)
         {
-            var x = moreA ? Part(NextPart(ref a, ref moreA)) : 0;
-            var y = moreB ? Part(NextPart(ref b, ref moreB)) : 0;
+            var (moreA, moreB) = (a.MoveNext(), b.MoveNext());
+            if (!moreA && !moreB)
+            {
+                return 0;
+            }
+
+            var x = moreA ? Part(left.AsSpan(a.Current)) : 0;
+            var y = moreB ? Part(right.AsSpan(b.Current)) : 0;
             if (x != y)
             {
                 return x > y ? 1 : -1;
             }
         }
-
-        return 0;
-    }
-
-    /// <summary>The text before the next '.', or the rest when there is none (then no part is left).</summary>
-    private static ReadOnlySpan<char> NextPart(ref ReadOnlySpan<char> rest, ref bool more)
-    {
-        var dot = rest.IndexOf('.');
-        if (dot < 0)
-        {
-            var last = rest;
-            rest = default;
-            more = false;
-            return last;
-        }
-
-        var part = rest[..dot];
-        rest = rest[(dot + 1)..];
-        return part;
     }
 
     /// <summary>Go's Atoi as versions.compare uses it: an empty part is 0, one too large to hold is the largest number.</summary>
