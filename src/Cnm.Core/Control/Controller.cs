@@ -43,7 +43,7 @@ public sealed partial class Controller
         _globalScope = options.GlobalScope;
         _replayCreateNetwork = new HashSet<string>(options.ReplayCreateNetwork, StringComparer.Ordinal);
         _pending = new PendingCalls(new DriverCallSender(_drivers, SandboxOptions), store, IsWanted, _time, options.PendingRetryLimit, logger);
-        _journal = new OperationJournal(store, _pending, _drivers, _time, options.AfterStep, logger);
+        _journal = new OperationJournal(store, _pending, _drivers, _time, options.AfterStep, logger, options.StoreOutlivesProcess);
         _restorer = new StateRestorer(store, _sandboxProvider, _drivers, _journal, IsWanted, options.GlobalScope, logger);
         _drivers.Registered += OnDriverRegistered;
     }

@@ -42,6 +42,14 @@ public sealed class ControllerOptions
     /// </summary>
     public bool GlobalScope { get; set; }
 
+    /// <summary>
+    /// False when <see cref="Store"/> does not outlive this process (cnmd <c>--store memory</c>): then no operation writes an
+    /// intent record, since intents serve only the start after a crash (spec/store.md, "Intents and pending calls"), and a
+    /// store that dies with the process has no such start. True by default: a caller that hands the same store to the next
+    /// controller (a restart in one process, as the crash tests do) gets its intents.
+    /// </summary>
+    public bool StoreOutlivesProcess { get; set; } = true;
+
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

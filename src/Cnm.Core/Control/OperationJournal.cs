@@ -13,10 +13,14 @@ namespace Cnm.Core.Control;
 /// <see cref="PendingCalls"/> once committed. The test hook (<see cref="ControllerOptions.AfterStep"/>) runs after each step.
 /// </summary>
 internal sealed partial class OperationJournal(IKeyValueStore store, PendingCalls pending, DriverRegistry drivers, TimeProvider time,
-    Func<string, Task>? afterStep, ILogger logger)
+    Func<string, Task>? afterStep, ILogger logger, bool storeOutlivesProcess = true)
 {
+    /// <summary>
+    /// A new intent, written when <paramref name="durable"/> (a driver keeps state outside this process) and the store
+    /// outlives the process (<see cref="ControllerOptions.StoreOutlivesProcess"/>): otherwise no start after a crash reads it.
+    /// </summary>
     public Intent NewIntent(string operation, string objectId, string name, bool durable) =>
-        new(operation, objectId, name, durable, time.GetUtcNow());
+        new(operation, objectId, name, durable && storeOutlivesProcess, time.GetUtcNow());
 
     /// <summary>True when the named network driver is built in: its state dies with the process.</summary>
     public bool IsBuiltInNetworkDriver(string name) => drivers.FindNetworkDriver(name) is { IsBuiltIn: true };

@@ -82,6 +82,7 @@ internal static partial class DaemonHost
                 Sandboxes = sandboxes,
                 Store = controllerStore,
                 GlobalScope = cluster is not null,
+                StoreOutlivesProcess = !options.InMemoryStore,
                 AfterStep = CrashHook.FromEnvironment(),
             };
             foreach (var name in options.ReplayCreateNetwork ?? [])

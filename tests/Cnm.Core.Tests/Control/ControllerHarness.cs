@@ -35,13 +35,13 @@ internal sealed class ControllerHarness
     public InMemorySandboxProvider SandboxProvider { get; }
 
     public static async Task<ControllerHarness> CreateAsync(IpamCapabilities? ipamCapabilities = null, IKeyValueStore? store = null,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, bool storeOutlivesProcess = true)
     {
         var log = new CallLog();
         var driver = new FakeNetworkDriver(log);
         var ipam = BuiltInIpams.CreateDefault();
         var sandboxes = new InMemorySandboxProvider("/run/test/netns");
-        var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes, Store = store },
+        var controller = await Controller.CreateAsync(new ControllerOptions { Sandboxes = sandboxes, Store = store, StoreOutlivesProcess = storeOutlivesProcess },
             [new BuiltInDriverModule(), new FakeModule("fake", driver, "rec", new RecordingIpam(ipam, log), capabilities: ipamCapabilities)], loggerFactory);
         return new ControllerHarness(controller, log, driver, (IIpamUsage)ipam, sandboxes);
     }

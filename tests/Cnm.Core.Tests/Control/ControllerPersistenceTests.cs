@@ -44,6 +44,35 @@ public sealed class ControllerPersistenceTests
     }
 
     [Fact]
+    public async Task Operations_StoreThatDiesWithTheProcess_WriteNoIntents_AndStillUndoAFailure()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store, storeOutlivesProcess: false);
+        var network = await h.NetworkAsync("net1", o => o with { IpamDriver = "default", IPv4 = [new IpamConfig("10.77.0.0/24")] });
+        var endpoint = await h.EndpointAsync(network, "ep1", "10.77.0.9");
+        var sandbox = await h.SandboxAsync("c1");
+        await h.Controller.JoinAsync(endpoint.Id, sandbox.Id, CancellationToken.None);
+        await h.Controller.LeaveAsync(endpoint.Id, CancellationToken.None);
+        await h.Controller.DeleteSandboxAsync(sandbox.Id, CancellationToken.None);
+        await h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None);
+        await h.Controller.DeleteNetworkAsync(network.Id, force: false, CancellationToken.None);
+
+        // The same operations as above, against plugin-like drivers, but the store is the process's own: every commit
+        // is one that writes records, none writes only an intent.
+        Assert.Equal(8, store.RecordCommits);
+        Assert.Equal(store.RecordCommits, store.Commits);
+        Assert.Equal("", await store.DumpAsync());
+
+        // A failure is still undone from the intent held in memory: the driver's refusal of the endpoint releases its address.
+        var second = await h.NetworkAsync("net2", o => o with { IpamDriver = "rec", IPv4 = [new IpamConfig("10.78.0.0/24")] });
+        h.Log.FailNext("CreateEndpoint");
+        await Assert.ThrowsAsync<CnmException>(() => h.EndpointAsync(second, "ep2", "10.78.0.7"));
+        Assert.Contains("ReleaseAddress 10.78.0.7", h.Log.Calls);
+        Assert.DoesNotContain("cnm/v1/intents/", await store.DumpAsync(), StringComparison.Ordinal);
+        Assert.Equal(store.RecordCommits, store.Commits);
+    }
+
+    [Fact]
     public async Task DeleteSandbox_TwoJoinedEndpoints_OneCommitAndNothingChangedWhenItFails()
     {
         var store = new FailingStore();
