@@ -30,6 +30,9 @@ public sealed partial class PluginClient : IDisposable
     private readonly Uri _baseUri;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
 
+    /// <summary>A call's timeout source, kept for the next call once reset (<see cref="TakeTimeout"/>).</summary>
+    private CancellationTokenSource? _spareTimeout;
+
     /// <summary>Creates a client for the plugin described by <paramref name="spec"/>.</summary>
     public PluginClient(PluginSpec spec, PluginClientOptions? options = null, TimeProvider? timeProvider = null,
         ILogger<PluginClient>? logger = null)
@@ -79,12 +82,13 @@ public sealed partial class PluginClient : IDisposable
             ? PluginMetrics.Source.StartActivity($"plugin {method}", ActivityKind.Client)
             : null;
         activity?.SetTag("cnm.plugin", Spec.Name);
-        using var timeout = new CancellationTokenSource(_options.CallTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timeout = TakeTimeout();
+        // The caller's token cancels the call's own source: one token for the call, without a linked source per call.
+        var callerRegistration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         try
         {
-            using var response = await SendWithConnectRetryAsync(method, body, started, linked.Token).ConfigureAwait(false);
-            var payload = await ReadBodyAsync(response, method, linked.Token).ConfigureAwait(false);
+            using var response = await SendWithConnectRetryAsync(method, body, started, timeout.Token).ConfigureAwait(false);
+            var payload = await ReadBodyAsync(response, method, timeout.Token).ConfigureAwait(false);
             var result = Decode(method, (int)response.StatusCode, payload, responseType);
             var elapsed = _time.GetElapsedTime(started);
             PluginMetrics.Record(Spec.Name, method, null, elapsed);
@@ -109,6 +113,42 @@ public sealed partial class PluginClient : IDisposable
             Failed(activity, method, error, started);
             throw;
         }
+        finally
+        {
+            callerRegistration.Dispose();
+            ReturnTimeout(timeout, started);
+        }
+    }
+
+    /// <summary>
+    /// The call's timeout source, armed with <see cref="PluginClientOptions.CallTimeout"/>: the one a finished call
+    /// left, or a new one. A new source and its timer per call were a twentieth of what a network cycle allocated in cnmd.
+    /// </summary>
+    private CancellationTokenSource TakeTimeout()
+    {
+        if (Interlocked.Exchange(ref _spareTimeout, null) is { } spare)
+        {
+            spare.CancelAfter(_options.CallTimeout);
+            return spare;
+        }
+
+        return new CancellationTokenSource(_options.CallTimeout, _time);
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="timeout"/> for the next call when it was not cancelled and its timer is far from due: a
+    /// call that ended before half its timeout cannot have a timer callback in flight, which could otherwise cancel
+    /// the next call that takes the source. Any other source is disposed.
+    /// </summary>
+    private void ReturnTimeout(CancellationTokenSource timeout, long started)
+    {
+        if (_time.GetElapsedTime(started) < _options.CallTimeout / 2 && timeout.TryReset()
+            && Interlocked.CompareExchange(ref _spareTimeout, timeout, null) is null)
+        {
+            return;
+        }
+
+        timeout.Dispose();
     }
 
     private void Failed(Activity? activity, string method, PluginException error, long started)
@@ -262,5 +302,9 @@ public sealed partial class PluginClient : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        Interlocked.Exchange(ref _spareTimeout, null)?.Dispose();
+    }
 }

@@ -150,6 +150,38 @@ public sealed class PluginClientTransportTests
     }
 
     [Fact]
+    public async Task CallAsync_TimeoutSourceKeptBetweenCalls_EachCallGetsItsWholeTimeoutAndNoStaleCancel()
+    {
+        const string Slow = "NetworkDriver.Slow";
+        await using var f = await ClientFixture.StartAsync(
+            s => s.Map(Method, PluginReply.Json("{\"Value\":1}"))
+                .Map(Slow, PluginReply.Json("{}") with { Delay = TimeSpan.FromSeconds(30) }),
+            new PluginClientOptions { CallTimeout = TimeSpan.FromSeconds(1) });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(1, (await f.CallNetAsync(Method)).Value);
+        }
+
+        // A call its caller cancels leaves a cancelled source, which the next call must not inherit.
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.CallNetAsync(Slow, cts.Token));
+        }
+
+        Assert.Equal(1, (await f.CallNetAsync(Method)).Value);
+        await Task.Delay(1500); // past the first calls' timeouts: a timer left armed would have fired by now
+        Assert.Equal(1, (await f.CallNetAsync(Method)).Value);
+
+        // A slow call after the reused ones still gets its whole second, then a timeout.
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<PluginException>(() => f.CallNetAsync(Slow));
+        watch.Stop();
+        Assert.Equal(ErrorCategory.Timeout, error.Category);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"timed out after {watch.Elapsed}, before its 1 s");
+        Assert.Equal(1, (await f.CallNetAsync(Method)).Value);
+    }
+
+    [Fact]
     public async Task CallAsync_CallerCancels_ThrowsOperationCanceledNotTimeout()
     {
         await using var f = await ClientFixture.StartAsync(
