@@ -101,8 +101,24 @@ public sealed partial class Controller
 
     /// <summary>The driver's CreateNetwork of <paramref name="network"/> as it is (its options and pools).</summary>
     private static CreateNetworkArgs CreateNetworkArgsOf(Network network) =>
-        new(network.Id, GenericOptions.ForNetwork(network.Options),
-            [.. network.IPv4Pools.Select(p => ToIpamData(network, p))], [.. network.IPv6Pools.Select(p => ToIpamData(network, p))]);
+        new(network.Id, GenericOptions.ForNetwork(network.Options), IpamDataOf(network, network.IPv4Pools), IpamDataOf(network, network.IPv6Pools));
+
+    // A loop, not a Select: its closure and iterator were allocated on every CreateNetwork.
+    private static IpamPoolData[] IpamDataOf(Network network, IReadOnlyList<NetworkPool> pools)
+    {
+        if (pools.Count == 0)
+        {
+            return [];
+        }
+
+        var data = new IpamPoolData[pools.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = ToIpamData(network, pools[i]);
+        }
+
+        return data;
+    }
 
     private static IpamPoolData ToIpamData(Network network, NetworkPool pool) =>
         new(network.AddressSpace, pool.Pool, pool.Gateway is { } g ? new IpPrefix(g.Address, pool.Pool.PrefixLength) : null,

@@ -105,11 +105,21 @@ internal static class GenericOptions
         }
     }
 
-    private static JsonElement Bool(bool value) => Write(w => w.WriteBooleanValue(value));
+    // The constant values are made once: a writer, a buffer and a parsed document per option and per CreateNetwork were
+    // a few percent of what a network cycle allocated (spec/performance.md). A JsonElement is immutable, so one is shared.
+    private static readonly JsonElement True = Write(w => w.WriteBooleanValue(true));
+    private static readonly JsonElement False = Write(w => w.WriteBooleanValue(false));
+    private static readonly JsonElement EmptyMap = Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteEndObject();
+    });
+
+    private static JsonElement Bool(bool value) => value ? True : False;
 
     private static JsonElement String(string value) => Write(w => w.WriteStringValue(value));
 
-    private static JsonElement StringMap(IReadOnlyDictionary<string, string> values) => Write(w =>
+    private static JsonElement StringMap(IReadOnlyDictionary<string, string> values) => values.Count == 0 ? EmptyMap : Write(w =>
     {
         w.WriteStartObject();
         foreach (var (key, value) in values)

@@ -17,6 +17,8 @@ internal static class NetworkMapper
     /// </summary>
     public const string DefaultDriver = BuiltInDrivers.Null;
 
+    private static readonly IReadOnlyDictionary<string, string> NoStrings = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     public static NetworkCreateOptions ToCreateOptions(NetworkCreateRequest request, string defaultDriver = DefaultDriver)
     {
         var name = request.Name ?? "";
@@ -64,12 +66,13 @@ internal static class NetworkMapper
             IpamDriver = ipamDriver,
             IPv4 = v4,
             IPv6 = v6,
-            IpamOptions = request.IPAM?.Options ?? [],
+            // Absent maps are the one shared empty map, not a new dictionary each (spec/performance.md).
+            IpamOptions = request.IPAM?.Options ?? NoStrings,
             EnableIPv6 = request.EnableIPv6 == true,
             Internal = request.Internal == true,
             Attachable = request.Attachable == true,
-            Labels = request.Labels ?? [],
-            DriverOptions = request.Options ?? [],
+            Labels = request.Labels ?? NoStrings,
+            DriverOptions = request.Options ?? NoStrings,
         };
     }
 
