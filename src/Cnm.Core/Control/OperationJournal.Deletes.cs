@@ -17,7 +17,10 @@ internal sealed partial class OperationJournal
     {
         var call = d.DeleteCall;
         var objectId = call.EndpointId ?? call.NetworkId!;
-        var intent = NewIntent(d.Operation, objectId, d.What, durable: !IsBuiltInNetworkDriver(call.Driver) || d.TracksIpam);
+        // Whether a driver keeps what this delete does beyond the process: the drivers decide it, not whether the intent
+        // was written, which a store that dies with the process never is (ControllerOptions.StoreOutlivesProcess).
+        var driversKeepState = !IsBuiltInNetworkDriver(call.Driver) || d.TracksIpam;
+        var intent = NewIntent(d.Operation, objectId, d.What, durable: driversKeepState);
         intent.AddCall(call);
         if (d.TracksIpam)
         {
@@ -74,15 +77,18 @@ internal sealed partial class OperationJournal
             await CommitAsync($"{d.What} was deleted by driver {call.Driver} but is kept; delete it again (forced if the driver no longer knows it)",
                 transaction).ConfigureAwait(false);
         }
-        catch (CnmException) when (!intent.Written)
+        catch (CnmException) when (!driversKeepState)
         {
-            d.Subject.KeepReady(); // the addresses are still held and the store still has the object: keep it, as the store does
+            // Built-in drivers and untracked releases only: the addresses are still held and the store still has the
+            // object, so keep it, as the store does. Tracked releases are made already, so such an object is never kept:
+            // it would hold addresses its IPAM gives to the next endpoint.
+            d.Subject.KeepReady();
             throw;
         }
         catch (CnmException ex)
         {
-            // The drivers have done their part and the intent is stored: memory follows the drivers, and start-up
-            // finishes the delete in the store.
+            // The drivers have done their part and the intent is stored (unless the store dies with the process): memory
+            // follows the drivers, and start-up finishes the delete in the store.
             await ReleaseUntrackedAsync().ConfigureAwait(false);
             d.Subject.Forget();
             throw StoreFailedAfterDrivers($"{d.What} was deleted", ex);

@@ -73,6 +73,28 @@ public sealed class ControllerPersistenceTests
     }
 
     [Fact]
+    public async Task DeleteEndpoint_StoreThatDiesWithTheProcessFailsTheCommit_EndpointForgottenNotKeptWithItsReleasedAddress()
+    {
+        var store = new FailingStore();
+        var h = await ControllerHarness.CreateAsync(store: store, storeOutlivesProcess: false);
+        var network = await h.NetworkAsync("net1", o => o with { IPv4 = [new IpamConfig("10.79.0.0/24")] });
+        var endpoint = await h.EndpointAsync(network, "ep1", "10.79.0.9");
+        store.FailRecordCommits = true;
+
+        // The plugin-like driver and IPAM have deleted the endpoint and released its address before the commit fails:
+        // memory follows them, as it does when the intent is stored, whether or not the store took an intent.
+        var deleted = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None));
+        Assert.Contains("endpoint ep1 was deleted, but the state store could not record it", deleted.Message, StringComparison.Ordinal);
+        Assert.Contains("ReleaseAddress 10.79.0.9", h.Log.Calls);
+        Assert.Empty(h.Controller.Endpoints);
+
+        // The IPAM gives the address to the next endpoint: no endpoint in memory still claims it.
+        store.FailRecordCommits = false;
+        var next = await h.EndpointAsync(network, "ep2", "10.79.0.9");
+        Assert.Equal([next.Id], h.Controller.Endpoints.Where(e => e.Address?.Address.ToString() == "10.79.0.9").Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task DeleteSandbox_TwoJoinedEndpoints_OneCommitAndNothingChangedWhenItFails()
     {
         var store = new FailingStore();
