@@ -67,6 +67,40 @@ public sealed class RequestBodyTests(DaemonFixture fixture) : IClassFixture<Daem
         Assert.Equal(HttpStatusCode.NotFound, inspect.StatusCode);
     }
 
+    /// <summary>A network create body of exactly <paramref name="total"/> bytes: the label takes what the rest leaves.</summary>
+    private static byte[] BodyOfLength(string name, int total) =>
+        Encoding.UTF8.GetBytes(CreateBody(name, total - Encoding.UTF8.GetByteCount(CreateBody(name, 1)) + 1));
+
+    [Theory]
+    [InlineData(16 * 1024, true)] // exactly one chunk: the read that fills it is followed by one that finds the end
+    [InlineData(1 << 20, true)] // exactly the cap
+    [InlineData(1 << 20, false)]
+    public async Task NetworkCreate_BodyOfExactlyOneChunkOrTheCap_Accepted(int total, bool withLength)
+    {
+        var name = $"rb-exact-{total}-{withLength}";
+        var bytes = BodyOfLength(name, total);
+        Assert.Equal(total, bytes.Length);
+        using HttpContent content = withLength ? new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new("application/json");
+        using var response = await Http.PostAsync("/networks/create", content);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var deleted = await Http.DeleteAsync($"/networks/{name}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // refused by the read loop, not by the declared length
+    public async Task NetworkCreate_BodyOneByteOverTheCap_400(bool withLength)
+    {
+        var bytes = BodyOfLength("rb-over", (1 << 20) + 1);
+        using HttpContent content = withLength ? new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new("application/json");
+        using var response = await Http.PostAsync("/networks/create", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("request body is larger than 1048576 bytes (1 MiB)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     /// <summary>A stream that does not tell its length, so HttpClient sends it chunked; it hands out at most 7,000 bytes a read.</summary>
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes, writable: false)
     {
