@@ -66,9 +66,17 @@ for cnmd in "$@"; do
     || { echo "bench-callgrind: callgrind_annotate failed on $out/cnmd$n.callgrind" >&2; exit 1; }
   # The collections that fell inside the window: a few per few hundred cycles, each worth many cycles' instructions,
   # and how many fall inside depends on where the window starts. A median cycle has none, so the count outside them is
-  # the one that compares binaries. (awk reads to the end: an early exit would fail the pipe under pipefail.)
-  gc=$(callgrind_annotate --inclusive=yes --threshold=100 "$out/cnmd$n.callgrind" | awk '!g && /GCHeap::GarbageCollectGeneration/ {gsub(/,/,"",$1); g = $1} END {print g + 0}')
-  gcs=$(callgrind_annotate --tree=caller --threshold=100 "$out/cnmd$n.callgrind" | awk '!k && /< .*GCHeap::GarbageCollectGeneration/ && match($0, /\([0-9]+x\)/) {k = substr($0, RSTART + 1, RLENGTH - 3)} END {print k + 0}')
+  # the one that compares binaries.
+  # Each awk reads its input to the end: one that exits early leaves callgrind_annotate writing into a closed pipe,
+  # and its SIGPIPE, through pipefail and set -e, ends the script with nothing printed.
+  gc=$(callgrind_annotate --inclusive=yes --threshold=100 "$out/cnmd$n.callgrind" \
+    | awk '/GCHeap::GarbageCollectGeneration/ && !done {gsub(/,/, "", $1); print $1; done = 1}')
+  # The collections are the calls of GarbageCollectGeneration: the counts of its callers, the "<" lines of its block
+  # in the caller tree (a "<" line naming it is one of its own calls out, to some other function).
+  gcs=$(callgrind_annotate --tree=caller --threshold=100 "$out/cnmd$n.callgrind" | awk '
+    /^$/ {calls = 0; next}
+    /%\)  < / {if (match($0, /\([0-9,]+x\)/)) {k = substr($0, RSTART + 1, RLENGTH - 3); gsub(/,/, "", k); calls += k}; next}
+    /%\)  \* .*GCHeap::GarbageCollectGeneration/ && !done {print calls; done = 1}')
   awk -v t="$total" -v m="$clear" -v g="${gc:-0}" -v k="${gcs:-0}" -v c="$((CYCLES + 1))" -v name="$cnmd" 'BEGIN {
     printf "%s: %.0f instructions, %.0f per cycle; without memset (the GC clearing memory for new objects, counted byte by byte): %.0f per cycle\n", name, t, t / c, (t - m) / c
     printf "%s: outside garbage collections: %.0f per cycle; %d collection(s) in the window, %.0f instructions\n", name, (t - g) / c, k, g }'
