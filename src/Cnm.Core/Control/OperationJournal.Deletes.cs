@@ -91,7 +91,7 @@ internal sealed partial class OperationJournal
             // follows the drivers, and start-up finishes the delete in the store.
             await ReleaseUntrackedAsync().ConfigureAwait(false);
             d.Subject.Forget();
-            throw StoreFailedAfterDrivers($"{d.What} was deleted", ex);
+            throw StoreFailedAfterDrivers($"{d.What} was deleted", ex, intent);
         }
 
         pending.Add(numbered);

@@ -182,6 +182,13 @@ internal sealed partial class OperationJournal(IKeyValueStore store, PendingCall
     /// <summary>The test hook after each step of an operation (<see cref="ControllerOptions.AfterStep"/>).</summary>
     public Task StepAsync(string operation, string step) => afterStep is null ? Task.CompletedTask : afterStep($"{operation}:{step}");
 
-    public static CnmException StoreFailedAfterDrivers(string what, Exception ex) =>
-        CnmException.Unavailable($"{what}, but the state store could not record it ({ex.Message}); the store keeps its intent record, and cnmd finishes it at the next start");
+    /// <summary>
+    /// The error of an operation the drivers finished but the store could not record. With its intent stored, start-up
+    /// finishes it; without one (the store dies with the process, <see cref="ControllerOptions.StoreOutlivesProcess"/>)
+    /// there is no next start to do so, and the stale record goes with the process.
+    /// </summary>
+    public static CnmException StoreFailedAfterDrivers(string what, Exception ex, Intent intent) =>
+        CnmException.Unavailable(intent.Written
+            ? $"{what}, but the state store could not record it ({ex.Message}); the store keeps its intent record, and cnmd finishes it at the next start"
+            : $"{what}, but the state store could not record it ({ex.Message}); cnmd no longer lists it, and the store's stale record goes when cnmd stops (the store is in memory)");
 }

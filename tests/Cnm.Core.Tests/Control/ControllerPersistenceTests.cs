@@ -85,6 +85,8 @@ public sealed class ControllerPersistenceTests
         // memory follows them, as it does when the intent is stored, whether or not the store took an intent.
         var deleted = await Assert.ThrowsAsync<CnmException>(() => h.Controller.DeleteEndpointAsync(endpoint.Id, force: false, CancellationToken.None));
         Assert.Contains("endpoint ep1 was deleted, but the state store could not record it", deleted.Message, StringComparison.Ordinal);
+        Assert.Contains("the store's stale record goes when cnmd stops", deleted.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("next start", deleted.Message, StringComparison.Ordinal); // no start after a crash reads this store
         Assert.Contains("ReleaseAddress 10.79.0.9", h.Log.Calls);
         Assert.Empty(h.Controller.Endpoints);
 
