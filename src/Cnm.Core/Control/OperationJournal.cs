@@ -188,7 +188,7 @@ internal sealed partial class OperationJournal(IKeyValueStore store, PendingCall
     /// there is no next start to do so, and the stale record goes with the process.
     /// </summary>
     public static CnmException StoreFailedAfterDrivers(string what, Exception ex, Intent intent) =>
-        CnmException.Unavailable(intent.Written
-            ? $"{what}, but the state store could not record it ({ex.Message}); the store keeps its intent record, and cnmd finishes it at the next start"
-            : $"{what}, but the state store could not record it ({ex.Message}); cnmd no longer lists it, and the store's stale record goes when cnmd stops (the store is in memory)");
+        CnmException.Unavailable($"{what}, but the state store could not record it ({ex.Message}); " + (intent.Written
+            ? "the store keeps its intent record, and cnmd finishes it at the next start"
+            : "cnmd no longer lists it, and the store's stale record goes when cnmd stops (the store is in memory)"));
 }

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Cnm.Core.Model;
 
 /// <summary>What a network is created with.</summary>
@@ -19,7 +21,7 @@ public sealed record NetworkCreateOptions
     public IReadOnlyList<IpamConfig> IPv6 { get; init; } = [];
 
     /// <summary>Options passed to the IPAM driver's RequestPool.</summary>
-    public IReadOnlyDictionary<string, string> IpamOptions { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    public IReadOnlyDictionary<string, string> IpamOptions { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Give endpoints IPv6 addresses too.</summary>
     public bool EnableIPv6 { get; init; }
@@ -31,8 +33,8 @@ public sealed record NetworkCreateOptions
     public bool Attachable { get; init; }
 
     /// <summary>User labels; not sent to the driver.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Driver options, sent under <c>com.docker.network.generic</c>.</summary>
-    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 }

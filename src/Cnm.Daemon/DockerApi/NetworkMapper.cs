@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 using Cnm.Core.Control;
 using Cnm.Core.Drivers;
@@ -17,7 +18,8 @@ internal static class NetworkMapper
     /// </summary>
     public const string DefaultDriver = BuiltInDrivers.Null;
 
-    private static readonly IReadOnlyDictionary<string, string> NoStrings = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    // Typed as the interface: `??` needs one type for a request's Dictionary and the shared empty map.
+    private static readonly IReadOnlyDictionary<string, string> NoStrings = ReadOnlyDictionary<string, string>.Empty;
 
     public static NetworkCreateOptions ToCreateOptions(NetworkCreateRequest request, string defaultDriver = DefaultDriver)
     {
