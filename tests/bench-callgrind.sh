@@ -7,12 +7,14 @@
 # starts the benchmark plugin and that cnmd under callgrind (`--store memory --sandbox memory`), runs the warm-up
 # cycles with counting off, counts the given cycles of one client (POST /networks/create + DELETE, six plugin calls
 # each), and prints the total and the count per cycle; the profile is kept in the temp dir given at the end, for
-# callgrind_annotate. It installs valgrind when it is missing. valgrind 3.19 cannot read the DWARF 5 of cnmd.dbg, so
+# callgrind_annotate. CNM_CALLGRIND_STORE replaces `--store memory` (e.g. "--store sqlite --store-sync normal", the
+# state file in the run's temp dir). It installs valgrind when it is missing. valgrind 3.19 cannot read the DWARF 5 of cnmd.dbg, so
 # each binary is copied with a symbol-only debug file. Stops every process it started by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { echo "usage: $0 WARMUP CYCLES CNMD..." >&2; exit 2; }
 WARMUP=$1 CYCLES=$2; shift 2
+read -r -a store <<< "${CNM_CALLGRIND_STORE:---store memory}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if ! command -v valgrind >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind >/dev/null
@@ -28,13 +30,15 @@ cleanup() {
   rm -rf "$out/run"
 }
 trap cleanup EXIT
-echo "bench-callgrind: $(valgrind --version); $WARMUP warm-up and $CYCLES counted network cycles per cnmd; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "bench-callgrind: $(valgrind --version); $WARMUP warm-up and $CYCLES counted network cycles per cnmd; ${store[*]}; $(date -u '+%Y-%m-%d %H:%M UTC')"
 n=0
 for cnmd in "$@"; do
   n=$((n + 1))
   bin="$out/bin$n" run="$out/run"
   mkdir -p "$bin" "$run/plugins" "$run/specs"
   cp "$cnmd" "$bin/cnmd"
+  # The native libraries published beside it (SQLite's, for a --store sqlite run).
+  find "$(dirname "$cnmd")" -maxdepth 1 -name '*.so' -exec cp {} "$bin/" \;
   objcopy --strip-debug "$(dirname "$cnmd")/cnmd.dbg" "$bin/cnmd.dbg"
   objcopy --remove-section=.gnu_debuglink "$bin/cnmd"
   objcopy --add-gnu-debuglink="$bin/cnmd.dbg" "$bin/cnmd"
@@ -44,7 +48,7 @@ for cnmd in "$@"; do
   [ -S "$run/plugins/cgbench.sock" ] || { echo "bench-callgrind: the plugin did not start: $(tail -3 "$run/plugin.log")" >&2; exit 1; }
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/cnmd$n.callgrind" "$bin/cnmd" \
     --host "unix://$run/cnmd.sock" --data-root "$run/data" --exec-root "$run/exec" --plugin-dir "$run/plugins" \
-    --spec-dir "$run/specs" --sandbox memory --store memory --log-level warn > "$run/cnmd.log" 2>&1 &
+    --spec-dir "$run/specs" --sandbox memory "${store[@]}" --log-level warn > "$run/cnmd.log" 2>&1 &
   daemon=$!; pids+=("$daemon")
   ready=""
   for _ in $(seq 1200); do curl -sf --unix-socket "$run/cnmd.sock" http://localhost/_ping >/dev/null 2>&1 && ready=1 && break; sleep 0.1; done
