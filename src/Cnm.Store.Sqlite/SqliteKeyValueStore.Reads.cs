@@ -77,10 +77,9 @@ public sealed partial class SqliteKeyValueStore
         return new KeyValueList(entries, revision);
     }
 
-    private static KeyValueEntry? ReadEntry(SqliteConnection connection, SqliteTransaction? transaction, string key)
+    private static KeyValueEntry? ReadEntry(SqliteConnection connection, string key)
     {
         using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = "SELECT value, create_rev, mod_rev, version FROM kv WHERE key = $key;";
         command.Parameters.AddWithValue("$key", key);
         using var reader = command.ExecuteReader();

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
 namespace Cnm.Store.Sqlite;
 
 /// <summary>
@@ -72,8 +75,34 @@ public sealed partial class SqliteKeyValueStore
             Share = FileShare.ReadWrite | FileShare.Delete,
             BufferSize = 0,
         });
-        _wal.Flush(flushToDisk: true);
+        if (OperatingSystem.IsLinux())
+        {
+            DataSync(_wal.SafeFileHandle);
+        }
+        else
+        {
+            _wal.Flush(flushToDisk: true);
+        }
+
         SyncCount++;
         return covered;
     }
+
+    // fdatasync, as SQLite itself syncs its WAL on Linux: the file's data and the size that reading it needs, without
+    // the modification time an fsync also writes (FileStream.Flush(true) is an fsync). 25-40 µs less per sync here
+    // (spec/performance.md, "A commit's statements prepared once").
+    private static void DataSync(SafeFileHandle file)
+    {
+        while (FdataSync(file) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != 4) // EINTR: interrupted before it synced anything; ask again
+            {
+                throw new IOException($"fdatasync of the write-ahead log failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdataSync(SafeFileHandle file);
 }

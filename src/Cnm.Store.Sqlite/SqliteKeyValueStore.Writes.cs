@@ -86,55 +86,48 @@ public sealed partial class SqliteKeyValueStore
     // Returns the committed changes; on any failure the SQLite transaction rolls back and nothing is written.
     private List<WatchEvent> WriteTransaction(StoreTransaction transaction, long newRevision, bool deleteMustExist)
     {
-        using var sqlite = _writer.BeginTransaction(deferred: false);
-        var changes = TransactionPlanner.Plan(transaction, key => ReadEntry(_writer, sqlite, key), newRevision, deleteMustExist);
-        if (changes.Count == 0)
-        {
-            return changes;
-        }
+        var statements = _statements;
 
-        using (var put = _writer.CreateCommand())
-        using (var delete = _writer.CreateCommand())
+        // A rollback that failed after an earlier failure leaves the transaction open: end it before beginning anew.
+        statements.RollbackIfOpen();
+        statements.Begin();
+        try
         {
-            put.Transaction = sqlite;
-            put.CommandText = "INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev, version) VALUES ($key, $value, $create, $mod, $version);";
-            var putKey = put.Parameters.Add("$key", SqliteType.Text);
-            var putValue = put.Parameters.Add("$value", SqliteType.Blob);
-            var putCreate = put.Parameters.Add("$create", SqliteType.Integer);
-            var putMod = put.Parameters.Add("$mod", SqliteType.Integer);
-            var putVersion = put.Parameters.Add("$version", SqliteType.Integer);
-            delete.Transaction = sqlite;
-            delete.CommandText = "DELETE FROM kv WHERE key = $key;";
-            var deleteKey = delete.Parameters.Add("$key", SqliteType.Text);
+            var changes = TransactionPlanner.Plan(transaction, statements.Lookup, newRevision, deleteMustExist);
+            if (changes.Count == 0)
+            {
+                statements.RollbackIfOpen();
+                return changes;
+            }
+
             foreach (var change in changes)
             {
                 if (change.Type == WatchEventType.Delete)
                 {
-                    deleteKey.Value = change.Key;
-                    delete.ExecuteNonQuery();
+                    statements.Delete(change.Key);
                 }
                 else
                 {
-                    var entry = change.Entry;
-                    putKey.Value = entry.Key;
-                    putValue.Value = entry.Value.ToArray();
-                    putCreate.Value = entry.CreateRevision;
-                    putMod.Value = entry.ModRevision;
-                    putVersion.Value = entry.Version;
-                    put.ExecuteNonQuery();
+                    statements.Put(change.Entry);
                 }
             }
-        }
 
-        using (var revision = _writer.CreateCommand())
+            statements.SetRevision(newRevision);
+            statements.Commit();
+            return changes;
+        }
+        catch
         {
-            revision.Transaction = sqlite;
-            revision.CommandText = "UPDATE meta SET value = $revision WHERE name = 'revision';";
-            revision.Parameters.AddWithValue("$revision", newRevision);
-            revision.ExecuteNonQuery();
-        }
+            try
+            {
+                statements.RollbackIfOpen();
+            }
+            catch (SqliteException)
+            {
+                // The first failure is the one to report; the next write rolls back before it begins.
+            }
 
-        sqlite.Commit();
-        return changes;
+            throw;
+        }
     }
 }

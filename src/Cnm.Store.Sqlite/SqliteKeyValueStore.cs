@@ -15,6 +15,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
 {
     private readonly StoreFileLock _fileLock;
     private readonly SqliteConnection _writer;
+    private readonly WriterStatements _statements;
     private readonly string _connectionString;
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -27,6 +28,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
         Path = path;
         _fileLock = fileLock;
         _writer = writer;
+        _statements = new WriterStatements(writer);
         _connectionString = connectionString;
         _revision = revision;
         _hub = new WatchHub(options, revision);
@@ -46,7 +48,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
     {
         StoreKeys.Validate(key);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Read(connection => ReadEntry(connection, null, key), "read a key"));
+        return Task.FromResult(Read(connection => ReadEntry(connection, key), "read a key"));
     }
 
     /// <inheritdoc />
@@ -97,6 +99,7 @@ public sealed partial class SqliteKeyValueStore : IKeyValueStore
             }
 
             // Closing the last connection checkpoints the WAL into the main file.
+            _statements.Dispose();
             await _writer.DisposeAsync().ConfigureAwait(false);
             _fileLock.Dispose();
         }

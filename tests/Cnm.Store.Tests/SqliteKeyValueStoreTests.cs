@@ -232,6 +232,40 @@ public sealed class SqliteKeyValueStoreTests : IDisposable
         Assert.True((await restored.IntegrityCheckAsync(None)).IsHealthy);
     }
 
+    [Fact]
+    public async Task Write_StatementFailsMidTransaction_NothingOfItStays_AndTheNextWritesUseTheKeptStatements()
+    {
+        await using var store = await OpenAsync();
+        await store.AtomicPutAsync("a", "1"u8.ToArray(), StoreCondition.NotExists, None);
+
+        // A trigger refuses one key, so the transaction's first put succeeds and its second fails inside SQLite. Made
+        // by another connection, it also changes the schema under the writer's prepared statements.
+        using (var raw = RawConnection())
+        {
+            Scalar(raw, "CREATE TRIGGER refuse BEFORE INSERT ON kv WHEN NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+        }
+
+        var failed = await Assert.ThrowsAsync<CnmException>(() =>
+            store.CommitAsync(new StoreTransaction().Put("b", "1"u8.ToArray()).Put("boom", "1"u8.ToArray()), None));
+        Assert.Contains("refused by the test", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(1, store.Revision);
+        Assert.Null(await store.GetAsync("b", None));
+
+        // The writer is not left inside the failed transaction: the next writes commit, each alone.
+        Assert.Equal(2, await store.CommitAsync(new StoreTransaction().Put("b", "2"u8.ToArray()).Delete("a"), None));
+        Assert.Equal(3, await store.AtomicPutAsync("c", "1"u8.ToArray(), StoreCondition.NotExists, None));
+        using (var raw = RawConnection())
+        {
+            Scalar(raw, "DROP TRIGGER refuse;");
+        }
+
+        Assert.Equal(4, await store.AtomicPutAsync("boom", "1"u8.ToArray(), StoreCondition.NotExists, None));
+        var list = await store.ListAsync("", None);
+        Assert.Equal(4, list.Revision);
+        Assert.Equal(["b", "boom", "c"], list.Entries.Select(e => e.Key));
+        Assert.True((await store.IntegrityCheckAsync(None)).IsHealthy);
+    }
+
     private Task<SqliteKeyValueStore> OpenAsync() => SqliteKeyValueStore.OpenAsync(StateFile, null, None);
 
     private SqliteConnection RawConnection()
