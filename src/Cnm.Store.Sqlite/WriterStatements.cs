@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cnm.Core.Store;
 using Microsoft.Data.Sqlite;
 
@@ -82,7 +83,7 @@ internal sealed class WriterStatements : IDisposable
     public void Put(KeyValueEntry entry)
     {
         _putKey.Value = entry.Key;
-        _putValue.Value = entry.Value.ToArray();
+        _putValue.Value = WholeArray(entry.Value);
         _putCreate.Value = entry.CreateRevision;
         _putMod.Value = entry.ModRevision;
         _putVersion.Value = entry.Version;
@@ -111,6 +112,13 @@ internal sealed class WriterStatements : IDisposable
         _delete.Dispose();
         _revision.Dispose();
     }
+
+    // The bytes as the array that holds exactly them (a transaction's values are copies of their own, never written
+    // again), or a copy when they are part of a larger one: SQLite binds a byte[] only.
+    private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
 
     private SqliteCommand Command(string sql)
     {
