@@ -88,9 +88,9 @@ public sealed partial class SqliteKeyValueStore
         return covered;
     }
 
-    // fdatasync, as SQLite itself syncs its WAL on Linux: the file's data and the size that reading it needs, without
-    // the modification time an fsync also writes (FileStream.Flush(true) is an fsync). 25-40 µs less per sync here
-    // (spec/performance.md, "A commit's statements prepared once").
+    // fdatasync: the file's data and the metadata that reading it back needs (its size and block allocation, so a WAL
+    // that grew is covered), without the modification time an fsync also writes (FileStream.Flush(true) is an fsync).
+    // Not what SQLite does here: the bundled e_sqlite3 syncs its own files with fsync (it imports no fdatasync).
     private static void DataSync(SafeFileHandle file)
     {
         while (FdataSync(file) != 0)

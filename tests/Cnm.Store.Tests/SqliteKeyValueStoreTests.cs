@@ -251,6 +251,14 @@ public sealed class SqliteKeyValueStoreTests : IDisposable
         Assert.Equal(1, store.Revision);
         Assert.Null(await store.GetAsync("b", None));
 
+        // The failed transaction has ended at once, not at the next write's begin: the writer holds neither the write
+        // lock nor a snapshot, so a full checkpoint from another connection is not busy (it does not wait: no busy
+        // handler). A reader connection never sees the writer's uncommitted put, so the GetAsync above cannot tell.
+        using (var raw = RawConnection())
+        {
+            Assert.Equal("0", Scalar(raw, "PRAGMA wal_checkpoint(TRUNCATE);"));
+        }
+
         // The writer is not left inside the failed transaction: the next writes commit, each alone.
         Assert.Equal(2, await store.CommitAsync(new StoreTransaction().Put("b", "2"u8.ToArray()).Delete("a"), None));
         Assert.Equal(3, await store.AtomicPutAsync("c", "1"u8.ToArray(), StoreCondition.NotExists, None));
