@@ -14,7 +14,7 @@ public sealed partial class SqliteKeyValueStore
 {
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private bool _syncWal;
-    private FileStream? _wal;
+    private SafeFileHandle? _wal;
     private long _written; // commits written to the WAL, under the write gate
     private long _synced; // of those, the ones known to be on stable storage, under the sync gate
     private volatile Core.Errors.CnmException? _syncFailure; // once an fsync failed, no more writes
@@ -68,24 +68,59 @@ public sealed partial class SqliteKeyValueStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var covered = Interlocked.Read(ref _written);
-        _wal ??= new FileStream(Path + "-wal", new FileStreamOptions
+        if (_wal is null)
         {
-            Mode = FileMode.Open,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-        });
+            // A handle of its own (not a FileStream, which asks the kernel for its position each time it hands its
+            // handle out), opened once: SQLite keeps the WAL file while any connection is open.
+            _wal = File.OpenHandle(Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+            // SQLite made the WAL when the store opened. Its directory entry is synced once, before the first commit is
+            // acknowledged, as SQLite itself would on its first sync of a new file (which, with the store syncing, only
+            // a checkpoint would make).
+            SyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+
         if (OperatingSystem.IsLinux())
         {
-            DataSync(_wal.SafeFileHandle);
+            DataSync(_wal);
         }
         else
         {
-            _wal.Flush(flushToDisk: true);
+            RandomAccess.FlushToDisk(_wal);
         }
 
         SyncCount++;
         return covered;
+    }
+
+    // fsync of a directory, so that the files made in it stay there after a power loss (Linux only; elsewhere the
+    // file system's own rules apply).
+    private static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var fd = OpenReadOnly(directory, 0); // O_RDONLY: enough to fsync a directory
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open directory {directory} to sync it: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
+        }
+
+        try
+        {
+            if (FileSync(fd) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fsync of directory {directory} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
     }
 
     // fdatasync: the file's data and the metadata that reading it back needs (its size and block allocation, so a WAL
@@ -105,4 +140,13 @@ public sealed partial class SqliteKeyValueStore
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FdataSync(SafeFileHandle file);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenReadOnly(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FileSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
 }
