@@ -1,53 +1,41 @@
-using System.Runtime.InteropServices;
 using Cnm.Core.Store;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Cnm.Store.Sqlite;
 
 /// <summary>
 /// The writer connection's statements, each parsed once and kept prepared: parsing the SQL of a commit's seven or so
 /// statements anew was about a fifth of the instructions cnmd ran per network cycle with the SQLite store
-/// (spec/performance.md, "A commit's statements prepared once"). The transaction is begun and ended by statements of
-/// its own rather than a <see cref="SqliteTransaction"/>, whose BEGIN and COMMIT are parsed again each time. Used only
-/// under the store's write gate; disposed before the connection.
+/// (spec/performance.md, "A commit's statements prepared once"). BEGIN, COMMIT and ROLLBACK are commands of
+/// Microsoft.Data.Sqlite, which waits out a lock held elsewhere; the statements inside the transaction, which holds
+/// the write lock from BEGIN IMMEDIATE on, are SQLite's own statements on the same connection, stepped through
+/// SQLitePCL.raw without a data reader per statement. Used only under the store's write gate; disposed before the
+/// connection.
 /// </summary>
 internal sealed class WriterStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
-    private readonly SqliteCommand _read;
-    private readonly SqliteParameter _readKey;
-    private readonly SqliteCommand _put;
-    private readonly SqliteParameter _putKey;
-    private readonly SqliteParameter _putValue;
-    private readonly SqliteParameter _putCreate;
-    private readonly SqliteParameter _putMod;
-    private readonly SqliteParameter _putVersion;
-    private readonly SqliteCommand _delete;
-    private readonly SqliteParameter _deleteKey;
-    private readonly SqliteCommand _revision;
-    private readonly SqliteParameter _revisionValue;
+    private readonly sqlite3_stmt _read;
+    private readonly sqlite3_stmt _put;
+    private readonly sqlite3_stmt _delete;
+    private readonly sqlite3_stmt _revision;
 
     public WriterStatements(SqliteConnection connection)
     {
         _connection = connection;
+        _db = connection.Handle!;
         _begin = Command("BEGIN IMMEDIATE;");
         _commit = Command("COMMIT;");
         _rollback = Command("ROLLBACK;");
-        _read = Command("SELECT value, create_rev, mod_rev, version FROM kv WHERE key = $key;");
-        _readKey = _read.Parameters.Add("$key", SqliteType.Text);
-        _put = Command("INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev, version) VALUES ($key, $value, $create, $mod, $version);");
-        _putKey = _put.Parameters.Add("$key", SqliteType.Text);
-        _putValue = _put.Parameters.Add("$value", SqliteType.Blob);
-        _putCreate = _put.Parameters.Add("$create", SqliteType.Integer);
-        _putMod = _put.Parameters.Add("$mod", SqliteType.Integer);
-        _putVersion = _put.Parameters.Add("$version", SqliteType.Integer);
-        _delete = Command("DELETE FROM kv WHERE key = $key;");
-        _deleteKey = _delete.Parameters.Add("$key", SqliteType.Text);
-        _revision = Command("UPDATE meta SET value = $revision WHERE name = 'revision';");
-        _revisionValue = _revision.Parameters.Add("$revision", SqliteType.Integer);
+        _read = Prepare("SELECT value, create_rev, mod_rev, version FROM kv WHERE key = ?1;");
+        _put = Prepare("INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev, version) VALUES (?1, ?2, ?3, ?4, ?5);");
+        _delete = Prepare("DELETE FROM kv WHERE key = ?1;");
+        _revision = Prepare("UPDATE meta SET value = ?1 WHERE name = 'revision';");
         Lookup = Read;
     }
 
@@ -55,7 +43,7 @@ internal sealed class WriterStatements : IDisposable
     public Func<string, KeyValueEntry?> Lookup { get; }
 
     /// <summary>True while a transaction is open on the writer (SQLite's autocommit is off).</summary>
-    public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0;
+    public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
 
     /// <summary>BEGIN IMMEDIATE: takes the write lock now, so no statement of the transaction waits for it.</summary>
     public void Begin() => _begin.ExecuteNonQuery();
@@ -73,33 +61,45 @@ internal sealed class WriterStatements : IDisposable
 
     public KeyValueEntry? Read(string key)
     {
-        _readKey.Value = key;
-        using var reader = _read.ExecuteReader();
-        return reader.Read()
-            ? new KeyValueEntry(key, reader.GetFieldValue<byte[]>(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
-            : null;
+        Check(raw.sqlite3_bind_text(_read, 1, key), _read);
+        try
+        {
+            var rc = raw.sqlite3_step(_read);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return null;
+            }
+
+            Check(rc == raw.SQLITE_ROW ? raw.SQLITE_OK : rc, _read);
+            return new KeyValueEntry(key, raw.sqlite3_column_blob(_read, 0).ToArray(), raw.sqlite3_column_int64(_read, 1),
+                raw.sqlite3_column_int64(_read, 2), raw.sqlite3_column_int64(_read, 3));
+        }
+        finally
+        {
+            _ = raw.sqlite3_reset(_read);
+        }
     }
 
     public void Put(KeyValueEntry entry)
     {
-        _putKey.Value = entry.Key;
-        _putValue.Value = WholeArray(entry.Value);
-        _putCreate.Value = entry.CreateRevision;
-        _putMod.Value = entry.ModRevision;
-        _putVersion.Value = entry.Version;
-        _put.ExecuteNonQuery();
+        Check(raw.sqlite3_bind_text(_put, 1, entry.Key), _put);
+        Check(raw.sqlite3_bind_blob(_put, 2, entry.Value.Span), _put); // an empty span binds an empty blob, not NULL
+        Check(raw.sqlite3_bind_int64(_put, 3, entry.CreateRevision), _put);
+        Check(raw.sqlite3_bind_int64(_put, 4, entry.ModRevision), _put);
+        Check(raw.sqlite3_bind_int64(_put, 5, entry.Version), _put);
+        Run(_put);
     }
 
     public void Delete(string key)
     {
-        _deleteKey.Value = key;
-        _delete.ExecuteNonQuery();
+        Check(raw.sqlite3_bind_text(_delete, 1, key), _delete);
+        Run(_delete);
     }
 
     public void SetRevision(long revision)
     {
-        _revisionValue.Value = revision;
-        _revision.ExecuteNonQuery();
+        Check(raw.sqlite3_bind_int64(_revision, 1, revision), _revision);
+        Run(_revision);
     }
 
     public void Dispose()
@@ -113,12 +113,48 @@ internal sealed class WriterStatements : IDisposable
         _revision.Dispose();
     }
 
-    // The bytes as the array that holds exactly them (a transaction's values are copies of their own, never written
-    // again), or a copy when they are part of a larger one: SQLite binds a byte[] only.
-    private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
-        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : value.ToArray();
+    // Steps a statement that returns no row, and resets it for the next use whatever the outcome.
+    private void Run(sqlite3_stmt statement)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            Check(rc == raw.SQLITE_DONE ? raw.SQLITE_OK : rc, statement);
+        }
+        finally
+        {
+            _ = raw.sqlite3_reset(statement);
+        }
+    }
+
+    // Raises SQLite's error as Microsoft.Data.Sqlite does (a SqliteException with the connection's message), which
+    // SqliteStoreErrors maps; the statement is reset by the caller's finally, or here when binding failed.
+    private void Check(int rc, sqlite3_stmt statement)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            try
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            finally
+            {
+                _ = raw.sqlite3_reset(statement);
+            }
+        }
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return statement!;
+    }
 
     private SqliteCommand Command(string sql)
     {

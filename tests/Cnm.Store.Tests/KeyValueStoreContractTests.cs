@@ -53,6 +53,19 @@ public abstract partial class KeyValueStoreContractTests
     }
 
     [Fact]
+    public async Task Put_EmptyValue_IsKeptEmpty_InAPutAndInATransaction()
+    {
+        await using var store = await OpenAsync();
+
+        await store.AtomicPutAsync("net/empty", Array.Empty<byte>(), StoreCondition.NotExists, None);
+        await store.CommitAsync(new StoreTransaction().Put("net/also-empty", ReadOnlyMemory<byte>.Empty).Put("net/full", Bytes("x")), None);
+
+        var list = await store.ListAsync("net/", None);
+        Assert.Equal([("net/also-empty", 0), ("net/empty", 0), ("net/full", 1)], list.Entries.Select(e => (e.Key, e.Value.Length)));
+        Assert.Equal(0, (await store.GetAsync("net/empty", None))!.Value.Length);
+    }
+
+    [Fact]
     public async Task AtomicPut_NewThenOverwrite_TracksCreateModAndVersion()
     {
         await using var store = await OpenAsync();
